@@ -1,0 +1,141 @@
+package dev.stylize.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stylize.engine.InvalidInputException;
+import dev.stylize.engine.Preset;
+import dev.stylize.engine.StyleInputs;
+import dev.stylize.engine.StyleOptions;
+import dev.stylize.engine.StyleTransfer;
+import dev.stylize.engine.image.TensorImages;
+import dev.stylize.engine.model.SyntheticWeights;
+import dev.stylize.engine.model.Vgg19Features;
+import dev.stylize.engine.model.Vgg19Weights;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** Speed and memory of one optimisation step; prints one JSON object. Not a test. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Times optimisation steps (VGG19 forward + gradient + update) on a square image and prints "
+                + "one JSON object: median ms per step, peak resident memory, settings.")
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--size", defaultValue = "512", paramLabel = "PX", description = "Image side (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "P", description = "fp32 (default).")
+    String precision;
+
+    @Option(names = "--iterations", defaultValue = "10", paramLabel = "K", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--warmup", defaultValue = "2", paramLabel = "K", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--preset", defaultValue = "SEED", paramLabel = "NAME", description = "Loss and optimiser: ${COMPLETION-CANDIDATES}.")
+    Preset preset;
+
+    @Mixin
+    WeightsOptions weights = new WeightsOptions();
+
+    @Override
+    public Integer call() throws IOException {
+        if (!precision.equalsIgnoreCase("fp32")) {
+            throw new InvalidInputException("precision '" + precision + "' is not supported yet; use fp32");
+        }
+        if (size < StyleOptions.MIN_SIZE || iterations < 1 || warmup < 0) {
+            throw new InvalidInputException("--size must be at least " + StyleOptions.MIN_SIZE
+                    + ", --iterations at least 1 and --warmup at least 0");
+        }
+        StyleOptions options = preset.options().withMaxSize(Math.max(size, StyleOptions.MIN_SIZE))
+                .withSteps(StyleOptions.MAX_STEPS);
+        double[] millis = new double[iterations];
+        String weightsUsed;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Vgg19Weights vggWeights;
+            if (weights.location == null) {
+                vggWeights = Vgg19Weights.fromSafetensors(manager, SyntheticWeights.generate(manager, 0));
+                weightsUsed = "generated (seed 0)";
+            } else {
+                vggWeights = weights.load(manager, spec.commandLine().getErr());
+                weightsUsed = weights.location;
+            }
+            Vgg19Features vgg = new Vgg19Features(vggWeights, options.pooling());
+            StyleInputs inputs = new StyleInputs(noiseImage(manager, 1), noiseImage(manager, 2));
+            try (StyleTransfer run = StyleTransfer.start(vgg, inputs, options, manager)) {
+                for (int i = 0; i < warmup; i++) {
+                    run.step();
+                }
+                for (int i = 0; i < iterations; i++) {
+                    millis[i] = run.step().millis();
+                }
+            }
+        }
+        double[] sorted = millis.clone();
+        Arrays.sort(sorted);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("size", size);
+        result.put("precision", precision);
+        result.put("preset", preset.name().toLowerCase());
+        result.put("iterations", iterations);
+        result.put("medianMillis", round(median(sorted)));
+        result.put("minMillis", round(sorted[0]));
+        result.put("maxMillis", round(sorted[sorted.length - 1]));
+        result.put("peakRssMiB", peakResidentMiB());
+        result.put("device", deviceName());
+        result.put("threads", Runtime.getRuntime().availableProcessors());
+        result.put("glibcTunables", System.getenv("GLIBC_TUNABLES") != null);
+        result.put("weights", weightsUsed);
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
+        return 0;
+    }
+
+    private BufferedImage noiseImage(NDManager manager, long seed) {
+        try (NDManager scope = manager.newSubManager()) {
+            return TensorImages.toImage(TensorImages.noise(scope, size, size, seed));
+        }
+    }
+
+    private static String deviceName() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            return m.getDevice().toString();
+        }
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    /** VmHWM from /proc: the process's peak resident set, native memory included. */
+    static long peakResidentMiB() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) {
+            return -1;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+}

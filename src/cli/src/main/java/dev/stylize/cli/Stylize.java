@@ -1,0 +1,38 @@
+package dev.stylize.cli;
+
+import dev.stylize.engine.InvalidInputException;
+import dev.stylize.engine.model.WeightsException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bin/stylize}: neural style transfer from the command line. */
+@Command(name = "stylize", mixinStandardHelpOptions = true, version = "stylize 0.1.0",
+        description = "Repaints a photo in the style of a painting (Gatys et al. 2016, VGG19 on DJL/PyTorch).",
+        subcommands = {RunCommand.class, WeightsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Stylize {
+    /** Exit code for input the user must change: not an image, too large, option out of bounds. */
+    static final int EXIT_INVALID_INPUT = 2;
+    /** Exit code for weights that cannot be fetched, verified or read. */
+    static final int EXIT_WEIGHTS = 3;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with the one place that maps failures to exit codes and messages. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Stylize()).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof InvalidInputException) {
+                command.getErr().println("stylize: " + e.getMessage());
+                return EXIT_INVALID_INPUT;
+            }
+            if (e instanceof WeightsException) {
+                command.getErr().println("stylize: " + e.getMessage());
+                return EXIT_WEIGHTS;
+            }
+            throw e;
+        });
+        return cli;
+    }
+}

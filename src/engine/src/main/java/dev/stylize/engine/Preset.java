@@ -1,0 +1,50 @@
+package dev.stylize.engine;
+
+import dev.stylize.engine.StyleOptions.Init;
+import dev.stylize.engine.StyleOptions.OptimizerKind;
+import dev.stylize.engine.loss.LossForm;
+import dev.stylize.engine.model.Pooling;
+import dev.stylize.engine.model.VggLayer;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Named starting points for {@link StyleOptions}. */
+public enum Preset {
+    /**
+     * The seed notebook, number for number: Adam lr 0.003 for 2000 steps from the content,
+     * max pooling, weights 1 / 1e6, layer weights 1, 0.75, 0.2, 0.2, 0.2, style resized to
+     * the content's shape. One departure: the size limit is the longest side (400), where
+     * the notebook sets the shorter side to min(400, longest side).
+     */
+    SEED(new StyleOptions(LossForm.SEED, 2000, 400, 1.0, 1e6, 0.0, VggLayer.CONV4_2,
+            layers(1.0, 0.75, 0.2, 0.2, 0.2), OptimizerKind.ADAM, 0.003, Init.CONTENT, 0, Pooling.MAX, true)),
+
+    /**
+     * Gatys et al. 2016: L-BFGS from white noise, average pooling, equal style layer weights,
+     * alpha/beta = 1e-3, about 512 px. The paper's rescaling of VGG's filters to unit mean
+     * activation needs ImageNet images and is not done here.
+     */
+    PAPER(new StyleOptions(LossForm.PAPER, 500, 512, 1.0, 1e3, 0.0, VggLayer.CONV4_2,
+            layers(0.2, 0.2, 0.2, 0.2, 0.2), OptimizerKind.LBFGS, 1.0, Init.NOISE, 0, Pooling.AVG, false));
+
+    private final StyleOptions options;
+
+    Preset(StyleOptions options) {
+        this.options = options;
+    }
+
+    public StyleOptions options() {
+        return options;
+    }
+
+    private static Map<VggLayer, Double> layers(double w11, double w21, double w31, double w41, double w51) {
+        Map<VggLayer, Double> m = new EnumMap<>(VggLayer.class);
+        m.put(VggLayer.CONV1_1, w11);
+        m.put(VggLayer.CONV2_1, w21);
+        m.put(VggLayer.CONV3_1, w31);
+        m.put(VggLayer.CONV4_1, w41);
+        m.put(VggLayer.CONV5_1, w51);
+        return m;
+    }
+}

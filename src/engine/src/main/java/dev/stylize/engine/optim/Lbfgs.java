@@ -1,0 +1,143 @@
+package dev.stylize.engine.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import dev.stylize.engine.Scalars;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Limited-memory BFGS with a fixed step instead of a line search: one loss evaluation per
+ * step, the rule torch.optim.LBFGS uses without {@code line_search_fn} and that
+ * jcjohnson/neural-style and most style-transfer code run. The first step is scaled to
+ * {@code min(1, 1/|g|_1) * lr}, later steps take {@code lr} along the two-loop direction.
+ * Curvature pairs with y·s ≤ 1e-10 are skipped, as in PyTorch.
+ */
+public final class Lbfgs implements ImageOptimizer {
+    private static final int HISTORY = 100;
+    private static final double CURVATURE_EPSILON = 1e-10;
+
+    private final NDManager manager;
+    private final double learningRate;
+    /** Newest last: (s, y, 1/(y·s)). */
+    private final Deque<Pair> history = new ArrayDeque<>();
+    private NDArray previousGradient;
+    private NDArray previousStep;
+    private double hessianDiagonal = 1;
+    private long steps;
+
+    private record Pair(NDArray s, NDArray y, double rho) {
+    }
+
+    public Lbfgs(NDManager manager, double learningRate) {
+        this.manager = manager;
+        this.learningRate = learningRate;
+    }
+
+    @Override
+    public void step(NDArray image, NDArray gradient) {
+        try (NDManager scratch = manager.newSubManager()) {
+            scratch.tempAttachAll(image, gradient);
+            NDArray g = gradient.flatten();
+            if (previousGradient != null) {
+                remember(g.sub(previousGradient), previousStep);
+                previousGradient.close();
+            }
+            NDArray direction = direction(g, scratch);
+            double t = steps == 0
+                    ? Math.min(1.0, 1.0 / Scalars.value(g.abs().sum())) * learningRate
+                    : learningRate;
+            NDArray stepVector = direction.muli(Scalars.like(g, t));
+            image.addi(stepVector.reshape(image.getShape()));
+            previousGradient = keep(g);
+            previousStep = keep(stepVector);
+        }
+        steps++;
+    }
+
+    /** Adds the pair (s, y) to the history, taking ownership of {@code s}; skips it without curvature. */
+    private void remember(NDArray y, NDArray s) {
+        double ys = Scalars.value(y.dot(s));
+        if (ys <= CURVATURE_EPSILON) {
+            s.close();
+            return;
+        }
+        if (history.size() == HISTORY) {
+            Pair oldest = history.removeFirst();
+            oldest.s().close();
+            oldest.y().close();
+        }
+        history.addLast(new Pair(s, keep(y), 1.0 / ys));
+        hessianDiagonal = ys / Scalars.value(y.dot(y));
+    }
+
+    /** The two-loop recursion: -H g from the stored pairs. Temporaries stay in {@code scratch}. */
+    private NDArray direction(NDArray g, NDManager scratch) {
+        NDArray q = g.neg();
+        if (history.isEmpty()) {
+            return q;
+        }
+        List<Pair> pairs = new ArrayList<>(history);
+        double[] alpha = new double[pairs.size()];
+        for (int i = pairs.size() - 1; i >= 0; i--) {
+            Pair p = pairs.get(i);
+            scratch.tempAttachAll(p.s(), p.y());
+            alpha[i] = Scalars.value(q.dot(p.s())) * p.rho();
+            q.subi(p.y().mul(Scalars.like(q, alpha[i])));
+        }
+        NDArray r = q.muli(Scalars.like(q, hessianDiagonal));
+        for (int i = 0; i < pairs.size(); i++) {
+            Pair p = pairs.get(i);
+            double beta = Scalars.value(r.dot(p.y())) * p.rho();
+            r.addi(p.s().mul(Scalars.like(r, alpha[i] - beta)));
+        }
+        return r;
+    }
+
+    private NDArray keep(NDArray array) {
+        array.attach(manager);
+        return array;
+    }
+
+    @Override
+    public NDList state() {
+        NDList state = new NDList();
+        double[] scalars = new double[history.size() + 2];
+        scalars[0] = steps;
+        scalars[1] = hessianDiagonal;
+        int i = 0;
+        for (Iterator<Pair> it = history.iterator(); it.hasNext(); i++) {
+            Pair p = it.next();
+            state.add(Adam.named(p.s(), "lbfgs.s." + i));
+            state.add(Adam.named(p.y(), "lbfgs.y." + i));
+            scalars[i + 2] = p.rho();
+        }
+        if (previousGradient != null) {
+            state.add(Adam.named(previousGradient, "lbfgs.previousGradient"));
+            state.add(Adam.named(previousStep, "lbfgs.previousStep"));
+        }
+        state.add(Adam.named(manager.create(scalars), "lbfgs.scalars"));
+        return state;
+    }
+
+    @Override
+    public void restore(NDList state) {
+        double[] scalars = state.get("lbfgs.scalars").toDoubleArray();
+        steps = (long) scalars[0];
+        hessianDiagonal = scalars[1];
+        for (int i = 0; i + 2 < scalars.length; i++) {
+            history.addLast(new Pair(keep(state.get("lbfgs.s." + i).duplicate()),
+                    keep(state.get("lbfgs.y." + i).duplicate()), scalars[i + 2]));
+        }
+        NDArray g = state.get("lbfgs.previousGradient");
+        if (g != null) {
+            previousGradient = keep(g.duplicate());
+            previousStep = keep(state.get("lbfgs.previousStep").duplicate());
+        }
+    }
+}
