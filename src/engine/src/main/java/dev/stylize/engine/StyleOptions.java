@@ -45,7 +45,9 @@ public record StyleOptions(
     public enum Init { CONTENT, NOISE, STYLE }
 
     public StyleOptions {
-        styleLayerWeights = Collections.unmodifiableMap(new EnumMap<>(styleLayerWeights));
+        Map<VggLayer, Double> copy = new EnumMap<>(VggLayer.class);
+        copy.putAll(styleLayerWeights);
+        styleLayerWeights = Collections.unmodifiableMap(copy);
     }
 
     public StyleOptions withSteps(int v) {
