@@ -13,7 +13,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Turns the bytes of a JPEG, PNG, WebP or TIFF into an upright 8-bit RGB image.
@@ -59,12 +62,26 @@ public final class ImageDecoder {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             ImageReader reader = readers.next();
+            List<String> truncation = new ArrayList<>();
+            // libjpeg only warns when data ends early and fills the rest with grey: refuse instead.
+            reader.addIIOReadWarningListener((source, warning) -> {
+                String lower = warning.toLowerCase(Locale.ROOT);
+                if (lower.contains("premature end") || lower.contains("truncated")) {
+                    truncation.add(warning);
+                }
+            });
             try {
                 reader.setInput(in, true, true);
-                return reader.read(0);
+                BufferedImage image = reader.read(0);
+                if (!truncation.isEmpty()) {
+                    throw new InvalidInputException(name + " is a damaged or truncated image: " + truncation.get(0));
+                }
+                return image;
             } finally {
                 reader.dispose();
             }
+        } catch (InvalidInputException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new InvalidInputException(name + " is a damaged or truncated image: " + e.getMessage(), e);
         }

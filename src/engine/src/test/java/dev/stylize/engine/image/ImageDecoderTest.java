@@ -55,6 +55,12 @@ class ImageDecoderTest {
     }
 
     @Test
+    void truncatedJpegIsRefused() throws IOException {
+        byte[] jpeg = encode(noise(64, 48), "jpeg");
+        assertRefused(Arrays.copyOf(jpeg, jpeg.length / 2), "photo.jpg is a damaged or truncated image");
+    }
+
+    @Test
     void pngDeclaringHugeDimensionsIsRefusedBeforeDecoding() {
         assertRefused(pngHeaderOnly(100_000, 100_000),
                 "image declares 100000x100000 = 10,000,000,000 pixels, more than the limit of 1,000,000");

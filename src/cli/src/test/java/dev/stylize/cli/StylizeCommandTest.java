@@ -1,0 +1,123 @@
+package dev.stylize.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stylize.engine.TestWeights;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The commands as a person runs them, in-process, on the real engine and generated weights. */
+class StylizeCommandTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int stylize(String... args) {
+        CommandLine cli = Stylize.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void runWritesTheResultTraceAndCheckpoints() throws IOException {
+        Path result = dir.resolve("result.png");
+        Path trace = dir.resolve("trace.jsonl");
+        int exit = stylize("run", "--content", fixture("content.png"), "--style", fixture("style.png"),
+                "--weights", TestWeights.file().toString(), "--out", result.toString(), "--max-size", "48",
+                "--steps", "6", "--checkpoint-every", "3", "--checkpoint-dir", dir.resolve("ck").toString(),
+                "--trace", trace.toString());
+        assertEquals(0, exit, err.toString());
+        assertTrue(err.toString().contains("weights: GENERATED"), "a run on generated weights says so");
+
+        BufferedImage image = ImageIO.read(result.toFile());
+        assertEquals(48, image.getWidth());
+        assertEquals(32, image.getHeight());
+
+        List<String> lines = Files.readAllLines(trace);
+        assertEquals(6, lines.size());
+        JsonNode first = new ObjectMapper().readTree(lines.get(0));
+        assertEquals(1, first.get("step").asInt());
+        for (String key : List.of("loss", "contentLoss", "styleLoss", "tvLoss", "millis")) {
+            assertTrue(first.get(key).isNumber(), key + " in " + lines.get(0));
+        }
+        for (String name : List.of("step-000003.png", "step-000003.state", "step-000006.png", "step-000006.state")) {
+            assertTrue(Files.isRegularFile(dir.resolve("ck").resolve(name)), name);
+        }
+
+        Path resumed = dir.resolve("resumed.png");
+        assertEquals(0, stylize("run", "--content", fixture("content.png"), "--style", fixture("style.png"),
+                "--weights", TestWeights.file().toString(), "--out", resumed.toString(), "--max-size", "48",
+                "--steps", "6", "--resume", dir.resolve("ck/step-000003.state").toString()), err.toString());
+        assertEquals(-1, Files.mismatch(result, resumed), "resuming from the step-3 checkpoint gives the same image");
+    }
+
+    @Test
+    void aTextFileNamedJpgExitsWithCodeTwoAndSaysWhy() throws IOException {
+        Path fake = dir.resolve("photo.jpg");
+        Files.writeString(fake, "not a photo");
+        int exit = stylize("run", "--content", fake.toString(), "--style", fixture("style.png"),
+                "--weights", TestWeights.file().toString(), "--out", dir.resolve("x.png").toString());
+        assertEquals(2, exit);
+        assertTrue(err.toString().contains("photo.jpg is not an image this service reads"), err.toString());
+    }
+
+    @Test
+    void anOptionOutOfBoundsExitsWithCodeTwo() {
+        int exit = stylize("run", "--content", fixture("content.png"), "--style", fixture("style.png"),
+                "--weights", TestWeights.file().toString(), "--out", dir.resolve("x.png").toString(), "--steps", "0");
+        assertEquals(2, exit);
+        assertTrue(err.toString().contains("steps must be between 1 and 20000, got 0"), err.toString());
+    }
+
+    @Test
+    void missingWeightsExitWithCodeThreeAndSayHowToGetThem() {
+        int exit = stylize("run", "--content", fixture("content.png"), "--style", fixture("style.png"),
+                "--weights", "", "--out", dir.resolve("x.png").toString());
+        assertEquals(3, exit);
+        assertTrue(err.toString().contains("no VGG19 weights given"), err.toString());
+    }
+
+    @Test
+    void synthWritesReproducibleWeights() throws IOException {
+        Path a = dir.resolve("a.safetensors");
+        assertEquals(0, stylize("weights", "synth", "--seed", String.valueOf(TestWeights.SEED), "--out", a.toString()));
+        assertEquals(-1, Files.mismatch(a, TestWeights.file()), "the same seed writes the same bytes");
+    }
+
+    @Test
+    void benchPrintsOneJsonObject() throws IOException {
+        assertEquals(0, stylize("bench", "--size", "32", "--iterations", "2", "--warmup", "0"), err.toString());
+        JsonNode result = new ObjectMapper().readTree(out.toString());
+        assertEquals(32, result.get("size").asInt());
+        assertTrue(result.get("medianMillis").asDouble() > 0);
+        assertTrue(result.get("peakRssMiB").asLong() > 0);
+    }
+
+    private static String fixture(String name) {
+        try (InputStream in = StylizeCommandTest.class.getClassLoader().getResourceAsStream("reference/" + name)) {
+            Path copy = Files.createTempFile("fixture-", "-" + name);
+            copy.toFile().deleteOnExit();
+            Files.write(copy, in.readAllBytes());
+            return copy.toString();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
