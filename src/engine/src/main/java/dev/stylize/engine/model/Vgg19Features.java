@@ -44,7 +44,9 @@ public final class Vgg19Features {
         NDArray x = image;
         for (VggLayer layer : VggLayer.values()) {
             NDArray conv = Conv2d.conv2d(x, weights.kernels().get(layer), weights.biases().get(layer), UNIT, UNIT).head();
+            release(x, image, out);
             x = Activation.relu(conv);
+            conv.close();
             if (taps.contains(layer)) {
                 out.put(layer, x);
             }
@@ -52,11 +54,24 @@ public final class Vgg19Features {
                 break;
             }
             if (layer.poolsAfter()) {
-                x = pooling == Pooling.MAX
+                NDArray pooled = pooling == Pooling.MAX
                         ? Pool.maxPool2d(x, POOL, POOL, NO_PAD, false)
                         : Pool.avgPool2d(x, POOL, POOL, NO_PAD, false, true);
+                release(x, image, out);
+                x = pooled;
             }
         }
         return out;
+    }
+
+    /**
+     * Frees an intermediate activation as soon as the next layer has consumed it. DJL keeps
+     * every array until its manager closes, which would hold all activations twice; autograd
+     * keeps its own reference to whatever the backward pass needs, so closing ours is safe.
+     */
+    private static void release(NDArray x, NDArray image, Map<VggLayer, NDArray> taps) {
+        if (x != image && !taps.containsValue(x)) {
+            x.close();
+        }
     }
 }
