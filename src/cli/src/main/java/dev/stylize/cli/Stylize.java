@@ -1,6 +1,7 @@
 package dev.stylize.cli;
 
 import dev.stylize.engine.InvalidInputException;
+import dev.stylize.engine.OptimizationDivergedException;
 import dev.stylize.engine.model.WeightsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,6 +15,8 @@ public final class Stylize {
     static final int EXIT_INVALID_INPUT = 2;
     /** Exit code for weights that cannot be fetched, verified or read. */
     static final int EXIT_WEIGHTS = 3;
+    /** Exit code for an optimisation whose loss became NaN or infinite. */
+    static final int EXIT_DIVERGED = 4;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -30,6 +33,10 @@ public final class Stylize {
             if (e instanceof WeightsException) {
                 command.getErr().println("stylize: " + e.getMessage());
                 return EXIT_WEIGHTS;
+            }
+            if (e instanceof OptimizationDivergedException) {
+                command.getErr().println("stylize: " + e.getMessage());
+                return EXIT_DIVERGED;
             }
             throw e;
         });

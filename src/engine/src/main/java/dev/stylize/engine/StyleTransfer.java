@@ -94,6 +94,12 @@ public final class StyleTransfer implements AutoCloseable {
             LossTerms terms;
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
                 terms = objective.evaluate(x);
+                if (!Double.isFinite(terms.totalValue())) {
+                    throw new OptimizationDivergedException(String.format(
+                            "the loss is %s at step %d (content %s, style %s): the optimisation diverged; "
+                                    + "lower the learning rate or the style weight, or check the weights",
+                            terms.totalValue(), step + 1, terms.content(), terms.style()));
+                }
                 collector.backward(terms.total());
             }
             optimizer.step(image, x.getGradient());

@@ -105,6 +105,22 @@ class StyleTransferTest {
     }
 
     @Test
+    void aDivergingRunStopsWithAClearError() {
+        StyleOptions options = Preset.SEED.options().withMaxSize(32).withSteps(5)
+                .withOptimizer(OptimizerKind.ADAM, 1e3).withWeights(1, 1e12, 0);
+        try (NDManager manager = NDManager.newBaseManager();
+             StyleTransfer run = StyleTransfer.start(TestWeights.vgg(Pooling.MAX),
+                     StyleInputs.prepare(CONTENT, STYLE, options), options, manager)) {
+            OptimizationDivergedException e = assertThrows(OptimizationDivergedException.class, () -> {
+                while (!run.isFinished()) {
+                    run.step();
+                }
+            });
+            assertTrue(e.getMessage().contains("the optimisation diverged"), e.getMessage());
+        }
+    }
+
+    @Test
     void aCheckpointOfAnotherSizeIsRefused() {
         StyleOptions small = Preset.SEED.options().withMaxSize(32).withSteps(2);
         StyleOptions large = small.withMaxSize(40);

@@ -42,12 +42,19 @@ public final class Vgg19Features {
         VggLayer deepest = Collections.max(taps);
         Map<VggLayer, NDArray> out = new EnumMap<>(VggLayer.class);
         NDArray x = image;
+        boolean keep = true; // the caller's image, then each tap, outlives this method
         for (VggLayer layer : VggLayer.values()) {
             NDArray conv = Conv2d.conv2d(x, weights.kernels().get(layer), weights.biases().get(layer), UNIT, UNIT).head();
-            release(x, image, out);
+            // DJL keeps every array until its manager closes, which would hold all activations
+            // twice; autograd holds its own reference to what the backward pass needs, so
+            // closing ours as soon as the next layer has consumed it is safe.
+            if (!keep) {
+                x.close();
+            }
             x = Activation.relu(conv);
             conv.close();
-            if (taps.contains(layer)) {
+            keep = taps.contains(layer);
+            if (keep) {
                 out.put(layer, x);
             }
             if (layer == deepest) {
@@ -57,21 +64,13 @@ public final class Vgg19Features {
                 NDArray pooled = pooling == Pooling.MAX
                         ? Pool.maxPool2d(x, POOL, POOL, NO_PAD, false)
                         : Pool.avgPool2d(x, POOL, POOL, NO_PAD, false, true);
-                release(x, image, out);
+                if (!keep) {
+                    x.close();
+                }
                 x = pooled;
+                keep = false;
             }
         }
         return out;
-    }
-
-    /**
-     * Frees an intermediate activation as soon as the next layer has consumed it. DJL keeps
-     * every array until its manager closes, which would hold all activations twice; autograd
-     * keeps its own reference to whatever the backward pass needs, so closing ours is safe.
-     */
-    private static void release(NDArray x, NDArray image, Map<VggLayer, NDArray> taps) {
-        if (x != image && !taps.containsValue(x)) {
-            x.close();
-        }
     }
 }
