@@ -3,6 +3,7 @@ package dev.stylize.cli;
 import dev.stylize.engine.InvalidInputException;
 import dev.stylize.engine.OptimizationDivergedException;
 import dev.stylize.engine.model.WeightsException;
+import dev.stylize.images.InvalidImageException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,7 +27,7 @@ public final class Stylize {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Stylize()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
-            if (e instanceof InvalidInputException) {
+            if (e instanceof InvalidInputException || e instanceof InvalidImageException) {
                 command.getErr().println("stylize: " + e.getMessage());
                 return EXIT_INVALID_INPUT;
             }

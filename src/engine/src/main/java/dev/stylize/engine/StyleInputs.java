@@ -1,6 +1,6 @@
 package dev.stylize.engine;
 
-import dev.stylize.engine.image.RgbImages;
+import dev.stylize.images.RgbImages;
 
 import java.awt.image.BufferedImage;
 

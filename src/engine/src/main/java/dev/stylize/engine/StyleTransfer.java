@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
-import dev.stylize.engine.image.RgbImages;
+import dev.stylize.images.RgbImages;
 import dev.stylize.engine.image.TensorImages;
 import dev.stylize.engine.loss.LossTerms;
 import dev.stylize.engine.loss.StyleObjective;

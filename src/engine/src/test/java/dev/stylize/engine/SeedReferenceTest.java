@@ -3,7 +3,7 @@ package dev.stylize.engine;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stylize.engine.image.ImageDecoder;
+import dev.stylize.images.ImageDecoder;
 import dev.stylize.engine.model.Pooling;
 import dev.stylize.engine.model.WeightsSource;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
-package dev.stylize.engine.image;
+package dev.stylize.images;
 
-import dev.stylize.engine.InvalidInputException;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -23,12 +22,12 @@ public record ImageHeader(String format, int width, int height) {
 
     public static ImageHeader read(byte[] bytes, String name) {
         if (bytes.length == 0) {
-            throw new InvalidInputException(name + " is empty (0 bytes), not an image");
+            throw new InvalidImageException(name + " is empty (0 bytes), not an image");
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new InvalidInputException(name + " is not an image this service reads"
+                throw new InvalidImageException(name + " is not an image this service reads"
                         + " (JPEG, PNG, WebP or TIFF expected)");
             }
             ImageReader reader = readers.next();
@@ -40,20 +39,20 @@ public record ImageHeader(String format, int width, int height) {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
-            if (e instanceof InvalidInputException invalid) {
+            if (e instanceof InvalidImageException invalid) {
                 throw invalid;
             }
-            throw new InvalidInputException(name + " has a damaged image header: " + e.getMessage(), e);
+            throw new InvalidImageException(name + " has a damaged image header: " + e.getMessage(), e);
         }
     }
 
     /** Refuses images that declare more pixels than {@code maxPixels}. */
     public void requireAtMost(long maxPixels) {
         if (width <= 0 || height <= 0) {
-            throw new InvalidInputException("image declares an empty size " + width + "x" + height);
+            throw new InvalidImageException("image declares an empty size " + width + "x" + height);
         }
         if (pixels() > maxPixels) {
-            throw new InvalidInputException(String.format(Locale.ROOT,
+            throw new InvalidImageException(String.format(Locale.ROOT,
                     "image declares %dx%d = %,d pixels, more than the limit of %,d", width, height, pixels(), maxPixels));
         }
     }

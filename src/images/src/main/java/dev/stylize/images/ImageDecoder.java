@@ -1,9 +1,8 @@
-package dev.stylize.engine.image;
+package dev.stylize.images;
 
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;
-import dev.stylize.engine.InvalidInputException;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -45,7 +44,7 @@ public final class ImageDecoder {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new InvalidInputException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new InvalidImageException("cannot read " + file + ": " + e.getMessage(), e);
         }
         return decode(bytes, file.getFileName().toString());
     }
@@ -74,16 +73,16 @@ public final class ImageDecoder {
                 reader.setInput(in, true, true);
                 BufferedImage image = reader.read(0);
                 if (!truncation.isEmpty()) {
-                    throw new InvalidInputException(name + " is a damaged or truncated image: " + truncation.get(0));
+                    throw new InvalidImageException(name + " is a damaged or truncated image: " + truncation.get(0));
                 }
                 return image;
             } finally {
                 reader.dispose();
             }
-        } catch (InvalidInputException e) {
+        } catch (InvalidImageException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new InvalidInputException(name + " is a damaged or truncated image: " + e.getMessage(), e);
+            throw new InvalidImageException(name + " is a damaged or truncated image: " + e.getMessage(), e);
         }
     }
 

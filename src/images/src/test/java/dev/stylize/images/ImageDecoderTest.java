@@ -1,6 +1,5 @@
-package dev.stylize.engine.image;
+package dev.stylize.images;
 
-import dev.stylize.engine.InvalidInputException;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.IIOImage;
@@ -146,7 +145,7 @@ class ImageDecoderTest {
     }
 
     private void assertRefused(byte[] bytes, String messageStart) {
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> decoder.decode(bytes, "photo.jpg"));
+        InvalidImageException e = assertThrows(InvalidImageException.class, () -> decoder.decode(bytes, "photo.jpg"));
         assertTrue(e.getMessage().startsWith(messageStart), e.getMessage());
     }
 

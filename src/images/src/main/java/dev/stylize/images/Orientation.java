@@ -1,4 +1,4 @@
-package dev.stylize.engine.image;
+package dev.stylize.images;
 
 import java.awt.image.BufferedImage;
 
