@@ -1,0 +1,39 @@
+package dev.stylize.functions.intake;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.net.URI;
+import java.util.Optional;
+
+/** The function's settings, from environment variables (STYLIZE_BUCKET, STYLIZE_JOB_QUEUE_URL, …). */
+@ConfigMapping(prefix = "stylize")
+public interface IntakeConfig {
+    String bucket();
+
+    String jobQueueUrl();
+
+    /** An emulator's endpoint (moto, LocalStack); empty on AWS. */
+    Optional<URI> awsEndpoint();
+
+    @WithDefault("${AWS_REGION:us-east-1}")
+    String region();
+
+    @WithDefault("52428800")
+    long maxUploadBytes();
+
+    @WithDefault("40000000")
+    long maxPixels();
+
+    /** Preset and options of inbox uploads (and of manifests that leave them out). */
+    Defaults defaults();
+
+    interface Defaults {
+        @WithDefault("seed")
+        String preset();
+
+        Optional<Integer> steps();
+
+        Optional<Integer> maxSize();
+    }
+}

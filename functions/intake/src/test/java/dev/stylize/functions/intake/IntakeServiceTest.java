@@ -1,0 +1,233 @@
+package dev.stylize.functions.intake;
+
+import dev.stylize.jobs.Job;
+import dev.stylize.jobs.JobLayout;
+import dev.stylize.jobs.JobMessage;
+import dev.stylize.jobs.JobOptions;
+import dev.stylize.jobs.JobState;
+import dev.stylize.jobs.JobStatus;
+import dev.stylize.jobs.JobStore;
+import dev.stylize.jobs.Json;
+import dev.stylize.jobs.Outcome;
+import dev.stylize.jobs.events.S3EventNotification;
+import dev.stylize.jobs.testing.MotoServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The intake against a real emulator process, fed the files in test-events/. */
+class IntakeServiceTest {
+    static final Path EVENTS = Path.of("../../test-events");
+    static final Path EXAMPLES = Path.of("../../docs/examples");
+    private static MotoServer moto;
+    private static S3Client s3;
+    private static SqsClient sqs;
+
+    private String bucket;
+    private String queueUrl;
+    private JobStore store;
+    private IntakeHandler handler;
+
+    @BeforeAll
+    static void startEmulator() {
+        moto = MotoServer.start();
+        s3 = moto.clients().s3();
+        sqs = moto.clients().sqs();
+    }
+
+    @AfterAll
+    static void stopEmulator() {
+        moto.close();
+    }
+
+    @BeforeEach
+    void freshBucketAndQueue() throws IOException {
+        bucket = "stylize-local"; // the bucket the test-events name
+        try {
+            s3.createBucket(b -> b.bucket(bucket));
+        } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException e) {
+            // kept between tests; each test uses its own queue and keys
+        }
+        queueUrl = sqs.createQueue(b -> b.queueName("jobs-" + UUID.randomUUID())).queueUrl();
+        store = new JobStore(s3, bucket);
+        store.put("styles/swirls.png", Files.readAllBytes(EXAMPLES.resolve("swirls.png")), "image/png");
+        JobOptions defaults = new JobOptions(8, 64, null, null, null, null, null, null, null, null, null);
+        IntakeSettings settings = new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES, IntakeSettings.DEFAULT_MAX_PIXELS,
+                "seed", defaults);
+        handler = new IntakeHandler(new IntakeService(store, sqs, queueUrl, settings, Clock.systemUTC()));
+    }
+
+    @Test
+    void anInboxPhotoBecomesAQueuedJob() throws IOException {
+        store.put("inbox/swirls/my harbour.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        String result = handler.handleRequest(event("s3-inbox-put.json"), null);
+
+        assertTrue(result.startsWith("accepted my-harbour-"), result);
+        String jobId = result.substring("accepted ".length());
+        Job job = store.readJson(JobLayout.jobKey(jobId), Job.class).orElseThrow();
+        assertEquals("inbox/swirls/my harbour.png", job.contentKey(), "the URL-encoded key is decoded");
+        assertEquals("styles/swirls.png", job.styles().get(0).key());
+        assertEquals(8, job.options().steps(), "inbox jobs get the configured defaults");
+        assertEquals(JobState.QUEUED, store.readJson(JobLayout.statusKey(jobId), JobStatus.class).orElseThrow().state());
+        List<Message> messages = receiveAll();
+        assertEquals(1, messages.size());
+        assertEquals(new JobMessage(jobId, bucket), Json.read(messages.get(0).body(), JobMessage.class));
+    }
+
+    @Test
+    void theSameEventThreeTimesRecordsOneJob() throws IOException {
+        store.put("inbox/swirls/my harbour.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        S3EventNotification event = event("s3-inbox-put.json");
+        String first = handler.handleRequest(event, null);
+        String jobId = first.substring("accepted ".length());
+        Job recorded = store.readJson(JobLayout.jobKey(jobId), Job.class).orElseThrow();
+        handler.handleRequest(event, null);
+        handler.handleRequest(event, null);
+        assertEquals(recorded, store.readJson(JobLayout.jobKey(jobId), Job.class).orElseThrow(), "recorded once");
+        assertEquals(1, store.list(JobLayout.RESULTS + "my-harbour-").stream().map(o -> o.key().split("/")[1])
+                .distinct().count(), "one job for the three deliveries");
+        assertTrue(receiveAll().stream().allMatch(m -> m.body().contains(jobId)), "every message names the one job");
+    }
+
+    @Test
+    void aTextFileNamedJpgIsRejectedWithItsReason() {
+        store.put("inbox/swirls/notes.jpg", "shopping list".getBytes(StandardCharsets.UTF_8), "image/jpeg");
+        Outcome outcome = rejected(upload("inbox/swirls/notes.jpg", 13));
+        assertEquals("notes.jpg is not an image this service reads (JPEG, PNG, WebP or TIFF expected)", outcome.reason());
+        assertEquals(0, receiveAll().size(), "nothing is enqueued");
+    }
+
+    @Test
+    void anOversizedUploadIsRejectedFromTheEventWithoutReadingIt() {
+        // The object does not even exist: the size in the event is enough.
+        Outcome outcome = rejected(upload("inbox/swirls/huge.jpg", 60L * 1024 * 1024));
+        assertEquals("huge.jpg is 60.0 MB; the limit is 50.0 MB", outcome.reason());
+    }
+
+    @Test
+    void aDecompressionBombIsRejectedFromItsHeader() {
+        store.put("inbox/swirls/bomb.png", pngHeader(50_000, 50_000), "image/png");
+        assertTrue(rejected(upload("inbox/swirls/bomb.png", 33)).reason()
+                .startsWith("image declares 50000x50000 = 2,500,000,000 pixels, more than the limit"));
+    }
+
+    @Test
+    void anUnknownStyleIsRejectedWithTheAvailableOnes() throws IOException {
+        store.put("inbox/monet/p.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        assertEquals("style 'monet' not found: upload it as styles/monet.jpg (available: swirls)",
+                rejected(upload("inbox/monet/p.png", 9619)).reason());
+    }
+
+    @Test
+    void aManifestBecomesAJobWithItsOptions() throws IOException {
+        store.put("uploads/harbour.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.put("jobs/harbour-blend.json", manifest("""
+                {"content": "uploads/harbour.png", "styles": [{"name": "swirls", "weight": 0.7},
+                 {"key": "styles/swirls.png", "weight": 0.3}], "preset": "paper", "options": {"steps": 12}}"""), "application/json");
+        String result = handler.handleRequest(event("s3-manifest-put.json"), null);
+        assertTrue(result.startsWith("accepted harbour-blend-"), result);
+        Job job = store.readJson(JobLayout.jobKey(result.substring(9)), Job.class).orElseThrow();
+        assertEquals("paper", job.preset());
+        assertEquals(12, job.options().steps());
+        assertEquals(64, job.options().maxSize(), "unset options come from the defaults");
+        assertEquals(0.7, job.styles().get(0).weight());
+    }
+
+    @Test
+    void badManifestsAreRejectedEachWithItsReason() throws IOException {
+        store.put("uploads/harbour.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        assertManifestRejected("{\"content\": \"results/x/result.png\", \"styles\": [{\"name\": \"swirls\"}]}",
+                "\"content\" must be a key under uploads/, got 'results/x/result.png'");
+        assertManifestRejected("{\"content\": \"uploads/../results/x.png\", \"styles\": [{\"name\": \"swirls\"}]}",
+                "'uploads/../results/x.png' is not an acceptable key");
+        assertManifestRejected("{\"bucket\": \"someone-else\", \"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\"}]}",
+                "manifests may only name objects in this bucket (stylize-local), not 'someone-else'");
+        assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\"}], \"options\": {\"steps\": 1000000000}}",
+                "steps must be from 1 to 5000, got 1000000000");
+        assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\"}], \"options\": {\"maxSize\": 1000000}}",
+                "maxSize must be from 32 to 2048 pixels, got 1000000");
+        assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\", \"weight\": -1}]}",
+                "style weights must be above 0 and at most 1e6, got -1.0");
+        assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\"}], \"options\": {\"styleWeight\": \"NaN\"}}",
+                "styleWeight must be a number from 0 to 1e12, got NaN");
+        assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": ["
+                        + "{\"name\": \"swirls\"},".repeat(99) + "{\"name\": \"swirls\"}]}",
+                "a job blends at most 4 styles, got 100");
+        assertManifestRejected("{\"content\": \"uploads/missing.png\", \"styles\": [{\"name\": \"swirls\"}]}",
+                "uploads/missing.png does not exist in stylize-local");
+        assertManifestRejected("{\"content\": ", "manifest is not valid: ");
+    }
+
+    private void assertManifestRejected(String json, String reasonStart) {
+        String key = "jobs/m-" + UUID.randomUUID() + ".json";
+        store.put(key, manifest(json), "application/json");
+        Outcome outcome = rejected(upload(key, json.length()));
+        assertTrue(outcome.reason().startsWith(reasonStart), outcome.reason());
+    }
+
+    private Outcome rejected(S3EventNotification event) {
+        String result = handler.handleRequest(event, null);
+        assertTrue(result.startsWith("rejected "), result);
+        String jobId = result.substring("rejected ".length(), result.indexOf(':'));
+        Outcome outcome = store.readJson(JobLayout.outcomeKey(jobId), Outcome.class).orElseThrow();
+        assertEquals(JobState.REJECTED, outcome.status());
+        assertEquals(outcome.reason(), result.substring(result.indexOf(": ") + 2));
+        return outcome;
+    }
+
+    /** The inbox test event, re-pointed at another key and size. */
+    private S3EventNotification upload(String key, long size) {
+        String json = read("s3-inbox-put.json")
+                .replace("inbox/swirls/my+harbour.png", key.replace(" ", "+"))
+                .replace("\"size\": 9619", "\"size\": " + size)
+                .replace("0A1B2C3D4E5F678901", UUID.randomUUID().toString());
+        return Json.read(json, S3EventNotification.class);
+    }
+
+    static S3EventNotification event(String file) {
+        return Json.read(read(file), S3EventNotification.class);
+    }
+
+    static String read(String file) {
+        try {
+            return Files.readString(EVENTS.resolve(file));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static byte[] manifest(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private List<Message> receiveAll() {
+        return sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+    }
+
+    static byte[] pngHeader(int width, int height) {
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17);
+        ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(ihdr.array());
+        java.nio.ByteBuffer png = java.nio.ByteBuffer.allocate(33);
+        png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        png.putInt(13).put(ihdr.array()).putInt((int) crc.getValue());
+        return png.array();
+    }
+}

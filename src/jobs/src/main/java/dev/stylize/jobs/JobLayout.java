@@ -1,0 +1,123 @@
+package dev.stylize.jobs;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Where everything lives in the bucket. Users write {@code styles/}, {@code inbox/},
+ * {@code jobs/} and {@code uploads/}; the service writes only under {@code results/<jobId>/}.
+ */
+public final class JobLayout {
+    public static final String STYLES = "styles/";
+    public static final String INBOX = "inbox/";
+    public static final String JOBS = "jobs/";
+    public static final String UPLOADS = "uploads/";
+    public static final String RESULTS = "results/";
+    public static final String MODELS = "models/";
+
+    private JobLayout() {
+    }
+
+    public static String jobKey(String jobId) {
+        return RESULTS + jobId + "/job.json";
+    }
+
+    public static String statusKey(String jobId) {
+        return RESULTS + jobId + "/status.json";
+    }
+
+    public static String outcomeKey(String jobId) {
+        return RESULTS + jobId + "/outcome.json";
+    }
+
+    public static String resultKey(String jobId, String extension) {
+        return RESULTS + jobId + "/result." + extension;
+    }
+
+    public static String checkpointsPrefix(String jobId) {
+        return RESULTS + jobId + "/checkpoints/";
+    }
+
+    public static String checkpointImageKey(String jobId, int step) {
+        return checkpointsPrefix(jobId) + String.format(Locale.ROOT, "step-%06d.png", step);
+    }
+
+    public static String checkpointStateKey(String jobId, int step) {
+        return checkpointsPrefix(jobId) + String.format(Locale.ROOT, "step-%06d.state", step);
+    }
+
+    /** The step of a checkpoint state key, or empty for any other key. */
+    public static Optional<Integer> checkpointStep(String key) {
+        int slash = key.lastIndexOf('/');
+        String name = key.substring(slash + 1);
+        if (!name.startsWith("step-") || !name.endsWith(".state")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Integer.parseInt(name.substring(5, name.length() - 6)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code inbox/<style>/<file>} gives the style name; anything else gives empty. */
+    public static Optional<String> inboxStyleName(String key) {
+        if (!key.startsWith(INBOX)) {
+            return Optional.empty();
+        }
+        String rest = key.substring(INBOX.length());
+        int slash = rest.indexOf('/');
+        if (slash <= 0 || slash == rest.length() - 1 || rest.indexOf('/', slash + 1) >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(rest.substring(0, slash));
+    }
+
+    /**
+     * A job id stable across duplicate deliveries of the same S3 event (same bucket, key and
+     * sequencer) and different for every new upload, readable in listings.
+     */
+    public static String jobId(String bucket, String key, String sequencer) {
+        String base = key.substring(key.lastIndexOf('/') + 1);
+        int dot = base.lastIndexOf('.');
+        if (dot > 0) {
+            base = base.substring(0, dot);
+        }
+        base = base.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+        if (base.length() > 40) {
+            base = base.substring(0, 40);
+        }
+        String hash = sha256(bucket + "\n" + key + "\n" + sequencer).substring(0, 12);
+        return base.isEmpty() ? hash : base + "-" + hash;
+    }
+
+    /** Names a style in {@code styles/}: letters, digits, '-', '_' and '.', at most 100 characters. */
+    public static boolean isValidStyleName(String name) {
+        return name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}") && !name.contains("..");
+    }
+
+    /** Rejects keys that could escape a prefix or confuse tools: '..' segments, '//', control characters. */
+    public static boolean isSafeKey(String key) {
+        if (key.isEmpty() || key.length() > 1024 || key.startsWith("/") || key.contains("//")) {
+            return false;
+        }
+        for (String segment : key.split("/")) {
+            if (segment.equals("..") || segment.equals(".")) {
+                return false;
+            }
+        }
+        return key.chars().noneMatch(c -> c < 0x20 || c == 0x7F);
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

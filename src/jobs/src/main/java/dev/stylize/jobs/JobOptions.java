@@ -1,0 +1,93 @@
+package dev.stylize.jobs;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The options a job may set; null means "the preset's value". {@link #validate()} holds the
+ * service's bounds, which are narrower than the engine's: they keep one job within what a
+ * worker's GPU does in reasonable time.
+ */
+public record JobOptions(
+        Integer steps,
+        Integer maxSize,
+        Double contentWeight,
+        Double styleWeight,
+        Double tvWeight,
+        String optimizer,
+        Double learningRate,
+        String init,
+        Long seed,
+        String pooling,
+        Integer checkpointEvery) {
+
+    public static final int MAX_STEPS = 5000;
+    public static final int MIN_SIZE = 32;
+    public static final int MAX_SIZE = 2048;
+    public static final Set<String> PRESETS = Set.of("seed", "paper");
+
+    public static JobOptions none() {
+        return new JobOptions(null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** Fills each null of this with {@code defaults}'s value. */
+    public JobOptions orElse(JobOptions defaults) {
+        return new JobOptions(
+                steps != null ? steps : defaults.steps,
+                maxSize != null ? maxSize : defaults.maxSize,
+                contentWeight != null ? contentWeight : defaults.contentWeight,
+                styleWeight != null ? styleWeight : defaults.styleWeight,
+                tvWeight != null ? tvWeight : defaults.tvWeight,
+                optimizer != null ? optimizer : defaults.optimizer,
+                learningRate != null ? learningRate : defaults.learningRate,
+                init != null ? init : defaults.init,
+                seed != null ? seed : defaults.seed,
+                pooling != null ? pooling : defaults.pooling,
+                checkpointEvery != null ? checkpointEvery : defaults.checkpointEvery);
+    }
+
+    /** @throws JobRejectedException naming the first option out of bounds */
+    public JobOptions validate() {
+        if (steps != null) {
+            require(steps >= 1 && steps <= MAX_STEPS, "steps must be from 1 to " + MAX_STEPS + ", got " + steps);
+        }
+        if (maxSize != null) {
+            require(maxSize >= MIN_SIZE && maxSize <= MAX_SIZE,
+                    "maxSize must be from " + MIN_SIZE + " to " + MAX_SIZE + " pixels, got " + maxSize);
+        }
+        weight("contentWeight", contentWeight);
+        weight("styleWeight", styleWeight);
+        weight("tvWeight", tvWeight);
+        oneOf("optimizer", optimizer, Set.of("adam", "lbfgs"));
+        oneOf("init", init, Set.of("content", "noise", "style"));
+        oneOf("pooling", pooling, Set.of("max", "avg"));
+        if (learningRate != null) {
+            require(Double.isFinite(learningRate) && learningRate > 0 && learningRate <= 1000,
+                    "learningRate must be above 0 and at most 1000, got " + learningRate);
+        }
+        if (checkpointEvery != null) {
+            require(checkpointEvery >= 1 && checkpointEvery <= MAX_STEPS,
+                    "checkpointEvery must be from 1 to " + MAX_STEPS + ", got " + checkpointEvery);
+        }
+        return this;
+    }
+
+    private static void weight(String name, Double w) {
+        if (w != null) {
+            require(Double.isFinite(w) && w >= 0 && w <= 1e12, name + " must be a number from 0 to 1e12, got " + w);
+        }
+    }
+
+    private static void oneOf(String name, String value, Set<String> allowed) {
+        if (value != null) {
+            require(allowed.contains(value.toLowerCase(Locale.ROOT)),
+                    name + " must be one of " + String.join(", ", allowed.stream().sorted().toList()) + ", got '" + value + "'");
+        }
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new JobRejectedException(message);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.stylize.jobs;
+
+import java.util.List;
+
+/**
+ * The one terminal record of a job, {@code results/<jobId>/outcome.json}. Written once; its
+ * creation is what triggers the completion event.
+ *
+ * @param status     SUCCEEDED, FAILED or REJECTED
+ * @param reason     why it failed or was rejected; null on success
+ * @param resultKey  the result image, on success
+ * @param source     the upload or manifest key that asked for the job
+ * @param weights    "generated" when the worker ran on generated (not ImageNet) weights
+ */
+public record Outcome(
+        String jobId,
+        String bucket,
+        JobState status,
+        String reason,
+        String resultKey,
+        String source,
+        String contentKey,
+        List<StyleRef> styles,
+        String preset,
+        JobOptions options,
+        Integer steps,
+        Double finalLoss,
+        String weights,
+        Timings timings) {
+
+    /** ISO-8601 instants; {@code runSeconds} is the optimisation's own wall time. */
+    public record Timings(String acceptedAt, String startedAt, String finishedAt, Double runSeconds) {
+    }
+
+    public static Outcome rejected(String jobId, String bucket, String source, String reason, String at) {
+        return new Outcome(jobId, bucket, JobState.REJECTED, reason, null, source, null, null, null, null, null, null,
+                null, new Timings(null, null, at, null));
+    }
+
+    public static Outcome failed(Job job, String reason, String startedAt, String at) {
+        return new Outcome(job.jobId(), job.bucket(), JobState.FAILED, reason, null, job.source(), job.contentKey(),
+                job.styles(), job.preset(), job.options(), null, null, null,
+                new Timings(job.acceptedAt(), startedAt, at, null));
+    }
+}

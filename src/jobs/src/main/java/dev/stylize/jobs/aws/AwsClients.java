@@ -1,0 +1,74 @@
+package dev.stylize.jobs.aws;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * SDK clients for AWS itself or for an emulator (moto, LocalStack) at {@code endpoint}. With
+ * an endpoint, S3 uses path-style addressing and, when no credentials are configured, the
+ * emulators' conventional test credentials.
+ */
+public final class AwsClients {
+    private final Optional<URI> endpoint;
+    private final Region region;
+
+    public AwsClients(Optional<URI> endpoint, String region) {
+        this.endpoint = endpoint;
+        this.region = Region.of(region);
+    }
+
+    /** From STYLIZE_AWS_ENDPOINT (or AWS_ENDPOINT_URL) and AWS_REGION, as scripts and containers set them. */
+    public static AwsClients fromEnvironment() {
+        String endpoint = Optional.ofNullable(System.getenv("STYLIZE_AWS_ENDPOINT"))
+                .orElse(System.getenv("AWS_ENDPOINT_URL"));
+        String region = Optional.ofNullable(System.getenv("AWS_REGION")).orElse("us-east-1");
+        return new AwsClients(Optional.ofNullable(endpoint).filter(s -> !s.isBlank()).map(URI::create), region);
+    }
+
+    public S3Client s3() {
+        var builder = S3Client.builder().region(region).credentialsProvider(credentials()).httpClient(http());
+        endpoint.ifPresent(uri -> builder.endpointOverride(uri).forcePathStyle(true));
+        return builder.build();
+    }
+
+    public SqsClient sqs() {
+        var builder = SqsClient.builder().region(region).credentialsProvider(credentials()).httpClient(http());
+        endpoint.ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    public SnsClient sns() {
+        var builder = SnsClient.builder().region(region).credentialsProvider(credentials()).httpClient(http());
+        endpoint.ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    private static SdkHttpClient http() {
+        // Long polls wait 20 s: the socket timeout must be longer.
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(5))
+                .socketTimeout(Duration.ofSeconds(40))
+                .build();
+    }
+
+    private AwsCredentialsProvider credentials() {
+        boolean configured = System.getenv("AWS_ACCESS_KEY_ID") != null || System.getenv("AWS_PROFILE") != null
+                || System.getProperty("aws.accessKeyId") != null;
+        if (endpoint.isPresent() && !configured) {
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+}
