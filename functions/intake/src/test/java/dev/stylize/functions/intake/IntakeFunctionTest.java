@@ -1,0 +1,43 @@
+package dev.stylize.functions.intake;
+
+import dev.stylize.jobs.Job;
+import dev.stylize.jobs.JobLayout;
+import dev.stylize.jobs.JobStore;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged function as Lambda runs it: Quarkus boots with its configuration, the mock
+ * Lambda event server (test port 8081) delivers test-events/s3-inbox-put.json to the handler.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmulatorResource.class)
+class IntakeFunctionTest {
+
+    @Test
+    void theInboxTestEventCreatesAJob() throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://localhost:8081"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(IntakeServiceTest.read("s3-inbox-put.json")))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.body().contains("accepted my-harbour-"), response.body());
+
+        String jobId = response.body().replaceAll(".*accepted (my-harbour-[0-9a-f]+).*", "$1");
+        JobStore store = new JobStore(EmulatorResource.moto.clients().s3(), "stylize-local");
+        Job job = store.readJson(JobLayout.jobKey(jobId), Job.class).orElseThrow();
+        assertEquals(8, job.options().steps(), "configured through stylize.defaults.steps");
+    }
+}

@@ -1,0 +1,44 @@
+package dev.stylize.functions.notifier;
+
+import dev.stylize.jobs.JobStore;
+import dev.stylize.jobs.Json;
+import dev.stylize.jobs.Outcome;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+
+import java.util.Map;
+
+/** Publishes one completion event per outcome object. */
+public class CompletionPublisher {
+    private static final Logger LOG = Logger.getLogger(CompletionPublisher.class);
+
+    private final JobStore store;
+    private final SnsClient sns;
+    private final String topicArn;
+
+    public CompletionPublisher(JobStore store, SnsClient sns, String topicArn) {
+        this.store = store;
+        this.sns = sns;
+        this.topicArn = topicArn;
+    }
+
+    /** @return what was published, for the function's log and response */
+    public String publish(String outcomeKey) {
+        Outcome outcome = store.readJson(outcomeKey, Outcome.class)
+                .orElseThrow(() -> new IllegalStateException(outcomeKey + " is gone: nothing to announce"));
+        CompletionEvent event = CompletionEvent.of(outcome);
+        sns.publish(b -> b.topicArn(topicArn)
+                .message(Json.compact(event))
+                .messageAttributes(Map.of(
+                        "status", text(outcome.status().name()),
+                        "type", text(event.type()),
+                        "jobId", text(outcome.jobId()))));
+        LOG.infof("published %s", event.id());
+        return "published " + event.id();
+    }
+
+    private static MessageAttributeValue text(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.stylize.functions.notifier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stylize.jobs.Job;
+import dev.stylize.jobs.JobLayout;
+import dev.stylize.jobs.JobOptions;
+import dev.stylize.jobs.JobState;
+import dev.stylize.jobs.JobStatus;
+import dev.stylize.jobs.JobStore;
+import dev.stylize.jobs.Json;
+import dev.stylize.jobs.Outcome;
+import dev.stylize.jobs.StyleRef;
+import dev.stylize.jobs.events.S3EventNotification;
+import dev.stylize.jobs.events.SqsEvent;
+import dev.stylize.jobs.testing.MotoServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Both handlers of the package against a real emulator, fed the files in test-events/. */
+class NotifierTest {
+    private static final String JOB = "my-harbour-4f1c2a9e7b3d"; // named by the test events
+    private static MotoServer moto;
+    private static JobStore store;
+    private static SqsClient sqs;
+    private static String subscriberQueue;
+    private static NotifierHandler notifier;
+    private static DeadLetterHandler deadLetters;
+
+    @BeforeAll
+    static void start() {
+        moto = MotoServer.start();
+        var s3 = moto.clients().s3();
+        s3.createBucket(b -> b.bucket("stylize-local"));
+        store = new JobStore(s3, "stylize-local");
+        sqs = moto.clients().sqs();
+        var sns = moto.clients().sns();
+        String topic = sns.createTopic(b -> b.name("completions")).topicArn();
+        subscriberQueue = sqs.createQueue(b -> b.queueName("subscriber")).queueUrl();
+        String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(subscriberQueue).attributeNamesWithStrings("QueueArn"))
+                .attributesAsStrings().get("QueueArn");
+        sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArn));
+        notifier = new NotifierHandler(new CompletionPublisher(store, sns, topic));
+        deadLetters = new DeadLetterHandler(new DeadLetterService(store, Clock.systemUTC()));
+    }
+
+    @AfterAll
+    static void stop() {
+        moto.close();
+    }
+
+    @Test
+    void anOutcomeBecomesACompletionEventSubscribersCanFilter() throws IOException {
+        Job job = new Job(JOB, "stylize-local", "inbox/swirls/my harbour.png", List.of(new StyleRef("styles/swirls.png", 1)),
+                "seed", JobOptions.none(), "inbox/swirls/my harbour.png", "2026-11-24T12:00:00Z");
+        store.writeJson(JobLayout.outcomeKey(JOB), new Outcome(JOB, "stylize-local", JobState.SUCCEEDED, null,
+                JobLayout.resultKey(JOB, "png"), job.source(), job.contentKey(), job.styles(), job.preset(), job.options(),
+                100, 12.5, "generated", new Outcome.Timings(job.acceptedAt(), "2026-11-24T12:00:01Z",
+                "2026-11-24T12:01:00Z", 59.0)));
+
+        String result = notifier.handleRequest(event("s3-outcome-put.json"), null);
+        assertEquals("published " + JOB + "/SUCCEEDED", result);
+
+        List<Message> delivered = sqs.receiveMessage(b -> b.queueUrl(subscriberQueue).waitTimeSeconds(2)).messages();
+        assertEquals(1, delivered.size());
+        JsonNode envelope = Json.read(delivered.get(0).body(), JsonNode.class);
+        assertEquals("SUCCEEDED", envelope.at("/MessageAttributes/status/Value").asText());
+        JsonNode ce = Json.read(envelope.get("Message").asText(), JsonNode.class);
+        assertEquals("1.0", ce.get("specversion").asText());
+        assertEquals(JOB + "/SUCCEEDED", ce.get("id").asText());
+        assertEquals("dev.stylize.job.succeeded", ce.get("type").asText());
+        assertEquals("s3://stylize-local/results/" + JOB + "/result.png", ce.at("/data/result/uri").asText());
+        assertEquals(100, ce.at("/data/steps").asInt());
+        assertEquals("styles/swirls.png", ce.at("/data/inputs/styles/0/key").asText());
+    }
+
+    @Test
+    void aDeadLetterEndsAsAFailedOutcomeWithTheLastError() {
+        String job = "dead-" + System.nanoTime();
+        store.writeJson(JobLayout.jobKey(job), new Job(job, "stylize-local", "uploads/p.png", List.of(), "seed",
+                JobOptions.none(), "jobs/p.json", "2026-11-24T12:00:00Z"));
+        store.writeJson(JobLayout.statusKey(job), new JobStatus(job, JobState.RUNNING, 3, 10, null, null, null, null,
+                null, null, 5, "S3 answered 503 Slow Down", null, "2026-11-24T12:00:05Z"));
+        SqsEvent event = Json.read(read("sqs-dead-letter.json").replace("my-harbour-4f1c2a9e7b3d", job), SqsEvent.class);
+
+        assertEquals(List.of(), deadLetters.handleRequest(event, null).batchItemFailures());
+        Outcome outcome = store.readJson(JobLayout.outcomeKey(job), Outcome.class).orElseThrow();
+        assertEquals(JobState.FAILED, outcome.status());
+        assertEquals("gave up after 5 attempts; last error: S3 answered 503 Slow Down", outcome.reason());
+        assertEquals("jobs/p.json", outcome.source());
+
+        deadLetters.handleRequest(event, null); // delivered again: the outcome stays the first one
+        assertEquals(outcome, store.readJson(JobLayout.outcomeKey(job), Outcome.class).orElseThrow());
+    }
+
+    private static S3EventNotification event(String file) {
+        return Json.read(read(file), S3EventNotification.class);
+    }
+
+    private static String read(String file) {
+        try {
+            return Files.readString(Path.of("../../test-events").resolve(file));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
