@@ -30,6 +30,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -43,8 +44,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--content", required = true, paramLabel = "IMAGE", description = "The photo (JPEG, PNG, WebP, TIFF).")
     Path content;
 
-    @Option(names = "--style", required = true, paramLabel = "IMAGE", description = "The painting.")
-    Path style;
+    @Option(names = "--style", required = true, paramLabel = "IMAGE",
+            description = "The painting; repeat to blend several.")
+    List<Path> styles;
+
+    @Option(names = "--style-weights", split = ",", paramLabel = "W,W…",
+            description = "Blend weight of each --style, e.g. 0.7,0.3 (default: equal).")
+    List<Double> styleWeights;
 
     @Option(names = "--out", required = true, paramLabel = "FILE",
             description = "Result image; .jpg/.jpeg writes JPEG, anything else PNG.")
@@ -88,15 +94,17 @@ final class RunCommand implements Callable<Integer> {
         }
         ImageDecoder decoder = new ImageDecoder(maxPixels);
         BufferedImage contentImage = decoder.decode(content);
-        BufferedImage styleImage = decoder.decode(style);
-        StyleInputs inputs = StyleInputs.prepare(contentImage, styleImage, options);
+        List<BufferedImage> styleImages = styles.stream().map(decoder::decode).toList();
+        List<Double> blend = styleWeights != null ? styleWeights : styles.stream().map(s -> 1.0).toList();
+        StyleInputs inputs = StyleInputs.prepare(contentImage, styleImages, blend, options);
 
         try (NDManager manager = NDManager.newBaseManager()) {
             Vgg19Weights vggWeights = weights.load(manager, err);
             Vgg19Features vgg = new Vgg19Features(vggWeights, options.pooling());
-            err.printf("content %s %dx%d, style %s %dx%d, device %s%n", content.getFileName(),
-                    inputs.content().getWidth(), inputs.content().getHeight(), style.getFileName(),
-                    inputs.style().getWidth(), inputs.style().getHeight(), manager.getDevice());
+            err.printf("content %s %dx%d, style %s at %dx%d (weights %s), device %s%n", content.getFileName(),
+                    inputs.content().getWidth(), inputs.content().getHeight(),
+                    styles.stream().map(p -> p.getFileName().toString()).toList(), inputs.style().getWidth(),
+                    inputs.style().getHeight(), blend, manager.getDevice());
             err.println("options: " + options.summary());
             try (StyleTransfer run = output.resume == null
                     ? StyleTransfer.start(vgg, inputs, options, manager)

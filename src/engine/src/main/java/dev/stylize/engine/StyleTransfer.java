@@ -15,6 +15,7 @@ import dev.stylize.engine.optim.ImageOptimizer;
 import dev.stylize.engine.optim.Lbfgs;
 
 import java.awt.image.BufferedImage;
+import java.util.List;
 
 /**
  * One stylisation in progress: the image being optimised, the objective and the optimiser.
@@ -40,8 +41,8 @@ public final class StyleTransfer implements AutoCloseable {
         this.step = step;
         try (NDManager inputsScope = manager.newSubManager()) {
             NDArray content = TensorImages.toTensor(inputsScope, inputs.content());
-            NDArray style = TensorImages.toTensor(inputsScope, inputs.style());
-            this.objective = new StyleObjective(vgg, options, manager, content, style);
+            List<NDArray> styles = inputs.styles().stream().map(s -> TensorImages.toTensor(inputsScope, s)).toList();
+            this.objective = new StyleObjective(vgg, options, manager, content, styles, inputs.styleWeights());
         }
         this.image = initial;
         image.attach(manager);

@@ -105,6 +105,29 @@ class StyleTransferTest {
     }
 
     @Test
+    void blendWeightsOneAndZeroEqualTheSingleStyleRun() {
+        StyleOptions options = Preset.SEED.options().withMaxSize(32).withSteps(3);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            byte[] single = snapshotAfterRun(StyleInputs.prepare(CONTENT, STYLE, options), options, manager);
+            byte[] blended = snapshotAfterRun(StyleInputs.prepare(CONTENT, java.util.List.of(STYLE, CONTENT),
+                    java.util.List.of(1.0, 0.0), options), options, manager);
+            byte[] mixed = snapshotAfterRun(StyleInputs.prepare(CONTENT, java.util.List.of(STYLE, CONTENT),
+                    java.util.List.of(0.5, 0.5), options), options, manager);
+            assertArrayEquals(single, blended);
+            assertFalse(java.util.Arrays.equals(single, mixed), "a real blend changes the result");
+        }
+    }
+
+    private static byte[] snapshotAfterRun(StyleInputs inputs, StyleOptions options, NDManager manager) {
+        try (StyleTransfer run = StyleTransfer.start(TestWeights.vgg(Pooling.MAX), inputs, options, manager)) {
+            while (!run.isFinished()) {
+                run.step();
+            }
+            return run.snapshot();
+        }
+    }
+
+    @Test
     void aDivergingRunStopsWithAClearError() {
         StyleOptions options = Preset.SEED.options().withMaxSize(32).withSteps(30)
                 .withOptimizer(OptimizerKind.LBFGS, 1e3).withWeights(1, 1e12, 0);

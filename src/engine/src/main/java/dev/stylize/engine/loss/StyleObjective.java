@@ -9,6 +9,7 @@ import dev.stylize.engine.model.VggLayer;
 
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,24 +26,35 @@ public final class StyleObjective {
     private final Map<VggLayer, NDArray> styleGrams = new EnumMap<>(VggLayer.class);
 
     /**
+     * With several paintings the target Gram matrix of each layer is their weighted mean, as
+     * jcjohnson/neural-style blends styles; one painting of weight 1 gives its own Grams.
+     *
      * @param manager owns the targets for the life of the run
      * @param content (1, 3, H, W) normalised photo
-     * @param style   (1, 3, H', W') normalised painting
+     * @param styles  (1, 3, H', W') normalised paintings
+     * @param weights blend weight of each painting
      */
-    public StyleObjective(Vgg19Features vgg, StyleOptions options, NDManager manager, NDArray content, NDArray style) {
+    public StyleObjective(Vgg19Features vgg, StyleOptions options, NDManager manager, NDArray content,
+                          List<NDArray> styles, List<Double> weights) {
         this.vgg = vgg;
         this.options = options;
         this.taps = EnumSet.copyOf(options.styleLayerWeights().keySet());
         taps.add(options.contentLayer());
         try (NDManager scratch = manager.newSubManager()) {
-            scratch.tempAttachAll(content, style);
+            scratch.tempAttachAll(content);
             contentTarget = vgg.extract(content, Set.of(options.contentLayer())).get(options.contentLayer());
             contentTarget.attach(manager);
-            vgg.extract(style, options.styleLayerWeights().keySet()).forEach((layer, features) -> {
-                NDArray g = Losses.gram(features);
-                g.attach(manager);
-                styleGrams.put(layer, g);
-            });
+            double total = weights.stream().mapToDouble(Double::doubleValue).sum();
+            for (int i = 0; i < styles.size(); i++) {
+                scratch.tempAttachAll(styles.get(i));
+                double share = weights.get(i) / total;
+                vgg.extract(styles.get(i), options.styleLayerWeights().keySet()).forEach((layer, features) -> {
+                    NDArray g = Scalars.times(Losses.gram(features), share);
+                    NDArray sum = styleGrams.containsKey(layer) ? styleGrams.get(layer).add(g) : g;
+                    styleGrams.put(layer, sum);
+                });
+            }
+            styleGrams.values().forEach(g -> g.attach(manager));
         }
     }
 

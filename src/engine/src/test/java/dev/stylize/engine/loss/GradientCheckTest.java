@@ -13,6 +13,7 @@ import dev.stylize.engine.model.Vgg19Features;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,7 +32,7 @@ class GradientCheckTest {
             NDArray content = random(manager, shape, 1);
             NDArray style = random(manager, shape, 2);
             NDArray image = random(manager, shape, 3);
-            StyleObjective objective = new StyleObjective(vgg, options, manager, content, style);
+            StyleObjective objective = new StyleObjective(vgg, options, manager, content, List.of(style), List.of(1.0));
 
             NDArray x = image.duplicate();
             x.setRequiresGradient(true);
