@@ -5,6 +5,7 @@ import dev.stylize.engine.Preset;
 import dev.stylize.engine.StyleOptions;
 import dev.stylize.engine.StyleOptions.Init;
 import dev.stylize.engine.StyleOptions.OptimizerKind;
+import dev.stylize.engine.StyleOverrides;
 import dev.stylize.engine.model.Pooling;
 import dev.stylize.engine.model.VggLayer;
 import picocli.CommandLine.Option;
@@ -55,40 +56,18 @@ final class StyleArguments {
     Pooling pooling;
 
     StyleOptions resolve() {
-        StyleOptions o = preset.options();
-        if (steps != null) {
-            o = o.withSteps(steps);
-        }
-        if (maxSize != null) {
-            o = o.withMaxSize(maxSize);
-        }
-        o = o.withWeights(
-                contentWeight != null ? contentWeight : o.contentWeight(),
-                styleWeight != null ? styleWeight : o.styleWeight(),
-                tvWeight != null ? tvWeight : o.tvWeight());
+        Map<VggLayer, Double> layers = null;
         if (styleLayers != null) {
-            Map<VggLayer, Double> layers = new EnumMap<>(VggLayer.class);
+            layers = new EnumMap<>(VggLayer.class);
             try {
-                styleLayers.forEach((name, w) -> layers.put(VggLayer.fromLabel(name), w));
+                for (Map.Entry<String, Double> e : styleLayers.entrySet()) {
+                    layers.put(VggLayer.fromLabel(e.getKey()), e.getValue());
+                }
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(e.getMessage(), e);
             }
-            o = o.withStyleLayerWeights(layers);
         }
-        if (optimizer != null || learningRate != null) {
-            OptimizerKind kind = optimizer != null ? optimizer : o.optimizer();
-            double defaultRate = kind == o.optimizer() ? o.learningRate() : (kind == OptimizerKind.LBFGS ? 1.0 : 0.02);
-            o = o.withOptimizer(kind, learningRate != null ? learningRate : defaultRate);
-        }
-        if (init != null) {
-            o = o.withInit(init);
-        }
-        if (seed != null) {
-            o = o.withSeed(seed);
-        }
-        if (pooling != null) {
-            o = o.withPooling(pooling);
-        }
-        return o;
+        return new StyleOverrides(steps, maxSize, contentWeight, styleWeight, tvWeight, layers, optimizer, learningRate,
+                init, seed, pooling).applyTo(preset.options());
     }
 }

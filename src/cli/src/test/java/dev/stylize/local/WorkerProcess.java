@@ -1,0 +1,87 @@
+package dev.stylize.local;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The packaged worker (src/worker/target/quarkus-app) as a real process, as the container runs it. */
+final class WorkerProcess implements AutoCloseable {
+    static final Path APP = Path.of("../worker/target/quarkus-app/quarkus-run.jar");
+
+    private final Process process;
+    private final int port;
+    final Path log;
+
+    private WorkerProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    static WorkerProcess start(Map<String, String> env) throws IOException {
+        if (!Files.isRegularFile(APP)) {
+            throw new IllegalStateException(APP.toAbsolutePath() + " is missing: build the worker first (./mvnw install)");
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = Files.createTempFile("worker-", ".log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx2g", "-jar", APP.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("DJL_OFFLINE", "true");
+        WorkerProcess worker = new WorkerProcess(builder.start(), port, log);
+        worker.awaitReady(Duration.ofSeconds(90));
+        return worker;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    private void awaitReady(Duration timeout) throws IOException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("worker exited: " + Files.readString(log));
+            }
+            try {
+                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/q/health/ready")
+                        .toURL().openConnection();
+                if (c.getResponseCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("worker not ready within " + timeout + ": " + Files.readString(log));
+    }
+
+    @Override
+    public void close() {
+        process.destroy(); // SIGTERM: the worker checkpoints and releases its message
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.stylize.worker;
+
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps a message invisible while its job runs, however long that is: every {@code every}
+ * seconds the visibility is renewed to {@code extendTo} seconds from now. If the worker dies
+ * the renewals stop and the message comes back after at most {@code extendTo} seconds.
+ */
+final class Heartbeat implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Heartbeat.class);
+    private final ScheduledFuture<?> task;
+
+    Heartbeat(ScheduledExecutorService scheduler, JobQueue queue, Message message, int every, int extendTo) {
+        this.task = scheduler.scheduleAtFixedRate(() -> {
+            try {
+                queue.setVisibility(message, extendTo);
+            } catch (RuntimeException e) {
+                // A missed beat is survivable (the visibility left is larger than the period); keep beating.
+                LOG.warnf("heartbeat failed, will retry: %s", e.getMessage());
+            }
+        }, every, every, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        task.cancel(false);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.stylize.worker;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.net.URI;
+import java.util.Optional;
+
+/** The worker's settings, from STYLIZE_* environment variables in the container. */
+@ConfigMapping(prefix = "stylize")
+public interface WorkerConfig {
+    String bucket();
+
+    String jobQueueUrl();
+
+    /** An emulator's endpoint (moto, LocalStack); empty on AWS. */
+    Optional<URI> awsEndpoint();
+
+    @WithDefault("${AWS_REGION:us-east-1}")
+    String region();
+
+    /** VGG19 weights: s3://bucket/key, an https URL, or a file. */
+    String weights();
+
+    /** Required for s3:// and https weights. */
+    Optional<String> weightsSha256();
+
+    @WithDefault("${user.home}/.cache/stylize")
+    String cacheDir();
+
+    /** Checkpoint (image + resumable state) every this many steps, unless the job says otherwise. */
+    @WithDefault("100")
+    int checkpointEvery();
+
+    /** How often status.json is rewritten while a job runs. */
+    @WithDefault("2")
+    int statusIntervalSeconds();
+
+    /** The invisibility each heartbeat renews. */
+    @WithDefault("300")
+    int visibilityTimeoutSeconds();
+
+    @WithDefault("60")
+    int heartbeatSeconds();
+
+    @WithDefault("20")
+    int pollWaitSeconds();
+
+    /** A transient failure makes the job wait base * 2^(attempt-1) seconds, at most max. */
+    @WithDefault("10")
+    int retryBaseSeconds();
+
+    @WithDefault("900")
+    int retryMaxSeconds();
+
+    /** Polling off: the process only serves health (for tests of the container). */
+    @WithDefault("true")
+    boolean polling();
+}
