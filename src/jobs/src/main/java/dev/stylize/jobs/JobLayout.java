@@ -82,17 +82,20 @@ public final class JobLayout {
      * sequencer) and different for every new upload, readable in listings.
      */
     public static String jobId(String bucket, String key, String sequencer) {
+        String base = jobIdBase(key);
+        String hash = sha256(bucket + "\n" + key + "\n" + sequencer).substring(0, 12);
+        return base.isEmpty() ? hash : base + "-" + hash;
+    }
+
+    /** The readable start of the job id of an upload at {@code key}: its file name, simplified. */
+    public static String jobIdBase(String key) {
         String base = key.substring(key.lastIndexOf('/') + 1);
         int dot = base.lastIndexOf('.');
         if (dot > 0) {
             base = base.substring(0, dot);
         }
         base = base.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
-        if (base.length() > 40) {
-            base = base.substring(0, 40);
-        }
-        String hash = sha256(bucket + "\n" + key + "\n" + sequencer).substring(0, 12);
-        return base.isEmpty() ? hash : base + "-" + hash;
+        return base.length() > 40 ? base.substring(0, 40) : base;
     }
 
     /** Names a style in {@code styles/}: letters, digits, '-', '_' and '.', at most 100 characters. */

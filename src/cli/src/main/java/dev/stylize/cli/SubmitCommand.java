@@ -1,0 +1,260 @@
+package dev.stylize.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stylize.engine.InvalidInputException;
+import dev.stylize.images.ImageEncoder;
+import dev.stylize.jobs.JobLayout;
+import dev.stylize.jobs.JobStatus;
+import dev.stylize.jobs.JobStore;
+import dev.stylize.jobs.Json;
+import dev.stylize.jobs.Outcome;
+import dev.stylize.jobs.aws.AwsClients;
+import dev.stylize.local.LocalNames;
+import dev.stylize.local.StackResources;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/**
+ * What a user of the bucket does, from the command line: drop a photo into the inbox, then
+ * (with --watch) follow status.json, fetch the result and print the completion event.
+ */
+@Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Uploads a photo to inbox/<style>/ and, with --watch, follows the job to its result and event. "
+                + "Against the local stack by default; against a deployed stack with --bucket and AWS credentials.")
+final class SubmitCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--content", required = true, paramLabel = "IMAGE", description = "The photo to upload.")
+    Path content;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    StyleChoice style;
+
+    static final class StyleChoice {
+        @Option(names = "--style-name", paramLabel = "NAME", description = "A style already in styles/.")
+        String name;
+
+        @Option(names = "--style", paramLabel = "IMAGE", description = "A painting, uploaded to styles/ first.")
+        Path file;
+    }
+
+    @Option(names = "--watch", description = "Follow the job: progress bar, result download, completion event.")
+    boolean watch;
+
+    @Option(names = "--bucket", paramLabel = "NAME", description = "A deployed stack's bucket (default: the local stack's).")
+    String bucket;
+
+    @Option(names = "--endpoint", paramLabel = "URL",
+            description = "S3/SQS/SNS endpoint (default: " + LocalNames.DEFAULT_ENDPOINT + " without --bucket, AWS with it).")
+    URI endpoint;
+
+    @Option(names = "--topic-arn", paramLabel = "ARN",
+            description = "Completion topic to hear the event on (default: the local stack's; AWS: the stack's CompletionTopicArn output).")
+    String topicArn;
+
+    @Option(names = "--out", defaultValue = "out", paramLabel = "DIR", description = "Where --watch saves the result (default: ${DEFAULT-VALUE}).")
+    Path outDir;
+
+    @Option(names = "--timeout", defaultValue = "PT30M", paramLabel = "DURATION",
+            description = "How long --watch waits, ISO-8601 (default: 30 minutes).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        boolean local = bucket == null;
+        String bucketName = local ? LocalNames.defaults().bucket() : bucket;
+        Optional<URI> target = Optional.ofNullable(endpoint).or(() -> local
+                ? Optional.of(URI.create(LocalNames.DEFAULT_ENDPOINT)) : Optional.empty());
+        AwsClients clients = new AwsClients(target, Optional.ofNullable(System.getenv("AWS_REGION")).orElse("us-east-1"));
+        JobStore store = new JobStore(clients.s3(), bucketName);
+        if (!Files.isRegularFile(content)) {
+            throw new InvalidInputException(content + " does not exist");
+        }
+
+        String styleName = style.name != null ? style.name : uploadStyle(store, style.file, out);
+        String fileName = content.getFileName().toString();
+        String extension = fileName.contains(".") ? fileName.substring(fileName.lastIndexOf('.')) : "";
+        String base = JobLayout.jobIdBase(fileName);
+        // A random tail makes this upload's job id prefix unique, so the job can be found.
+        String unique = (base.isEmpty() ? "photo" : base.length() > 30 ? base.substring(0, 30) : base) + "-"
+                + UUID.randomUUID().toString().substring(0, 6);
+        String key = JobLayout.INBOX + styleName + "/" + unique + extension;
+
+        Optional<EventListener> listener = watch ? EventListener.open(clients, local ? localTopic(clients.sns()) : topicArn, out)
+                : Optional.empty();
+        try {
+            store.put(key, Files.readAllBytes(content), "application/octet-stream");
+            out.println("uploaded s3://" + bucketName + "/" + key);
+            if (!watch) {
+                out.println("follow it in s3://" + bucketName + "/results/" + JobLayout.jobIdBase(key) + "-*/status.json");
+                return 0;
+            }
+            Instant deadline = Instant.now().plus(timeout);
+            String jobId = awaitJob(store, JobLayout.jobIdBase(key), deadline);
+            out.println("job " + jobId);
+            Outcome outcome = follow(store, jobId, deadline);
+            out.println("outcome: " + outcome.status() + (outcome.reason() == null ? "" : ": " + outcome.reason()));
+            if (outcome.resultKey() != null) {
+                Path result = outDir.resolve(jobId + "." + ImageEncoder.PNG.extension());
+                Files.createDirectories(outDir);
+                Files.write(result, store.readBytes(outcome.resultKey()).orElseThrow());
+                out.println("result: " + result);
+            }
+            listener.flatMap(l -> l.await(jobId, Duration.ofSeconds(30))).ifPresentOrElse(
+                    event -> out.println("completion event:\n" + event),
+                    () -> out.println(topicArn == null && !local
+                            ? "(pass --topic-arn to hear the completion event)" : "no completion event within 30 s"));
+            return switch (outcome.status()) {
+                case SUCCEEDED -> 0;
+                case REJECTED -> Stylize.EXIT_INVALID_INPUT;
+                default -> 1;
+            };
+        } finally {
+            listener.ifPresent(EventListener::close);
+        }
+    }
+
+    private static String uploadStyle(JobStore store, Path file, PrintWriter out) throws Exception {
+        String name = JobLayout.jobIdBase(file.getFileName().toString());
+        String fileName = file.getFileName().toString();
+        String extension = fileName.contains(".") ? fileName.substring(fileName.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT) : "jpg";
+        String key = JobLayout.STYLES + name + "." + extension;
+        store.put(key, Files.readAllBytes(file), "application/octet-stream");
+        out.println("style uploaded as " + key);
+        return name;
+    }
+
+    private static String localTopic(SnsClient sns) {
+        return sns.createTopic(b -> b.name(LocalNames.defaults().topic())).topicArn(); // idempotent: finds it
+    }
+
+    private static String awaitJob(JobStore store, String prefix, Instant deadline) throws InterruptedException {
+        Instant noticeAt = Instant.now().plusSeconds(20);
+        while (Instant.now().isBefore(deadline)) {
+            Optional<String> job = store.list(JobLayout.RESULTS + prefix + "-").stream()
+                    .map(o -> o.key().split("/")[1]).findFirst();
+            if (job.isPresent()) {
+                return job.get();
+            }
+            if (Instant.now().isAfter(noticeAt)) {
+                System.err.println("no job yet: is the intake running? (bin/stylize local status)");
+                noticeAt = deadline;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("no job appeared for the upload before the timeout");
+    }
+
+    private static Outcome follow(JobStore store, String jobId, Instant deadline) throws InterruptedException {
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName(jobId.length() > 24 ? jobId.substring(0, 24) : jobId)
+                .setInitialMax(1).setStyle(ProgressBarStyle.ASCII).setUnit(" it", 1)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
+            while (Instant.now().isBefore(deadline)) {
+                Optional<Outcome> outcome = store.readJson(JobLayout.outcomeKey(jobId), Outcome.class);
+                if (outcome.isPresent()) {
+                    if (outcome.get().steps() != null) {
+                        bar.maxHint(outcome.get().steps());
+                        bar.stepTo(outcome.get().steps());
+                    }
+                    return outcome.get();
+                }
+                store.readJson(JobLayout.statusKey(jobId), JobStatus.class).ifPresent(s -> {
+                    if (s.totalSteps() != null) {
+                        bar.maxHint(s.totalSteps());
+                    }
+                    if (s.step() != null) {
+                        bar.stepTo(s.step());
+                    }
+                    bar.setExtraMessage(String.format(Locale.ROOT, " %s%s%s", s.state(),
+                            s.loss() == null ? "" : String.format(Locale.ROOT, " loss %.4g", s.loss()),
+                            s.itPerSecond() == null ? "" : String.format(Locale.ROOT, " %.2f it/s, ETA %.0f s",
+                                    s.itPerSecond(), s.etaSeconds())));
+                });
+                Thread.sleep(1000);
+            }
+        }
+        throw new IllegalStateException("job " + jobId + " did not end before the timeout; it goes on: "
+                + "see results/" + jobId + "/status.json");
+    }
+
+    /** A temporary queue subscribed to the completion topic, removed afterwards. */
+    private static final class EventListener implements AutoCloseable {
+        private final SqsClient sqs;
+        private final SnsClient sns;
+        private final String queueUrl;
+        private final String subscriptionArn;
+
+        private EventListener(SqsClient sqs, SnsClient sns, String queueUrl, String subscriptionArn) {
+            this.sqs = sqs;
+            this.sns = sns;
+            this.queueUrl = queueUrl;
+            this.subscriptionArn = subscriptionArn;
+        }
+
+        static Optional<EventListener> open(AwsClients clients, String topicArn, PrintWriter out) {
+            if (topicArn == null) {
+                return Optional.empty();
+            }
+            SqsClient sqs = clients.sqs();
+            SnsClient sns = clients.sns();
+            String url = sqs.createQueue(b -> b.queueName("stylize-watch-" + UUID.randomUUID().toString().substring(0, 8)))
+                    .queueUrl();
+            String arn = StackResources.arn(sqs, url);
+            sqs.setQueueAttributes(b -> b.queueUrl(url).attributesWithStrings(Map.of("Policy", """
+                    {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},
+                     "Action":"sqs:SendMessage","Resource":"%s","Condition":{"ArnEquals":{"aws:SourceArn":"%s"}}}]}"""
+                    .formatted(arn, topicArn))));
+            String subscription = sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(arn)
+                    .returnSubscriptionArn(true)).subscriptionArn();
+            return Optional.of(new EventListener(sqs, sns, url, subscription));
+        }
+
+        Optional<String> await(String jobId, Duration timeout) {
+            Instant deadline = Instant.now().plus(timeout);
+            while (Instant.now().isBefore(deadline)) {
+                for (var m : sqs.receiveMessage(b -> b.queueUrl(queueUrl).waitTimeSeconds(2).maxNumberOfMessages(10)).messages()) {
+                    var envelope = Json.read(m.body(), JsonNode.class);
+                    String message = envelope.has("Message") ? envelope.get("Message").asText() : m.body();
+                    var event = Json.read(message, JsonNode.class);
+                    if (jobId.equals(event.path("subject").asText())) {
+                        return Optional.of(event.toPrettyString());
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public void close() {
+            try {
+                sns.unsubscribe(b -> b.subscriptionArn(subscriptionArn));
+                sqs.deleteQueue(b -> b.queueUrl(queueUrl));
+            } catch (RuntimeException e) {
+                System.err.println("could not remove the temporary event queue " + queueUrl + ": " + e.getMessage());
+            }
+        }
+    }
+}

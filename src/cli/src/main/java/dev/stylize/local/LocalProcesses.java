@@ -1,0 +1,215 @@
+package dev.stylize.local;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The local stack's background processes: each started detached (it outlives the command),
+ * logged to {@code <state>/<name>.log}, its pid kept in {@code <state>/<name>.pid}.
+ */
+public final class LocalProcesses {
+    private static final List<String> ORDER = List.of("worker", "runner", "emulator");
+
+    private final Path home;
+    private final Path state;
+
+    public LocalProcesses(Path home, Path state) {
+        this.home = home;
+        this.state = state;
+    }
+
+    public void startEmulator(String kind, URI endpoint, PrintWriter out) throws IOException, InterruptedException {
+        if (answers(endpoint.resolve("/"))) {
+            out.println("emulator: already answering at " + endpoint);
+            return;
+        }
+        if (kind.equals("localstack")) {
+            run(List.of("docker", "compose", "-f", compose().toString(), "up", "-d"));
+            Files.createDirectories(state);
+            Files.writeString(localstackMarker(), "started by bin/stylize local up\n");
+        } else if (kind.equals("moto")) {
+            List<String> command = moto(endpoint);
+            start("emulator", command, Map.of());
+        } else {
+            throw new IllegalArgumentException("unknown emulator '" + kind + "' (moto or localstack)");
+        }
+        await("emulator", () -> answers(endpoint.resolve("/")), Duration.ofSeconds(60));
+        out.println("emulator: " + kind + " at " + endpoint);
+    }
+
+    /** moto's server, installed for this user with pip when it is not on the PATH. */
+    private static List<String> moto(URI endpoint) throws IOException, InterruptedException {
+        List<String> args = List.of("-H", endpoint.getHost(), "-p", String.valueOf(endpoint.getPort()));
+        Optional<String> exe = onPath("moto_server");
+        if (exe.isEmpty()) {
+            run(List.of("python3", "-m", "pip", "install", "--user", "--quiet", "moto[server]>=5.1,<6"));
+            exe = onPath("moto_server");
+        }
+        List<String> command = new ArrayList<>(exe.map(List::of).orElse(List.of("python3", "-m", "moto.server")));
+        command.addAll(args);
+        return command;
+    }
+
+    public void startRunner(Map<String, String> env, PrintWriter out) throws IOException {
+        if (isRunning("runner")) {
+            out.println("runner: already running");
+            return;
+        }
+        start("runner", List.of(java(), "-cp", System.getProperty("java.class.path"), LocalRunner.class.getName()), env);
+        out.println("runner: handing S3 events to the intake and notifier handlers");
+    }
+
+    public void startWorker(Map<String, String> env, int port, PrintWriter out) throws IOException {
+        if (isRunning("worker")) {
+            out.println("worker: already running");
+            return;
+        }
+        Path app = home.resolve("src/worker/target/quarkus-app/quarkus-run.jar");
+        start("worker", List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx3g", "-jar", app.toString()), env);
+        out.println("worker: starting (loads the weights)…");
+        await("worker", () -> answers(URI.create("http://127.0.0.1:" + port + "/q/health/ready")), Duration.ofSeconds(180));
+        out.println("worker: ready, health at http://127.0.0.1:" + port + "/q/health");
+    }
+
+    public void stopAll(PrintWriter out) {
+        for (String name : ORDER) {
+            Optional<ProcessHandle> process = handle(name);
+            if (process.isEmpty()) {
+                continue;
+            }
+            process.get().destroy(); // SIGTERM: the worker checkpoints and releases its job
+            try {
+                process.get().onExit().get(100, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                process.get().destroyForcibly();
+            }
+            out.println(name + ": stopped");
+            pidFile(name).toFile().delete();
+        }
+        if (Files.exists(localstackMarker())) {
+            try {
+                run(List.of("docker", "compose", "-f", compose().toString(), "down"));
+                Files.delete(localstackMarker());
+                out.println("emulator: LocalStack stopped");
+            } catch (IOException | InterruptedException e) {
+                out.println("emulator: could not stop LocalStack: " + e.getMessage());
+            }
+        }
+    }
+
+    private Path compose() {
+        return home.resolve("infra/localstack/docker-compose.yml");
+    }
+
+    private Path localstackMarker() {
+        return state.resolve("emulator.localstack");
+    }
+
+    public void describe(PrintWriter out) {
+        for (String name : ORDER) {
+            out.printf("%-9s %s%n", name, handle(name).map(p -> "running (pid " + p.pid() + "), log "
+                    + state.resolve(name + ".log")).orElse("not running"));
+        }
+    }
+
+    public boolean isRunning(String name) {
+        return handle(name).isPresent()
+                || (name.equals("emulator") && answers(URI.create(LocalNames.DEFAULT_ENDPOINT + "/")));
+    }
+
+    private Optional<ProcessHandle> handle(String name) {
+        try {
+            Path pid = pidFile(name);
+            if (!Files.exists(pid)) {
+                return Optional.empty();
+            }
+            return ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).filter(ProcessHandle::isAlive);
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void start(String name, List<String> command, Map<String, String> env) throws IOException {
+        Files.createDirectories(state);
+        // nohup: the process must outlive this command and the terminal it was typed in.
+        List<String> detached = new ArrayList<>(List.of("nohup"));
+        detached.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(detached)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(state.resolve(name + ".log").toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        Files.writeString(pidFile(name), String.valueOf(process.pid()));
+    }
+
+    private Path pidFile(String name) {
+        return state.resolve(name + ".pid");
+    }
+
+    private void await(String name, BooleanSupplier ready, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!ready.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(name + " did not start within " + timeout.toSeconds() + " s; see "
+                        + state.resolve(name + ".log"));
+            }
+            if (handle(name).isEmpty() && Files.exists(pidFile(name))) {
+                throw new IllegalStateException(name + " exited; see " + state.resolve(name + ".log"));
+            }
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static boolean answers(URI uri) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+            c.setConnectTimeout(500);
+            c.setReadTimeout(2000);
+            return c.getResponseCode() < 500;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new UncheckedIOException(new IOException(String.join(" ", command) + " failed"));
+        }
+    }
+
+    private static Optional<String> onPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate.toString());
+            }
+        }
+        return Optional.of(Path.of(System.getProperty("user.home"), ".local/bin", name))
+                .filter(Files::isExecutable).map(Path::toString);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
