@@ -4,6 +4,7 @@ package dev.stylize.images;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
@@ -13,6 +14,10 @@ import java.util.Locale;
  * Format and dimensions of an image, read from its header only (no pixel is decoded).
  * The intake function uses this on the first bytes of an upload; the decoder uses it
  * to refuse decompression bombs before allocating anything.
+ *
+ * <p>Streams here are memory-cached on purpose: ImageIO's default file cache writes temp
+ * files and registers a JVM shutdown hook per stream, which fails while a worker is
+ * checkpointing on SIGTERM.
  */
 public record ImageHeader(String format, int width, int height) {
 
@@ -24,7 +29,7 @@ public record ImageHeader(String format, int width, int height) {
         if (bytes.length == 0) {
             throw new InvalidImageException(name + " is empty (0 bytes), not an image");
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new InvalidImageException(name + " is not an image this service reads"

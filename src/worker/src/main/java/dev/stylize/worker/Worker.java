@@ -177,7 +177,8 @@ public class Worker {
             fail(job.get(), e.getMessage());
             queue.delete(message);
         } catch (RuntimeException e) {
-            int delay = backoff(attempt);
+            // Shutting down: whatever broke, another worker should take the job now.
+            int delay = stopping ? 0 : backoff(attempt);
             LOG.warnf(e, "job %s attempt %d failed; retrying in %d s", jobId, attempt, delay);
             recordTransientError(job.get(), attempt, e);
             queue.setVisibility(message, delay);
