@@ -74,6 +74,8 @@ class WorkerShutdownTest {
             assertTrue(checkpoint.isPresent() && checkpoint.get() >= 5, "checkpointed on SIGTERM: " + checkpoint);
             assertTrue(store.readJson(JobLayout.outcomeKey(job.jobId()), Outcome.class).isEmpty(), "not ended");
 
+            Files.write(Path.of("/tmp/sigterm-" + checkpoint.get() + ".state"),
+                    store.readBytes(JobLayout.checkpointStateKey(job.jobId(), checkpoint.get())).orElseThrow());
             try (WorkerProcess second = WorkerProcess.start(env)) {
                 await("the job to finish", () -> store.exists(JobLayout.outcomeKey(job.jobId())));
                 Outcome outcome = store.readJson(JobLayout.outcomeKey(job.jobId()), Outcome.class).orElseThrow();
