@@ -1,5 +1,7 @@
 package dev.stylize.worker;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.stylize.engine.model.Vgg19Weights;
 import dev.stylize.jobs.Job;
@@ -25,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -119,7 +122,7 @@ public class Worker {
         S3Client s3 = clients.s3();
         store = new JobStore(s3, config.bucket());
         queue = new JobQueue(clients.sqs(), config.jobQueueUrl());
-        manager = NDManager.newBaseManager();
+        manager = NDManager.newBaseManager(device(config.device()));
         Path weightsFile = WorkerWeights.resolve(config.weights(), config.weightsSha256().orElse(null),
                 Path.of(config.cacheDir()), s3);
         try {
@@ -134,6 +137,21 @@ public class Worker {
         }
         ready = true;
         LOG.infof("polling %s", config.jobQueueUrl());
+    }
+
+    private static Device device(String setting) {
+        int gpus = Engine.getInstance().getGpuCount();
+        return switch (setting.toLowerCase(Locale.ROOT)) {
+            case "auto" -> gpus > 0 ? Device.gpu() : Device.cpu();
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (gpus == 0) {
+                    throw new IllegalStateException("STYLIZE_DEVICE=gpu but no GPU is visible to PyTorch");
+                }
+                yield Device.gpu();
+            }
+            default -> throw new IllegalStateException("STYLIZE_DEVICE must be auto, cpu or gpu, got '" + setting + "'");
+        };
     }
 
     private void handle(Message message) {

@@ -28,6 +28,13 @@ public interface WorkerConfig {
     @WithDefault("${user.home}/.cache/stylize")
     String cacheDir();
 
+    /**
+     * auto: the GPU when one is visible, else the CPU; cpu; or gpu, which refuses to start
+     * without one (a GPU task must never run 30 times slower unnoticed).
+     */
+    @WithDefault("auto")
+    String device();
+
     /** Checkpoint (image + resumable state) every this many steps, unless the job says otherwise. */
     @WithDefault("100")
     int checkpointEvery();
