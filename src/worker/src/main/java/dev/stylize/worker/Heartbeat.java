@@ -8,18 +8,19 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps a message invisible while its job runs, however long that is: every {@code every}
- * seconds the visibility is renewed to {@code extendTo} seconds from now. If the worker dies
- * the renewals stop and the message comes back after at most {@code extendTo} seconds.
+ * Keeps a message invisible, and its job's lease held, while the job runs, however long that
+ * is: every {@code every} seconds both are renewed to {@code extendTo} seconds from now. If
+ * the worker dies the renewals stop, and both lapse after at most {@code extendTo} seconds.
  */
 final class Heartbeat implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Heartbeat.class);
     private final ScheduledFuture<?> task;
 
-    Heartbeat(ScheduledExecutorService scheduler, JobQueue queue, Message message, int every, int extendTo) {
+    Heartbeat(ScheduledExecutorService scheduler, JobQueue queue, Message message, JobLease lease, int every, int extendTo) {
         this.task = scheduler.scheduleAtFixedRate(() -> {
             try {
                 queue.setVisibility(message, extendTo);
+                lease.renew();
             } catch (RuntimeException e) {
                 // A missed beat is survivable (the visibility left is larger than the period); keep beating.
                 LOG.warnf("heartbeat failed, will retry: %s", e.getMessage());

@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,6 +52,8 @@ public class Worker {
     @Inject
     WorkerConfig config;
 
+    /** Names this process in job leases and logs. */
+    private final String workerId = ProcessHandle.current().pid() + "@" + hostName();
     private volatile boolean stopping;
     private volatile boolean ready;
     private volatile Thread loop;
@@ -99,10 +103,21 @@ public class Worker {
     private void run() {
         try {
             start();
+            int failures = 0;
             while (!stopping) {
-                Optional<Message> message = queue.receive(config.pollWaitSeconds(), config.visibilityTimeoutSeconds());
-                if (message.isPresent()) {
-                    handle(message.get());
+                try {
+                    Optional<Message> message = queue.receive(config.pollWaitSeconds(), config.visibilityTimeoutSeconds());
+                    if (message.isPresent()) {
+                        handle(message.get());
+                    }
+                    failures = 0;
+                } catch (RuntimeException e) {
+                    // S3 or SQS unreachable: nothing is lost (an unsettled message reappears when its
+                    // visibility runs out), so wait, increasingly, and poll again.
+                    failures++;
+                    long pause = Math.min(30_000L, 500L << Math.min(6, failures));
+                    LOG.warnf("polling failed (%d in a row), retrying in %d ms: %s", failures, pause, e.getMessage());
+                    sleep(pause);
                 }
             }
         } catch (RuntimeException e) {
@@ -182,7 +197,22 @@ public class Worker {
             queue.delete(message);
             return;
         }
-        try (Heartbeat ignored = new Heartbeat(heartbeats, queue, message, config.heartbeatSeconds(),
+        JobLease lease;
+        switch (JobLease.acquire(store, jobId, workerId, Duration.ofSeconds(config.visibilityTimeoutSeconds()), Clock.systemUTC())) {
+            case JobLease.HeldElsewhere held -> {
+                int wait = (int) Math.min(config.visibilityTimeoutSeconds(), held.remaining().toSeconds() + 1);
+                LOG.infof("job %s is running on %s; this duplicate message waits %d s", jobId, held.holder(), wait);
+                queue.setVisibility(message, wait);
+                return;
+            }
+            case JobLease.Acquired acquired -> lease = acquired.lease();
+        }
+        if (store.exists(JobLayout.outcomeKey(jobId))) { // ended while we took the lease
+            releaseQuietly(lease);
+            queue.delete(message);
+            return;
+        }
+        try (Heartbeat ignored = new Heartbeat(heartbeats, queue, message, lease, config.heartbeatSeconds(),
                 config.visibilityTimeoutSeconds())) {
             JobRunner.Ending ending = runner.run(job.get(), attempt, () -> stopping);
             if (ending == JobRunner.Ending.FINISHED) {
@@ -200,6 +230,32 @@ public class Worker {
             LOG.warnf(e, "job %s attempt %d failed; retrying in %d s", jobId, attempt, delay);
             recordTransientError(job.get(), attempt, e);
             queue.setVisibility(message, delay);
+        } finally {
+            releaseQuietly(lease);
+        }
+    }
+
+    private static void releaseQuietly(JobLease lease) {
+        try {
+            lease.release();
+        } catch (RuntimeException e) {
+            LOG.warnf("could not release a job lease (it expires by itself): %s", e.getMessage());
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
