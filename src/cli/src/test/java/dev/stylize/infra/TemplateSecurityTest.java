@@ -1,0 +1,110 @@
+package dev.stylize.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Reads template.yaml and fails on grants wider than they need to be: wildcard actions,
+ * {@code Resource: "*"}, broad managed policies; and on missing data-safety settings.
+ * (CloudFormation's short tags such as !Sub are read as their plain values.)
+ */
+class TemplateSecurityTest {
+    /** AWS-managed policies allowed, each scoped by AWS to its service role's own needs. */
+    private static final Set<String> MANAGED_POLICIES = Set.of(
+            "service-role/AmazonEC2ContainerServiceforEC2Role",
+            "service-role/AmazonECSTaskExecutionRolePolicy");
+
+    private static JsonNode resources;
+
+    @BeforeAll
+    static void read() throws IOException {
+        resources = new ObjectMapper(new YAMLFactory()).readTree(Path.of("../../template.yaml").toFile()).get("Resources");
+    }
+
+    @Test
+    void allowStatementsNameExactActionsAndResources() {
+        List<String> problems = new ArrayList<>();
+        int allows = 0;
+        for (Map.Entry<String, JsonNode> resource : resources.properties()) {
+            for (JsonNode statement : resource.getValue().findValues("Statement")) {
+                for (JsonNode s : statement.isArray() ? statement : List.of(statement)) {
+                    if (!"Allow".equals(s.path("Effect").asText())) {
+                        continue; // a Deny may be broad: it only refuses more
+                    }
+                    allows++;
+                    for (JsonNode action : list(s.get("Action"))) {
+                        if (action.asText().contains("*")) {
+                            problems.add(resource.getKey() + ": wildcard action " + action.asText());
+                        }
+                    }
+                    for (JsonNode target : list(s.get("Resource"))) {
+                        if (target.isTextual() && target.asText().equals("*")) {
+                            problems.add(resource.getKey() + ": Resource \"*\" for " + s.get("Action"));
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+        assertTrue(allows >= 10, "the template's grants were read: " + allows + " Allow statements");
+    }
+
+    @Test
+    void onlyNarrowManagedPoliciesAndNoSamPolicyTemplates() {
+        for (Map.Entry<String, JsonNode> resource : resources.properties()) {
+            for (JsonNode arn : list(resource.getValue().path("Properties").get("ManagedPolicyArns"))) {
+                String name = arn.asText().replaceAll(".*:policy/", "");
+                assertTrue(MANAGED_POLICIES.contains(name), resource.getKey() + " uses managed policy " + name);
+            }
+            if ("AWS::Serverless::Function".equals(resource.getValue().path("Type").asText())) {
+                assertTrue(resource.getValue().path("Properties").path("Role").isTextual()
+                                || !resource.getValue().path("Properties").path("Role").isMissingNode(),
+                        resource.getKey() + " must use its own role, not SAM's generated one");
+            }
+        }
+    }
+
+    @Test
+    void theBucketIsEncryptedPrivateAndTlsOnly() {
+        JsonNode bucket = resources.get("StylizeBucket").path("Properties");
+        assertTrue(bucket.has("BucketEncryption"), "encrypted at rest");
+        JsonNode block = bucket.path("PublicAccessBlockConfiguration");
+        for (String setting : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
+            assertTrue(block.path(setting).asBoolean(), setting);
+        }
+        String policy = resources.get("StylizeBucketPolicy").toString();
+        assertTrue(policy.contains("aws:SecureTransport") && policy.contains("\"Deny\""), "requests over plain HTTP are denied");
+    }
+
+    @Test
+    void deadLettersAreKeptFourteenDays() {
+        assertEquals(1_209_600, resources.get("JobDeadLetterQueue").path("Properties").path("MessageRetentionPeriod").asInt());
+        assertEquals(5, resources.get("JobQueue").path("Properties").path("RedrivePolicy").path("maxReceiveCount").asInt());
+    }
+
+    private static List<JsonNode> list(JsonNode node) {
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return List.of();
+        }
+        List<JsonNode> out = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(out::add);
+        } else {
+            out.add(node);
+        }
+        return out;
+    }
+}
