@@ -75,6 +75,15 @@ public final class JobStore {
         }
     }
 
+    /** The last {@code length} bytes (fewer if the object is shorter), for trailer checks. */
+    public Optional<byte[]> readSuffix(String key, int length) {
+        try {
+            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key).range("bytes=-" + length)).asByteArray());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
     public void put(String key, byte[] bytes, String contentType) {
         s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
     }

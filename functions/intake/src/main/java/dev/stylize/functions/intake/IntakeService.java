@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -42,6 +43,8 @@ public class IntakeService {
     /** Enough for the header of nearly every photo (EXIF, ICC, thumbnail come before the frame). */
     private static final int HEADER_BYTES = 256 * 1024;
     private static final int LARGE_HEADER_BYTES = 4 * 1024 * 1024;
+    /** Length 0, "IEND", CRC: the last 12 bytes of every complete PNG. */
+    private static final byte[] PNG_END = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xAE, 0x42, 0x60, (byte) 0x82};
 
     private final JobStore store;
     private final SqsClient sqs;
@@ -93,9 +96,9 @@ public class IntakeService {
     }
 
     private Job fromInbox(String jobId, String key, Long size) {
+        requireSafe(key);
         String styleName = JobLayout.inboxStyleName(key).orElseThrow(() -> new JobRejectedException(
                 "photos go in inbox/<style-name>/<file>; '" + key + "' names no style folder"));
-        requireSafe(key);
         checkImage(key, size);
         StyleRef style = new StyleRef(resolveStyle(styleName), 1.0);
         return new Job(jobId, store.bucket(), key, List.of(style), settings.defaultPreset(),
@@ -223,6 +226,27 @@ public class IntakeService {
             header = ImageHeader.read(store.readPrefix(key, LARGE_HEADER_BYTES).orElseThrow(), name);
         }
         header.requireAtMost(settings.maxPixels());
+        requireComplete(key, name, header, head, size);
+    }
+
+    /**
+     * Catches truncated PNG and WebP files from their last bytes or their declared length.
+     * Not JPEG: phones' motion photos carry a video after the JPEG's end marker, so a missing
+     * marker at the end proves nothing; the worker's decoder refuses truncated JPEGs.
+     */
+    private void requireComplete(String key, String name, ImageHeader header, byte[] head, Long size) {
+        if (header.format().equals("png")) {
+            byte[] tail = store.readSuffix(key, PNG_END.length).orElse(new byte[0]);
+            if (!Arrays.equals(tail, PNG_END)) {
+                throw new JobRejectedException(name + " is truncated: a PNG ends with its IEND chunk, this one does not");
+            }
+        } else if (header.format().equals("webp") && size != null && head.length >= 8) {
+            long declared = (head[4] & 0xFFL) | (head[5] & 0xFFL) << 8 | (head[6] & 0xFFL) << 16 | (head[7] & 0xFFL) << 24;
+            if (declared + 8 != size) {
+                throw new JobRejectedException(name + " is truncated: the WebP declares " + (declared + 8)
+                        + " bytes but has " + size);
+            }
+        }
     }
 
     private long headSize(String key) {

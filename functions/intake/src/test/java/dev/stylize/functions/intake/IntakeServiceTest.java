@@ -127,6 +127,36 @@ class IntakeServiceTest {
     }
 
     @Test
+    void hostileUploadsAreRejectedEachWithItsReason() throws IOException {
+        byte[] png = Files.readAllBytes(EXAMPLES.resolve("harbour.png"));
+        store.put("inbox/swirls/empty.png", new byte[0], "image/png");
+        assertEquals("empty.png is empty (0 bytes), not an image", rejected(upload("inbox/swirls/empty.png", 0)).reason());
+
+        store.put("inbox/swirls/cut.png", java.util.Arrays.copyOf(png, png.length - 100), "image/png");
+        assertEquals("cut.png is truncated: a PNG ends with its IEND chunk, this one does not",
+                rejected(upload("inbox/swirls/cut.png", png.length - 100)).reason());
+
+        assertEquals("'inbox/swirls/../../results/x.png' is not an acceptable key (no '..', '//', leading '/' or control characters)",
+                rejected(upload("inbox/swirls/../../results/x.png", 100)).reason());
+
+        String manifestKey = "jobs/huge.json";
+        assertEquals("manifest is 70000 bytes; the limit is 65536", rejected(upload(manifestKey, 70_000)).reason());
+    }
+
+    @Test
+    void oddUnicodeAndUrlEncodedKeysAreDecodedExactly() throws IOException {
+        String key = "inbox/swirls/фото été 📷 (1)+plus.png";
+        store.put(key, Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        String encoded = java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
+        String json = read("s3-inbox-put.json").replace("inbox/swirls/my+harbour.png", encoded)
+                .replace("0A1B2C3D4E5F678901", UUID.randomUUID().toString());
+        String result = handler.handleRequest(Json.read(json, S3EventNotification.class), null);
+        assertTrue(result.startsWith("accepted "), result);
+        Job job = store.readJson(JobLayout.jobKey(result.substring("accepted ".length())), Job.class).orElseThrow();
+        assertEquals(key, job.contentKey());
+    }
+
+    @Test
     void anUnknownStyleIsRejectedWithTheAvailableOnes() throws IOException {
         store.put("inbox/monet/p.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
         assertEquals("style 'monet' not found: upload it as styles/monet.jpg (available: swirls)",
@@ -193,7 +223,7 @@ class IntakeServiceTest {
     /** The inbox test event, re-pointed at another key and size. */
     private S3EventNotification upload(String key, long size) {
         String json = read("s3-inbox-put.json")
-                .replace("inbox/swirls/my+harbour.png", key.replace(" ", "+"))
+                .replace("inbox/swirls/my+harbour.png", java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"))
                 .replace("\"size\": 9619", "\"size\": " + size)
                 .replace("0A1B2C3D4E5F678901", UUID.randomUUID().toString());
         return Json.read(json, S3EventNotification.class);
