@@ -172,6 +172,18 @@ class PipelineEndToEndTest {
         assertFalse(events.containsKey(outcome.jobId() + "#again"), "one event");
     }
 
+    @Test
+    void theWorkerLogCarriesNoCredentialsOrSignedUrls() throws IOException {
+        store.put("inbox/swirls/secret-check.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        awaitOutcome("secret-check-");
+        String log = workerLog();
+        for (String secret : List.of("X-Amz-Signature", "X-Amz-Credential", "Authorization", "aws_secret_access_key",
+                "SecretAccessKey", "AWS4-HMAC-SHA256")) {
+            assertFalse(log.contains(secret), "the worker log shows " + secret);
+        }
+        assertTrue(log.contains("secret-check-"), "the log was read");
+    }
+
     /** Every message of the queue handled: none visible, none in flight. */
     private static void awaitQueueDrained(String queueUrl) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));

@@ -1,0 +1,99 @@
+package dev.stylize.local;
+
+import dev.stylize.jobs.JobState;
+import dev.stylize.jobs.Outcome;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * 50 jobs on 3 worker processes: every job ends SUCCEEDED exactly once. Prints the
+ * throughput and each worker's resident memory sampled across the run (also written to
+ * target/load-report.txt); those are measurements, not assertions.
+ */
+class LoadTest {
+    private static final int JOBS = 50;
+    private static final int WORKERS = 3;
+
+    @Test
+    void fiftyJobsOnThreeWorkersEachEndSucceededExactlyOnce() throws IOException {
+        try (TestStack t = new TestStack("load")) {
+            List<WorkerProcess> workers = new ArrayList<>();
+            try {
+                for (int i = 0; i < WORKERS; i++) {
+                    workers.add(WorkerProcess.start(t.workerEnv()));
+                }
+                List<List<Long>> rss = new ArrayList<>();
+                workers.forEach(w -> rss.add(new ArrayList<>()));
+                Instant start = Instant.now();
+                List<String> ids = IntStream.range(0, JOBS).mapToObj(i -> String.format(Locale.ROOT, "load-%02d", i)).toList();
+                ids.forEach(id -> t.submit(id, "uploads/harbour.png", "styles/swirls.png", TestStack.small(5, 100), 1));
+
+                TestStack.await("all jobs", () -> {
+                    for (int i = 0; i < workers.size(); i++) {
+                        rss.get(i).add(residentMiB(workers.get(i).pid()));
+                    }
+                    TestStack.sleep(Duration.ofMillis(800));
+                    return ids.stream().allMatch(id -> t.outcome(id).isPresent());
+                }, Duration.ofMinutes(5), () -> workers.get(0).log());
+                Duration took = Duration.between(start, Instant.now());
+
+                String logs = workers.stream().map(WorkerProcess::log).reduce("", String::concat);
+                for (String id : ids) {
+                    Outcome outcome = t.outcome(id).orElseThrow();
+                    assertEquals(JobState.SUCCEEDED, outcome.status(), id + ": " + outcome.reason());
+                    assertEquals(1, count(logs, "job " + id + " SUCCEEDED"), id + " succeeded once");
+                }
+                assertEquals(0, t.messages(t.stack.deadLetterQueueUrl(), "ApproximateNumberOfMessages"));
+
+                StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
+                        "load: %d jobs on %d workers in %.1f s = %.1f jobs/min%n", JOBS, WORKERS, took.toMillis() / 1000.0,
+                        JOBS * 60_000.0 / took.toMillis()));
+                for (int i = 0; i < workers.size(); i++) {
+                    List<Long> samples = rss.get(i);
+                    report.append(String.format(Locale.ROOT, "worker %d: %d jobs, RSS MiB first %d, mid %d, last %d, max %d%n",
+                            i + 1, count(workers.get(i).log(), "SUCCEEDED: "), samples.get(0), samples.get(samples.size() / 2),
+                            samples.get(samples.size() - 1), samples.stream().mapToLong(Long::longValue).max().orElse(0)));
+                }
+                System.out.print(report);
+                Files.writeString(Path.of("target/load-report.txt"), report);
+            } finally {
+                workers.forEach(WorkerProcess::close);
+            }
+        }
+    }
+
+    private static long residentMiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (IOException e) {
+            // process gone or not Linux
+        }
+        return -1;
+    }
+
+    private static int count(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+}
