@@ -1,5 +1,6 @@
 package dev.stylize.local;
 
+import dev.stylize.images.ImageEncoder;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobState;
@@ -7,9 +8,11 @@ import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.Outcome;
 import org.junit.jupiter.api.Test;
 
+import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -110,12 +113,19 @@ class FaultInjectionTest {
 
             Job vanished = t.submit("vanished", "uploads/deleted.png", "styles/swirls.png", TestStack.small(5, 10), 1);
             Job corrupt = t.submit("corrupt", "uploads/harbour.png", "styles/corrupt.png", TestStack.small(5, 10), 1);
+            byte[] jpeg = ImageEncoder.JPEG.encode(ImageIO.read(TestStack.EXAMPLES.resolve("harbour.png").toFile()));
+            t.store.put("uploads/cut.jpg", Arrays.copyOf(jpeg, jpeg.length / 2), "image/jpeg");
+            Job cut = t.submit("cut", "uploads/cut.jpg", "styles/swirls.png", TestStack.small(5, 10), 1);
             Instant poisoned = Instant.now();
             Job poison = t.submit("poison", "uploads/poison.png", "styles/swirls.png", TestStack.small(5, 10), 1);
 
             Outcome gone = t.awaitOutcome(vanished.jobId(), LONG, worker::log);
             assertEquals(JobState.FAILED, gone.status());
             assertEquals("the content image uploads/deleted.png no longer exists", gone.reason());
+            Outcome truncated = t.awaitOutcome(cut.jobId(), LONG, worker::log);
+            assertEquals(JobState.REJECTED, truncated.status(), "the photo itself is unusable");
+            assertTrue(truncated.reason().startsWith("the content image is unusable: uploads/cut.jpg is a damaged or truncated image"),
+                    truncated.reason());
             Outcome broken = t.awaitOutcome(corrupt.jobId(), LONG, worker::log);
             assertEquals(JobState.FAILED, broken.status());
             assertTrue(broken.reason().startsWith("the style image is unusable: "), broken.reason());

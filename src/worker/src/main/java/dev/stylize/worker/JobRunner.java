@@ -115,7 +115,9 @@ final class JobRunner {
         try {
             return decoder.decode(bytes, key);
         } catch (InvalidImageException e) {
-            throw new PermanentJobFailure("the " + role + " image is unusable: " + e.getMessage(), e);
+            // The photo is the upload: refusing it is a rejection. A broken style is a failure.
+            JobState status = role.equals("content") ? JobState.REJECTED : JobState.FAILED;
+            throw new PermanentJobFailure(status, "the " + role + " image is unusable: " + e.getMessage(), e);
         }
     }
 

@@ -1,15 +1,30 @@
 package dev.stylize.worker;
 
+import dev.stylize.jobs.JobState;
+
 /**
  * The job cannot succeed however often it is retried (an input deleted, a corrupt style, the
- * optimisation diverging): it ends FAILED at once instead of going round the queue.
+ * optimisation diverging): it ends at once instead of going round the queue. Its status is
+ * FAILED, or REJECTED when the upload itself turns out unusable (a truncated JPEG, which only
+ * decoding reveals).
  */
 public class PermanentJobFailure extends RuntimeException {
+    private final JobState status;
+
     public PermanentJobFailure(String message, Throwable cause) {
-        super(message, cause);
+        this(JobState.FAILED, message, cause);
     }
 
     public PermanentJobFailure(String message) {
-        super(message);
+        this(JobState.FAILED, message, null);
+    }
+
+    public PermanentJobFailure(JobState status, String message, Throwable cause) {
+        super(message, cause);
+        this.status = status;
+    }
+
+    public JobState status() {
+        return status;
     }
 }

@@ -192,7 +192,7 @@ public class Worker {
         }
         Optional<Job> job = store.readJson(JobLayout.jobKey(jobId), Job.class);
         if (job.isEmpty()) {
-            fail(new Job(jobId, config.bucket(), null, List.of(), null, null, null, null),
+            fail(new Job(jobId, config.bucket(), null, List.of(), null, null, null, null), JobState.FAILED,
                     "the job record results/" + jobId + "/job.json is missing");
             queue.delete(message);
             return;
@@ -222,7 +222,7 @@ public class Worker {
                 LOG.infof("job %s checkpointed and released for another worker", jobId);
             }
         } catch (PermanentJobFailure e) {
-            fail(job.get(), e.getMessage());
+            fail(job.get(), e.status(), e.getMessage());
             queue.delete(message);
         } catch (RuntimeException e) {
             // Shutting down: whatever broke, another worker should take the job now.
@@ -264,12 +264,15 @@ public class Worker {
         return (int) Math.min(config.retryMaxSeconds(), delay);
     }
 
-    private void fail(Job job, String reason) {
+    private void fail(Job job, JobState status, String reason) {
         String now = Clock.systemUTC().instant().toString();
-        store.createJson(JobLayout.outcomeKey(job.jobId()), Outcome.failed(job, reason, null, now));
-        store.writeJson(JobLayout.statusKey(job.jobId()), new JobStatus(job.jobId(), JobState.FAILED, null, null, null,
+        Outcome failed = Outcome.failed(job, reason, null, now);
+        store.createJson(JobLayout.outcomeKey(job.jobId()), new Outcome(failed.jobId(), failed.bucket(), status,
+                reason, null, failed.source(), failed.contentKey(), failed.styles(), failed.preset(), failed.options(),
+                null, null, null, failed.timings()));
+        store.writeJson(JobLayout.statusKey(job.jobId()), new JobStatus(job.jobId(), status, null, null, null,
                 null, null, null, null, null, null, reason, null, now));
-        LOG.errorf("job %s FAILED: %s", job.jobId(), reason);
+        LOG.errorf("job %s %s: %s", job.jobId(), status, reason);
     }
 
     private void recordTransientError(Job job, int attempt, RuntimeException error) {
