@@ -7,6 +7,7 @@ import dev.stylize.engine.StepReport;
 import dev.stylize.engine.StyleInputs;
 import dev.stylize.engine.StyleOptions;
 import dev.stylize.engine.StyleTransfer;
+import dev.stylize.images.ColorTransfer;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.images.ImageEncoder;
 import dev.stylize.engine.model.Vgg19Features;
@@ -62,6 +63,13 @@ final class RunCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = "%nOutput:%n")
     Output output = new Output();
 
+    @Option(names = "--style-scale", paramLabel = "S", defaultValue = "1",
+            description = "The paintings' size relative to the result, 0.1 to 4: below 1 gives larger brush strokes (default: ${DEFAULT-VALUE}).")
+    double styleScale;
+
+    @Option(names = "--keep-colors", description = "Keep the photo's colours: only the luminance is stylised.")
+    boolean keepColors;
+
     @Mixin
     WeightsOptions weights = new WeightsOptions();
 
@@ -96,7 +104,7 @@ final class RunCommand implements Callable<Integer> {
         BufferedImage contentImage = decoder.decode(content);
         List<BufferedImage> styleImages = styles.stream().map(decoder::decode).toList();
         List<Double> blend = styleWeights != null ? styleWeights : styles.stream().map(s -> 1.0).toList();
-        StyleInputs inputs = StyleInputs.prepare(contentImage, styleImages, blend, options);
+        StyleInputs inputs = StyleInputs.prepare(contentImage, styleImages, blend, options, styleScale);
 
         try (NDManager manager = NDManager.newBaseManager()) {
             Vgg19Weights vggWeights = weights.load(manager, err);
@@ -110,7 +118,8 @@ final class RunCommand implements Callable<Integer> {
                     ? StyleTransfer.start(vgg, inputs, options, manager)
                     : StyleTransfer.resume(vgg, inputs, options, manager, Files.readAllBytes(output.resume))) {
                 optimise(run, err);
-                ImageEncoder.forFileName(out.toString()).write(run.image(), out);
+                BufferedImage result = keepColors ? ColorTransfer.keepColors(run.image(), inputs.content()) : run.image();
+                ImageEncoder.forFileName(out.toString()).write(result, out);
             }
         }
         spec.commandLine().getOut().println("wrote " + out);

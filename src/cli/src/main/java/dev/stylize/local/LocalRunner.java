@@ -63,7 +63,7 @@ public final class LocalRunner implements AutoCloseable {
     /** The defaults of inbox jobs locally: quick enough on a CPU to watch, styled enough to see. */
     public static IntakeSettings demoDefaults() {
         return new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES, IntakeSettings.DEFAULT_MAX_PIXELS, "paper",
-                new JobOptions(100, 256, null, 1e7, null, null, null, "content", null, null, 25));
+                new JobOptions(100, 256, null, 1e7, null, null, null, "content", null, null, 25, null, null));
     }
 
     private Thread consumer(String name, String queueUrl, Function<Message, Boolean> handler) {

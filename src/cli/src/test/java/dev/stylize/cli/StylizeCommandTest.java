@@ -3,6 +3,8 @@ package dev.stylize.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stylize.engine.TestWeights;
+import dev.stylize.images.ColorTransfer;
+import dev.stylize.images.RgbImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -66,6 +68,30 @@ class StylizeCommandTest {
                 "--weights", TestWeights.file().toString(), "--out", resumed.toString(), "--max-size", "48",
                 "--steps", "6", "--resume", dir.resolve("ck/step-000003.state").toString()), err.toString());
         assertEquals(-1, Files.mismatch(result, resumed), "resuming from the step-3 checkpoint gives the same image");
+    }
+
+    @Test
+    void keepColorsGivesTheResultThePhotosChroma() throws IOException {
+        Path result = dir.resolve("kept.png");
+        String content = fixture("content.png");
+        assertEquals(0, stylize("run", "--content", content, "--style", fixture("style.png"),
+                "--weights", TestWeights.file().toString(), "--out", result.toString(), "--max-size", "48",
+                "--steps", "4", "--lr", "0.05", "--keep-colors"), err.toString());
+        BufferedImage kept = ImageIO.read(result.toFile());
+        BufferedImage photo = RgbImages.fitLongestSide(ImageIO.read(Path.of(content).toFile()), 48);
+        int compared = 0;
+        for (int y = 0; y < kept.getHeight(); y++) {
+            for (int x = 0; x < kept.getWidth(); x++) {
+                int k = kept.getRGB(x, y);
+                if ((k & 0xFF) == 0 || (k & 0xFF) == 255 || (k >> 8 & 0xFF) % 255 == 0 || (k >> 16 & 0xFF) % 255 == 0) {
+                    continue; // clipped to the RGB cube: chroma cannot be exact
+                }
+                compared++;
+                assertEquals(ColorTransfer.chromaBlue(photo.getRGB(x, y)), ColorTransfer.chromaBlue(k), 1.0);
+                assertEquals(ColorTransfer.chromaRed(photo.getRGB(x, y)), ColorTransfer.chromaRed(k), 1.0);
+            }
+        }
+        assertTrue(compared > kept.getWidth() * kept.getHeight() / 2, "compared " + compared + " pixels");
     }
 
     @Test

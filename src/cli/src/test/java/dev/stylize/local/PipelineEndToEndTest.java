@@ -76,7 +76,7 @@ class PipelineEndToEndTest {
                 stack.topicArn(), tap, stack.outcomeEventsUrl());
         runner = new LocalRunner(moto.clients(), tapped, new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES,
                 IntakeSettings.DEFAULT_MAX_PIXELS, "seed", new JobOptions(6, 48, null, null, null, null, null, null, null,
-                null, 3)));
+                null, 3, null, null)));
         worker = WorkerProcess.start(Map.of(
                 "STYLIZE_BUCKET", stack.names().bucket(),
                 "STYLIZE_JOB_QUEUE_URL", stack.jobQueueUrl(),

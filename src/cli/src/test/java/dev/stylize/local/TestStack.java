@@ -89,7 +89,7 @@ final class TestStack implements AutoCloseable {
     }
 
     static JobOptions small(int steps, int checkpointEvery) {
-        return new JobOptions(steps, 48, null, null, null, null, null, null, null, null, checkpointEvery);
+        return new JobOptions(steps, 48, null, null, null, null, null, null, null, null, checkpointEvery, null, null);
     }
 
     Optional<Outcome> outcome(String jobId) {

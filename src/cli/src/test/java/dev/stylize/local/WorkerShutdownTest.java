@@ -44,7 +44,7 @@ class WorkerShutdownTest {
             store.put("styles/swirls.png", Files.readAllBytes(examples.resolve("swirls.png")), "image/png");
             Job job = new Job("long-job", stack.names().bucket(), "uploads/harbour.png",
                     List.of(new StyleRef("styles/swirls.png", 1.0)), "seed",
-                    new JobOptions(400, 64, null, null, null, null, null, null, null, null, 1000), "jobs/long.json",
+                    new JobOptions(400, 64, null, null, null, null, null, null, null, null, 1000, null, null), "jobs/long.json",
                     Instant.now().toString());
             store.writeJson(JobLayout.jobKey(job.jobId()), job);
             var sqs = moto.clients().sqs();

@@ -37,13 +37,27 @@ public record StyleInputs(BufferedImage content, List<BufferedImage> styles, Lis
 
     public static StyleInputs prepare(BufferedImage content, List<BufferedImage> styles, List<Double> weights,
                                       StyleOptions options) {
+        return prepare(content, styles, weights, options, 1.0);
+    }
+
+    /**
+     * @param styleScale the paintings' size relative to the result (jcjohnson's -style_scale):
+     *                   below 1 their brush strokes come out larger, above 1 finer
+     */
+    public static StyleInputs prepare(BufferedImage content, List<BufferedImage> styles, List<Double> weights,
+                                      StyleOptions options, double styleScale) {
+        if (!Double.isFinite(styleScale) || styleScale < 0.1 || styleScale > 4) {
+            throw new InvalidInputException("style scale must be from 0.1 to 4, got " + styleScale);
+        }
         BufferedImage c = Math.max(content.getWidth(), content.getHeight()) > options.maxSize()
                 ? RgbImages.fitLongestSide(content, options.maxSize())
                 : content;
+        int width = Math.max(1, (int) Math.round(c.getWidth() * styleScale));
+        int height = Math.max(1, (int) Math.round(c.getHeight() * styleScale));
         List<BufferedImage> sized = styles.stream()
                 .map(s -> options.styleFitsContent()
-                        ? RgbImages.resize(s, c.getWidth(), c.getHeight())
-                        : RgbImages.fitLongestSide(s, Math.max(c.getWidth(), c.getHeight())))
+                        ? RgbImages.resize(s, width, height)
+                        : RgbImages.fitLongestSide(s, Math.max(width, height)))
                 .toList();
         return new StyleInputs(c, sized, weights);
     }

@@ -128,6 +128,18 @@ class StyleTransferTest {
     }
 
     @Test
+    void styleScaleSizesThePaintingsRelativeToTheResult() {
+        StyleOptions options = Preset.PAPER.options().withMaxSize(64);
+        StyleInputs half = StyleInputs.prepare(CONTENT, java.util.List.of(STYLE), java.util.List.of(1.0), options, 0.5);
+        assertEquals(64, half.content().getWidth());
+        assertEquals(32, Math.max(half.style().getWidth(), half.style().getHeight()));
+        StyleInputs twice = StyleInputs.prepare(CONTENT, java.util.List.of(STYLE), java.util.List.of(1.0), options, 2.0);
+        assertEquals(128, Math.max(twice.style().getWidth(), twice.style().getHeight()));
+        assertMessage("style scale must be from 0.1 to 4, got 10.0", () -> StyleInputs.prepare(CONTENT,
+                java.util.List.of(STYLE), java.util.List.of(1.0), options, 10));
+    }
+
+    @Test
     void aDivergingRunStopsWithAClearError() {
         StyleOptions options = Preset.SEED.options().withMaxSize(32).withSteps(30)
                 .withOptimizer(OptimizerKind.LBFGS, 1e3).withWeights(1, 1e12, 0);

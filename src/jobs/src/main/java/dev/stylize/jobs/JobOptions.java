@@ -4,7 +4,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The options a job may set; null means "the preset's value". {@link #validate()} holds the
+ * The options a job may set; null means "the preset's value". {@code styleScale} sizes the
+ * paintings relative to the result (1: same size); {@code keepColors} keeps the photo's colours. {@link #validate()} holds the
  * service's bounds, which are narrower than the engine's: they keep one job within what a
  * worker's GPU does in reasonable time.
  */
@@ -19,15 +20,20 @@ public record JobOptions(
         String init,
         Long seed,
         String pooling,
-        Integer checkpointEvery) {
+        Integer checkpointEvery,
+        Double styleScale,
+        Boolean keepColors) {
 
     public static final int MAX_STEPS = 5000;
     public static final int MIN_SIZE = 32;
     public static final int MAX_SIZE = 2048;
     public static final Set<String> PRESETS = Set.of("seed", "paper");
+    /** The style image's size relative to the output, as jcjohnson/neural-style's -style_scale. */
+    public static final double MIN_STYLE_SCALE = 0.1;
+    public static final double MAX_STYLE_SCALE = 4.0;
 
     public static JobOptions none() {
-        return new JobOptions(null, null, null, null, null, null, null, null, null, null, null);
+        return new JobOptions(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Fills each null of this with {@code defaults}'s value. */
@@ -43,7 +49,9 @@ public record JobOptions(
                 init != null ? init : defaults.init,
                 seed != null ? seed : defaults.seed,
                 pooling != null ? pooling : defaults.pooling,
-                checkpointEvery != null ? checkpointEvery : defaults.checkpointEvery);
+                checkpointEvery != null ? checkpointEvery : defaults.checkpointEvery,
+                styleScale != null ? styleScale : defaults.styleScale,
+                keepColors != null ? keepColors : defaults.keepColors);
     }
 
     /** @throws JobRejectedException naming the first option out of bounds */
@@ -68,6 +76,10 @@ public record JobOptions(
         if (checkpointEvery != null) {
             require(checkpointEvery >= 1 && checkpointEvery <= MAX_STEPS,
                     "checkpointEvery must be from 1 to " + MAX_STEPS + ", got " + checkpointEvery);
+        }
+        if (styleScale != null) {
+            require(Double.isFinite(styleScale) && styleScale >= MIN_STYLE_SCALE && styleScale <= MAX_STYLE_SCALE,
+                    "styleScale must be from " + MIN_STYLE_SCALE + " to " + MAX_STYLE_SCALE + ", got " + styleScale);
         }
         return this;
     }

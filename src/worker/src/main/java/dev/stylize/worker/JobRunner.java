@@ -9,6 +9,7 @@ import dev.stylize.engine.StyleOptions;
 import dev.stylize.engine.StyleTransfer;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.model.Vgg19Weights;
+import dev.stylize.images.ColorTransfer;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.images.ImageEncoder;
 import dev.stylize.images.InvalidImageException;
@@ -95,7 +96,7 @@ final class JobRunner {
                     store.writeJson(JobLayout.statusKey(job.jobId()), progress.status(last));
                 }
             }
-            finish(job, run, progress, last, startedAt);
+            finish(job, run, inputs, progress, last, startedAt);
             return Ending.FINISHED;
         } catch (InvalidInputException | OptimizationDivergedException e) {
             throw new PermanentJobFailure(e.getMessage(), e);
@@ -106,7 +107,8 @@ final class JobRunner {
         BufferedImage content = image(job.contentKey(), "content");
         List<BufferedImage> styles = job.styles().stream().map(s -> image(s.key(), "style")).toList();
         List<Double> weights = job.styles().stream().map(StyleRef::weight).toList();
-        return StyleInputs.prepare(content, styles, weights, options);
+        double scale = job.options().styleScale() == null ? 1.0 : job.options().styleScale();
+        return StyleInputs.prepare(content, styles, weights, options, scale);
     }
 
     private BufferedImage image(String key, String role) {
@@ -140,9 +142,12 @@ final class JobRunner {
         LOG.infof("job %s: checkpoint at step %d", job.jobId(), step);
     }
 
-    private void finish(Job job, StyleTransfer run, Progress progress, StepReport last, String startedAt) {
+    private void finish(Job job, StyleTransfer run, StyleInputs inputs, Progress progress, StepReport last,
+                        String startedAt) {
         String resultKey = JobLayout.resultKey(job.jobId(), ImageEncoder.PNG.extension());
-        store.put(resultKey, ImageEncoder.PNG.encode(run.image()), ImageEncoder.PNG.contentType());
+        BufferedImage result = Boolean.TRUE.equals(job.options().keepColors())
+                ? ColorTransfer.keepColors(run.image(), inputs.content()) : run.image();
+        store.put(resultKey, ImageEncoder.PNG.encode(result), ImageEncoder.PNG.contentType());
         String finishedAt = clock.instant().toString();
         Outcome outcome = new Outcome(job.jobId(), job.bucket(), JobState.SUCCEEDED, null, resultKey, job.source(),
                 job.contentKey(), job.styles(), job.preset(), job.options(), run.stepsDone(),

@@ -15,7 +15,7 @@ public class IntakeWiring {
     IntakeService intakeService(IntakeConfig config) {
         AwsClients clients = new AwsClients(config.awsEndpoint(), config.region());
         JobOptions defaults = new JobOptions(config.defaults().steps().orElse(null), config.defaults().maxSize().orElse(null),
-                null, null, null, null, null, null, null, null, null).validate();
+                null, null, null, null, null, null, null, null, null, null, null).validate();
         IntakeSettings settings = new IntakeSettings(config.maxUploadBytes(), config.maxPixels(),
                 config.defaults().preset(), defaults);
         return new IntakeService(new JobStore(clients.s3(), config.bucket()), clients.sqs(), config.jobQueueUrl(),

@@ -66,7 +66,7 @@ class IntakeServiceTest {
         queueUrl = sqs.createQueue(b -> b.queueName("jobs-" + UUID.randomUUID())).queueUrl();
         store = new JobStore(s3, bucket);
         store.put("styles/swirls.png", Files.readAllBytes(EXAMPLES.resolve("swirls.png")), "image/png");
-        JobOptions defaults = new JobOptions(8, 64, null, null, null, null, null, null, null, null, null);
+        JobOptions defaults = new JobOptions(8, 64, null, null, null, null, null, null, null, null, null, null, null);
         IntakeSettings settings = new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES, IntakeSettings.DEFAULT_MAX_PIXELS,
                 "seed", defaults);
         handler = new IntakeHandler(new IntakeService(store, sqs, queueUrl, settings, Clock.systemUTC()));
@@ -191,6 +191,8 @@ class IntakeServiceTest {
                 "steps must be from 1 to 5000, got 1000000000");
         assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\"}], \"options\": {\"maxSize\": 1000000}}",
                 "maxSize must be from 32 to 2048 pixels, got 1000000");
+        assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\"}], \"options\": {\"styleScale\": 10}}",
+                "styleScale must be from 0.1 to 4.0, got 10.0");
         assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\", \"weight\": -1}]}",
                 "style weights must be above 0 and at most 1e6, got -1.0");
         assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\"}], \"options\": {\"styleWeight\": \"NaN\"}}",
