@@ -2,6 +2,9 @@ package dev.stylize.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stylize.engine.CoarseToFine;
+import dev.stylize.engine.MemoryEstimate;
 import dev.stylize.engine.InvalidInputException;
 import dev.stylize.engine.StepReport;
 import dev.stylize.engine.StyleInputs;
@@ -10,6 +13,7 @@ import dev.stylize.engine.StyleTransfer;
 import dev.stylize.images.ColorTransfer;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.images.ImageEncoder;
+import dev.stylize.images.RgbImages;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.model.Vgg19Weights;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -27,6 +31,7 @@ import java.awt.image.BufferedImage;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +75,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--keep-colors", description = "Keep the photo's colours: only the luminance is stylised.")
     boolean keepColors;
 
+    @Option(names = "--scales", paramLabel = "N", defaultValue = "1",
+            description = "Coarse-to-fine: optimise at N sizes halving down from --max-size, each starting from the "
+                    + "previous result upsampled (default: ${DEFAULT-VALUE}).")
+    int scales;
+
+    @Option(names = "--scale-steps", split = ",", paramLabel = "N,N…",
+            description = "Steps at each scale, coarsest first (default: --steps at every scale).")
+    List<Integer> scaleSteps;
+
     @Mixin
     WeightsOptions weights = new WeightsOptions();
 
@@ -106,9 +120,26 @@ final class RunCommand implements Callable<Integer> {
         List<Double> blend = styleWeights != null ? styleWeights : styles.stream().map(s -> 1.0).toList();
         StyleInputs inputs = StyleInputs.prepare(contentImage, styleImages, blend, options, styleScale);
 
+        if (scales > 1 && (output.resume != null || output.checkpointEvery > 0)) {
+            throw new InvalidInputException("--scales does not combine with --resume or --checkpoint-every yet");
+        }
+        List<CoarseToFine.Scale> schedule = CoarseToFine.schedule(options.maxSize(), scales,
+                scaleSteps != null ? scaleSteps : List.of(options.steps()));
+        MemoryEstimate.require(inputs.content().getWidth(), inputs.content().getHeight(), MemoryEstimate.availableHostBytes());
+
         try (NDManager manager = NDManager.newBaseManager()) {
             Vgg19Weights vggWeights = weights.load(manager, err);
             Vgg19Features vgg = new Vgg19Features(vggWeights, options.pooling());
+            if (scales > 1) {
+                err.println("options: " + options.summary() + "; scales " + schedule);
+                BufferedImage result = coarseToFine(vgg, contentImage, styleImages, blend, options, schedule, manager);
+                if (keepColors) {
+                    result = ColorTransfer.keepColors(result, RgbImages.resize(inputs.content(), result.getWidth(), result.getHeight()));
+                }
+                ImageEncoder.forFileName(out.toString()).write(result, out);
+                spec.commandLine().getOut().println("wrote " + out);
+                return 0;
+            }
             err.printf("content %s %dx%d, style %s at %dx%d (weights %s), device %s%n", content.getFileName(),
                     inputs.content().getWidth(), inputs.content().getHeight(),
                     styles.stream().map(p -> p.getFileName().toString()).toList(), inputs.style().getWidth(),
@@ -126,18 +157,51 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
+    private BufferedImage coarseToFine(Vgg19Features vgg, BufferedImage content, List<BufferedImage> styles,
+                                       List<Double> blend, StyleOptions options, List<CoarseToFine.Scale> schedule,
+                                       NDManager manager) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        int total = schedule.stream().mapToInt(CoarseToFine.Scale::steps).sum();
+        try (BufferedWriter trace = output.trace == null ? null : Files.newBufferedWriter(output.trace);
+             ProgressBar bar = progressBar(total, 0)) {
+            int[] done = {0};
+            return CoarseToFine.run(vgg, content, styles, blend, options, styleScale, schedule, manager,
+                    new CoarseToFine.Listener() {
+                        @Override
+                        public void step(int index, CoarseToFine.Scale scale, StepReport report) {
+                            bar.stepTo(++done[0]);
+                            bar.setExtraMessage(String.format(Locale.ROOT, " %d px, loss %.4g", scale.size(), report.loss()));
+                            if (trace != null) {
+                                try {
+                                    var line = json.valueToTree(report);
+                                    ((ObjectNode) line).put("scale", index).put("size", scale.size());
+                                    trace.write(line.toString());
+                                    trace.newLine();
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            }
+                        }
+                    });
+        }
+    }
+
+    private static ProgressBar progressBar(int total, int start) {
+        return new ProgressBarBuilder()
+                .setTaskName("stylize")
+                .setInitialMax(total)
+                .startsFrom(start, Duration.ZERO)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" it", 1)
+                .showSpeed()
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .build();
+    }
+
     private void optimise(StyleTransfer run, PrintWriter err) throws IOException {
         ObjectMapper json = new ObjectMapper();
         try (BufferedWriter trace = output.trace == null ? null : Files.newBufferedWriter(output.trace);
-             ProgressBar bar = new ProgressBarBuilder()
-                     .setTaskName("stylize")
-                     .setInitialMax(run.options().steps())
-                     .startsFrom(run.stepsDone(), Duration.ZERO)
-                     .setStyle(ProgressBarStyle.ASCII)
-                     .setUnit(" it", 1)
-                     .showSpeed()
-                     .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                     .build()) {
+             ProgressBar bar = progressBar(run.options().steps(), run.stepsDone())) {
             while (!run.isFinished()) {
                 StepReport report = run.step();
                 bar.stepTo(report.step());

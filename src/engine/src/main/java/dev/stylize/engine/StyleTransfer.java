@@ -62,6 +62,16 @@ public final class StyleTransfer implements AutoCloseable {
         return new StyleTransfer(vgg, inputs, options, parent, initial, 0);
     }
 
+    /** Starts from a given image (coarse-to-fine: the previous scale's result) instead of options.init. */
+    public static StyleTransfer startFrom(Vgg19Features vgg, StyleInputs inputs, StyleOptions options, NDManager parent,
+                                          BufferedImage initial) {
+        options.validate();
+        if (initial.getWidth() != inputs.content().getWidth() || initial.getHeight() != inputs.content().getHeight()) {
+            throw new IllegalArgumentException("the initial image must have the content's size");
+        }
+        return new StyleTransfer(vgg, inputs, options, parent, TensorImages.toTensor(parent, initial), 0);
+    }
+
     /** Continues from {@link #snapshot()} bytes taken with the same inputs and options. */
     public static StyleTransfer resume(Vgg19Features vgg, StyleInputs inputs, StyleOptions options, NDManager parent,
                                        byte[] snapshot) {

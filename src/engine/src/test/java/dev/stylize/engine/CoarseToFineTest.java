@@ -1,0 +1,69 @@
+package dev.stylize.engine;
+
+import ai.djl.ndarray.NDManager;
+import dev.stylize.engine.model.Pooling;
+import dev.stylize.images.RgbImages;
+import org.junit.jupiter.api.Test;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CoarseToFineTest {
+    private static final BufferedImage CONTENT = SeedReferenceTest.decode("reference/content.png");
+    private static final BufferedImage STYLE = SeedReferenceTest.decode("reference/style.png");
+
+    @Test
+    void sizesHalveDownFromTheRequestedOne() {
+        assertEquals(List.of(new CoarseToFine.Scale(512, 50), new CoarseToFine.Scale(1024, 20), new CoarseToFine.Scale(2048, 5)),
+                CoarseToFine.schedule(2048, 3, List.of(50, 20, 5)));
+        assertEquals(List.of(new CoarseToFine.Scale(64, 7), new CoarseToFine.Scale(128, 7)), CoarseToFine.schedule(128, 2, List.of(7)));
+        assertThrows(InvalidInputException.class, () -> CoarseToFine.schedule(512, 3, List.of(1, 2)));
+    }
+
+    @Test
+    void eachScaleStartsFromThePreviousResultUpsampled() {
+        StyleOptions options = Preset.SEED.options().withMaxSize(128).withOptimizer(StyleOptions.OptimizerKind.ADAM, 0.05);
+        List<BufferedImage> results = new ArrayList<>();
+        List<BufferedImage> initials = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            BufferedImage last = CoarseToFine.run(TestWeights.vgg(Pooling.MAX), CONTENT, List.of(STYLE), List.of(1.0), options,
+                    1.0, CoarseToFine.schedule(128, 2, List.of(3)), manager, new CoarseToFine.Listener() {
+                        @Override
+                        public void scaleStarted(int index, CoarseToFine.Scale scale, BufferedImage initial) {
+                            initials.add(initial);
+                        }
+
+                        @Override
+                        public void scaleFinished(int index, CoarseToFine.Scale scale, BufferedImage result) {
+                            results.add(result);
+                        }
+                    });
+            assertEquals(64, results.get(0).getWidth());
+            assertEquals(128, last.getWidth());
+            BufferedImage handedOver = RgbImages.resize(results.get(0), 128, results.get(1).getHeight());
+            assertArrayEquals(StyleTransferTest.pixels(handedOver), StyleTransferTest.pixels(initials.get(1)),
+                    "the fine scale starts from the coarse result, upsampled");
+        }
+    }
+
+    @Test
+    void aSizeThatDoesNotFitIsRefusedNamingTheLargestThatDoes() {
+        long eightGiB = 8L << 30;
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> MemoryEstimate.require(4096, 4096, eightGiB));
+        Matcher m = Pattern.compile("a 4096x4096 result needs about [0-9.]+ GiB but only 8.0 GiB is free; "
+                + "the largest that fits is about (\\d+) px on its longest side").matcher(e.getMessage());
+        assertTrue(m.matches(), e.getMessage());
+        int largest = Integer.parseInt(m.group(1));
+        assertDoesNotThrow(() -> MemoryEstimate.require(largest, largest, eightGiB));
+        assertThrows(InvalidInputException.class, () -> MemoryEstimate.require(largest + 16, largest + 16, eightGiB));
+    }
+}
