@@ -66,8 +66,8 @@ class FaultInjectionTest {
                     + t.messages(t.stack.jobQueueUrl(), "ApproximateNumberOfMessagesNotVisible") == 0, LONG, () -> a.log() + b.log());
             String logs = a.log() + b.log();
             for (String id : jobs) {
-                assertEquals(1, count(logs, "job " + id + " attempt \\d+: starting"), "job " + id + " ran once:\n" + logs);
-                assertEquals(1, count(logs, "job " + id + " SUCCEEDED"), "one result for " + id);
+                assertEquals(1, TestStack.count(logs, "job " + id + " attempt \\d+: starting"), "job " + id + " ran once:\n" + logs);
+                assertEquals(1, TestStack.count(logs, "job " + id + " SUCCEEDED"), "one result for " + id);
             }
             assertEquals(0, t.messages(t.stack.deadLetterQueueUrl(), "ApproximateNumberOfMessages"), "nothing dead-lettered");
         }
@@ -97,7 +97,7 @@ class FaultInjectionTest {
             TestStack.await("the queue to drain", () -> t.messages(t.stack.jobQueueUrl(), "ApproximateNumberOfMessages")
                     + t.messages(t.stack.jobQueueUrl(), "ApproximateNumberOfMessagesNotVisible") == 0, LONG, worker::log);
             assertEquals(0, t.messages(t.stack.deadLetterQueueUrl(), "ApproximateNumberOfMessages"));
-            assertEquals(1, count(worker.log(), "job outage-1 SUCCEEDED"), "one result");
+            assertEquals(1, TestStack.count(worker.log(), "job outage-1 SUCCEEDED"), "one result");
         }
     }
 
@@ -135,19 +135,10 @@ class FaultInjectionTest {
             assertEquals(JobState.FAILED, deadLettered.status());
             assertTrue(deadLettered.reason().startsWith("gave up after "), deadLettered.reason());
             assertTrue(deadLettered.reason().contains("last error: "), deadLettered.reason());
-            assertEquals(StackResources.MAX_RECEIVE_COUNT, count(worker.log(), "job poison attempt \\d+ failed; retrying"),
+            assertEquals(StackResources.MAX_RECEIVE_COUNT, TestStack.count(worker.log(), "job poison attempt \\d+ failed; retrying"),
                     "tried exactly maxReceiveCount times");
             // Backoff 1 + 2 + 4 + 4 s between the five attempts: no hot loop.
             assertTrue(took.compareTo(Duration.ofSeconds(10)) >= 0, "retries were spread out: " + took);
         }
-    }
-
-    private static int count(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        int n = 0;
-        while (m.find()) {
-            n++;
-        }
-        return n;
     }
 }

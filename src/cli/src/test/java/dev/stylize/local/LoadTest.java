@@ -54,7 +54,7 @@ class LoadTest {
                 for (String id : ids) {
                     Outcome outcome = t.outcome(id).orElseThrow();
                     assertEquals(JobState.SUCCEEDED, outcome.status(), id + ": " + outcome.reason());
-                    assertEquals(1, count(logs, "job " + id + " SUCCEEDED"), id + " succeeded once");
+                    assertEquals(1, TestStack.count(logs, "job " + id + " SUCCEEDED"), id + " succeeded once");
                 }
                 assertEquals(0, t.messages(t.stack.deadLetterQueueUrl(), "ApproximateNumberOfMessages"));
 
@@ -64,7 +64,7 @@ class LoadTest {
                 for (int i = 0; i < workers.size(); i++) {
                     List<Long> samples = rss.get(i);
                     report.append(String.format(Locale.ROOT, "worker %d: %d jobs, RSS MiB first %d, mid %d, last %d, max %d%n",
-                            i + 1, count(workers.get(i).log(), "SUCCEEDED: "), samples.get(0), samples.get(samples.size() / 2),
+                            i + 1, TestStack.count(workers.get(i).log(), "SUCCEEDED: "), samples.get(0), samples.get(samples.size() / 2),
                             samples.get(samples.size() - 1), samples.stream().mapToLong(Long::longValue).max().orElse(0)));
                 }
                 System.out.print(report);
@@ -86,14 +86,5 @@ class LoadTest {
             // process gone or not Linux
         }
         return -1;
-    }
-
-    private static int count(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        int n = 0;
-        while (m.find()) {
-            n++;
-        }
-        return n;
     }
 }

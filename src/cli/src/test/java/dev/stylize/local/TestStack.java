@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An emulator with the stack's resources, generated weights under models/, the example photo
@@ -114,6 +116,16 @@ final class TestStack implements AutoCloseable {
             }
             sleep(Duration.ofMillis(200));
         }
+    }
+
+    /** How many times {@code regex} occurs in {@code text} (a worker's log, say). */
+    static int count(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
     }
 
     static void sleep(Duration d) {
