@@ -75,13 +75,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--keep-colors", description = "Keep the photo's colours: only the luminance is stylised.")
     boolean keepColors;
 
-    @Option(names = "--scales", paramLabel = "N", defaultValue = "1",
-            description = "Coarse-to-fine: optimise at N sizes halving down from --max-size, each starting from the "
-                    + "previous result upsampled (default: ${DEFAULT-VALUE}).")
-    int scales;
+    @Option(names = "--scales", paramLabel = "N",
+            description = "Coarse-to-fine: optimise at N sizes halving down from the result's, each starting from the "
+                    + "previous result upsampled (default: the preset's; quality goes coarse to fine from about "
+                    + "128 px, the others use 1).")
+    Integer scales;
 
     @Option(names = "--scale-steps", split = ",", paramLabel = "N,N…",
-            description = "Steps at each scale, coarsest first (default: --steps at every scale).")
+            description = "Steps at each scale, coarsest first (default: --steps at every scale). Giving --steps, "
+                    + "--scales or --scale-steps replaces the preset's schedule.")
     List<Integer> scaleSteps;
 
     @Mixin
@@ -120,17 +122,18 @@ final class RunCommand implements Callable<Integer> {
         List<Double> blend = styleWeights != null ? styleWeights : styles.stream().map(s -> 1.0).toList();
         StyleInputs inputs = StyleInputs.prepare(contentImage, styleImages, blend, options, styleScale);
 
-        if (scales > 1 && (output.resume != null || output.checkpointEvery > 0)) {
-            throw new InvalidInputException("--scales does not combine with --resume or --checkpoint-every yet");
+        List<CoarseToFine.Scale> schedule = schedule(options, Math.max(inputs.content().getWidth(), inputs.content().getHeight()));
+        if (schedule.size() > 1 && (output.resume != null || output.checkpointEvery > 0)) {
+            throw new InvalidInputException("coarse-to-fine (--scales, or the quality preset's schedule) does not combine "
+                    + "with --resume or --checkpoint-every yet; give --steps N to optimise at the full size only");
         }
-        List<CoarseToFine.Scale> schedule = CoarseToFine.schedule(options.maxSize(), scales,
-                scaleSteps != null ? scaleSteps : List.of(options.steps()));
+        options = options.withSteps(schedule.get(schedule.size() - 1).steps());
         MemoryEstimate.require(inputs.content().getWidth(), inputs.content().getHeight(), MemoryEstimate.availableHostBytes());
 
         try (NDManager manager = NDManager.newBaseManager()) {
             Vgg19Weights vggWeights = weights.load(manager, err);
             Vgg19Features vgg = new Vgg19Features(vggWeights, options.pooling());
-            if (scales > 1) {
+            if (schedule.size() > 1) {
                 err.println("options: " + options.summary() + "; scales " + schedule);
                 BufferedImage result = coarseToFine(vgg, contentImage, styleImages, blend, options, schedule, manager);
                 if (keepColors) {
@@ -155,6 +158,15 @@ final class RunCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().println("wrote " + out);
         return 0;
+    }
+
+    /** The user's --scales/--scale-steps/--steps if any was given, else the preset's own schedule. */
+    private List<CoarseToFine.Scale> schedule(StyleOptions options, int size) {
+        if (scales == null && scaleSteps == null && style_.steps == null) {
+            return style_.preset.schedule(size);
+        }
+        int count = scales != null ? scales : scaleSteps != null ? scaleSteps.size() : 1;
+        return CoarseToFine.schedule(size, count, scaleSteps != null ? scaleSteps : List.of(options.steps()));
     }
 
     private BufferedImage coarseToFine(Vgg19Features vgg, BufferedImage content, List<BufferedImage> styles,

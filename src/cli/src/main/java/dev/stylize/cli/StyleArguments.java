@@ -15,9 +15,11 @@ import java.util.Map;
 
 /** The optimisation options of {@code run}; each overrides the preset's value when given. */
 final class StyleArguments {
-    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "SEED",
-            description = "Starting point for every option below: ${COMPLETION-CANDIDATES} (default: seed). "
-                    + "'seed' is the notebook's recipe (Adam, 2000 steps); 'paper' is Gatys et al. (L-BFGS, avg pooling).")
+    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "QUALITY",
+            description = "Starting point for every option below: ${COMPLETION-CANDIDATES} (default: quality). "
+                    + "'quality' is the seed's objective by L-BFGS, coarse to fine: the seed's final loss about 100 "
+                    + "times sooner; 'seed' is the notebook's recipe (Adam, 2000 steps); 'paper' is Gatys et al. "
+                    + "(L-BFGS from noise, avg pooling).")
     Preset preset;
 
     @Option(names = "--steps", paramLabel = "N", description = "Optimisation steps (1 to " + StyleOptions.MAX_STEPS + ").")

@@ -33,6 +33,8 @@ public final class CoarseToFine {
         }
     }
 
+    public static final int MAX_SCALES = 6;
+
     private CoarseToFine() {
     }
 
@@ -42,8 +44,8 @@ public final class CoarseToFine {
      * @param steps steps per scale, coarsest first; one value is used for every scale
      */
     public static List<Scale> schedule(int maxSize, int count, List<Integer> steps) {
-        if (count < 1 || count > 6) {
-            throw new InvalidInputException("scales must be from 1 to 6, got " + count);
+        if (count < 1 || count > MAX_SCALES) {
+            throw new InvalidInputException("scales must be from 1 to " + MAX_SCALES + ", got " + count);
         }
         if (steps.size() != 1 && steps.size() != count) {
             throw new InvalidInputException("give one step count, or one per scale (" + count + "), got " + steps.size());

@@ -30,6 +30,16 @@ class CoarseToFineTest {
     }
 
     @Test
+    void theQualityPresetGoesCoarseToFineFromAbout128PixelsAndTheOthersDoNot() {
+        assertEquals(List.of(new CoarseToFine.Scale(128, 25), new CoarseToFine.Scale(256, 20), new CoarseToFine.Scale(512, 20)),
+                Preset.QUALITY.schedule(512));
+        assertEquals(List.of(new CoarseToFine.Scale(150, 25), new CoarseToFine.Scale(300, 20)), Preset.QUALITY.schedule(300));
+        assertEquals(List.of(new CoarseToFine.Scale(200, 25)), Preset.QUALITY.schedule(200));
+        assertEquals(5, Preset.QUALITY.schedule(2048).size());
+        assertEquals(List.of(new CoarseToFine.Scale(400, 2000)), Preset.SEED.schedule(400));
+    }
+
+    @Test
     void eachScaleStartsFromThePreviousResultUpsampled() {
         StyleOptions options = Preset.SEED.options().withMaxSize(128).withOptimizer(StyleOptions.OptimizerKind.ADAM, 0.05);
         List<BufferedImage> results = new ArrayList<>();

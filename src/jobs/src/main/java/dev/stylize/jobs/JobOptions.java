@@ -27,7 +27,7 @@ public record JobOptions(
     public static final int MAX_STEPS = 5000;
     public static final int MIN_SIZE = 32;
     public static final int MAX_SIZE = 2048;
-    public static final Set<String> PRESETS = Set.of("seed", "paper");
+    public static final Set<String> PRESETS = Set.of("quality", "seed", "paper");
     /** The style image's size relative to the output, as jcjohnson/neural-style's -style_scale. */
     public static final double MIN_STYLE_SCALE = 0.1;
     public static final double MAX_STYLE_SCALE = 4.0;

@@ -29,7 +29,7 @@ public interface IntakeConfig {
     Defaults defaults();
 
     interface Defaults {
-        @WithDefault("seed")
+        @WithDefault("quality")
         String preset();
 
         Optional<Integer> steps();
