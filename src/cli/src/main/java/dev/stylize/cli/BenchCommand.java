@@ -9,6 +9,7 @@ import dev.stylize.engine.StyleOptions;
 import dev.stylize.engine.StyleTransfer;
 import dev.stylize.engine.image.TensorImages;
 import dev.stylize.engine.model.SyntheticWeights;
+import dev.stylize.engine.model.Precision;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.model.Vgg19Weights;
 import picocli.CommandLine.Command;
@@ -37,8 +38,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "512", paramLabel = "PX", description = "Image side (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "P", description = "fp32 (default).")
-    String precision;
+    @Option(names = "--precision", defaultValue = "FP32", paramLabel = "P",
+            description = "Number format of VGG's convolutions: ${COMPLETION-CANDIDATES} (default: fp32).")
+    Precision precision;
 
     @Option(names = "--iterations", defaultValue = "10", paramLabel = "K", description = "Timed steps (default: ${DEFAULT-VALUE}).")
     int iterations;
@@ -54,9 +56,6 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!precision.equalsIgnoreCase("fp32")) {
-            throw new InvalidInputException("precision '" + precision + "' is not supported yet; use fp32");
-        }
         if (size < StyleOptions.MIN_SIZE || iterations < 1 || warmup < 0) {
             throw new InvalidInputException("--size must be at least " + StyleOptions.MIN_SIZE
                     + ", --iterations at least 1 and --warmup at least 0");
@@ -74,9 +73,9 @@ final class BenchCommand implements Callable<Integer> {
                 vggWeights = weights.load(manager, spec.commandLine().getErr());
                 weightsUsed = weights.location;
             }
-            Vgg19Features vgg = new Vgg19Features(vggWeights, options.pooling());
             StyleInputs inputs = new StyleInputs(noiseImage(manager, 1), noiseImage(manager, 2));
-            try (StyleTransfer run = StyleTransfer.start(vgg, inputs, options, manager)) {
+            try (Vgg19Features vgg = new Vgg19Features(vggWeights, options.pooling(), precision);
+                 StyleTransfer run = StyleTransfer.start(vgg, inputs, options, manager)) {
                 for (int i = 0; i < warmup; i++) {
                     run.step();
                 }
@@ -89,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
         Arrays.sort(sorted);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("size", size);
-        result.put("precision", precision);
+        result.put("precision", precision.name().toLowerCase());
         result.put("preset", preset.name().toLowerCase());
         result.put("iterations", iterations);
         result.put("medianMillis", round(median(sorted)));

@@ -14,6 +14,7 @@ import dev.stylize.images.ColorTransfer;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.images.ImageEncoder;
 import dev.stylize.images.RgbImages;
+import dev.stylize.engine.model.Precision;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.model.Vgg19Weights;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -86,6 +87,12 @@ final class RunCommand implements Callable<Integer> {
                     + "--scales or --scale-steps replaces the preset's schedule.")
     List<Integer> scaleSteps;
 
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "FP32",
+            description = "Number format of VGG's convolutions: ${COMPLETION-CANDIDATES} (default: fp32). bf16 is "
+                    + "about 1.7x faster on CPUs with AVX-512 bf16 and uses a GPU's tensor cores; Gram matrices, "
+                    + "losses and the image stay float32.")
+    Precision precision;
+
     @Mixin
     WeightsOptions weights = new WeightsOptions();
 
@@ -132,9 +139,9 @@ final class RunCommand implements Callable<Integer> {
 
         try (NDManager manager = NDManager.newBaseManager()) {
             Vgg19Weights vggWeights = weights.load(manager, err);
-            Vgg19Features vgg = new Vgg19Features(vggWeights, options.pooling());
+            Vgg19Features vgg = new Vgg19Features(vggWeights, options.pooling(), precision);
             if (schedule.size() > 1) {
-                err.println("options: " + options.summary() + "; scales " + schedule);
+                err.println("options: " + options.summary() + " precision=" + precision + "; scales " + schedule);
                 BufferedImage result = coarseToFine(vgg, contentImage, styleImages, blend, options, schedule, manager);
                 if (keepColors) {
                     result = ColorTransfer.keepColors(result, RgbImages.resize(inputs.content(), result.getWidth(), result.getHeight()));
@@ -147,7 +154,7 @@ final class RunCommand implements Callable<Integer> {
                     inputs.content().getWidth(), inputs.content().getHeight(),
                     styles.stream().map(p -> p.getFileName().toString()).toList(), inputs.style().getWidth(),
                     inputs.style().getHeight(), blend, manager.getDevice());
-            err.println("options: " + options.summary());
+            err.println("options: " + options.summary() + " precision=" + precision);
             try (StyleTransfer run = output.resume == null
                     ? StyleTransfer.start(vgg, inputs, options, manager)
                     : StyleTransfer.resume(vgg, inputs, options, manager, Files.readAllBytes(output.resume))) {

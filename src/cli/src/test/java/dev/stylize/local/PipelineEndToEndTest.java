@@ -84,7 +84,9 @@ class PipelineEndToEndTest {
                 "STYLIZE_WEIGHTS", "s3://" + stack.names().bucket() + "/models/vgg19-synthetic.safetensors",
                 "STYLIZE_WEIGHTS_SHA256", WeightsSource.digest(TestWeights.file()),
                 "STYLIZE_CACHE_DIR", Files.createTempDirectory("worker-cache").toString(),
-                "STYLIZE_POLL_WAIT_SECONDS", "1"));
+                "STYLIZE_POLL_WAIT_SECONDS", "1",
+                // The other worker tests run float32; this one runs the bf16 graph end to end.
+                "STYLIZE_PRECISION", "bf16"));
     }
 
     private static void forward(String from, String to) {

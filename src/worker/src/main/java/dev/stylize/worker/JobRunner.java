@@ -7,6 +7,7 @@ import dev.stylize.engine.StepReport;
 import dev.stylize.engine.StyleInputs;
 import dev.stylize.engine.StyleOptions;
 import dev.stylize.engine.StyleTransfer;
+import dev.stylize.engine.model.Precision;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.model.Vgg19Weights;
 import dev.stylize.images.ColorTransfer;
@@ -44,16 +45,18 @@ final class JobRunner {
 
     private final JobStore store;
     private final Vgg19Weights weights;
+    private final Precision precision;
     private final NDManager manager;
     private final int defaultCheckpointEvery;
     private final Duration statusInterval;
     private final Clock clock;
     private final ImageDecoder decoder = new ImageDecoder();
 
-    JobRunner(JobStore store, Vgg19Weights weights, NDManager manager, int defaultCheckpointEvery,
+    JobRunner(JobStore store, Vgg19Weights weights, Precision precision, NDManager manager, int defaultCheckpointEvery,
               Duration statusInterval, Clock clock) {
         this.store = store;
         this.weights = weights;
+        this.precision = precision;
         this.manager = manager;
         this.defaultCheckpointEvery = defaultCheckpointEvery;
         this.statusInterval = statusInterval;
@@ -70,14 +73,14 @@ final class JobRunner {
         StyleInputs inputs = loadInputs(job, options);
         Optional<Integer> resumeFrom = latestCheckpoint(job.jobId());
         String startedAt = clock.instant().toString();
-        Vgg19Features vgg = new Vgg19Features(weights, options.pooling());
-        try (StyleTransfer run = resumeFrom.isPresent()
+        try (Vgg19Features vgg = new Vgg19Features(weights, options.pooling(), precision);
+             StyleTransfer run = resumeFrom.isPresent()
                 ? StyleTransfer.resume(vgg, inputs, options, manager,
                     store.readBytes(JobLayout.checkpointStateKey(job.jobId(), resumeFrom.get())).orElseThrow())
                 : StyleTransfer.start(vgg, inputs, options, manager)) {
-            LOG.infof("job %s attempt %d: %s, %dx%d, %s", job.jobId(), attempt,
+            LOG.infof("job %s attempt %d: %s, %dx%d, %s precision=%s", job.jobId(), attempt,
                     resumeFrom.map(s -> "resuming at step " + s).orElse("starting"),
-                    inputs.content().getWidth(), inputs.content().getHeight(), options.summary());
+                    inputs.content().getWidth(), inputs.content().getHeight(), options.summary(), precision);
             Progress progress = new Progress(job, attempt, run.stepsDone(), options.steps(), startedAt,
                     resumeFrom.map(s -> JobLayout.checkpointImageKey(job.jobId(), s)).orElse(null));
             store.writeJson(JobLayout.statusKey(job.jobId()), progress.status(null));

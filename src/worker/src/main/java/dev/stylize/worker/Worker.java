@@ -3,6 +3,7 @@ package dev.stylize.worker;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import dev.stylize.engine.model.Precision;
 import dev.stylize.engine.model.Vgg19Weights;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
@@ -145,13 +146,21 @@ public class Worker {
             LOG.infof("weights %s%s on %s", weightsFile,
                     weights.synthetic() ? " (GENERATED, not ImageNet: results show the pipeline, not real style)" : "",
                     manager.getDevice());
-            runner = new JobRunner(store, weights, manager, config.checkpointEvery(),
+            runner = new JobRunner(store, weights, precision(config.precision()), manager, config.checkpointEvery(),
                     Duration.ofSeconds(config.statusIntervalSeconds()), Clock.systemUTC());
         } catch (IOException e) {
             throw new IllegalStateException("cannot read weights " + weightsFile, e);
         }
         ready = true;
         LOG.infof("polling %s", config.jobQueueUrl());
+    }
+
+    private static Precision precision(String setting) {
+        try {
+            return Precision.valueOf(setting.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("STYLIZE_PRECISION must be fp32 or bf16, got '" + setting + "'", e);
+        }
     }
 
     private static Device device(String setting) {

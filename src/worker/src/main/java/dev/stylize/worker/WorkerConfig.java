@@ -35,6 +35,13 @@ public interface WorkerConfig {
     @WithDefault("auto")
     String device();
 
+    /**
+     * fp32, or bf16: VGG's convolutions in bfloat16 (tensor cores on a GPU, AVX-512 bf16 on a
+     * CPU), Gram matrices, losses and the image in float32.
+     */
+    @WithDefault("fp32")
+    String precision();
+
     /** Checkpoint (image + resumable state) every this many steps, unless the job says otherwise. */
     @WithDefault("100")
     int checkpointEvery();

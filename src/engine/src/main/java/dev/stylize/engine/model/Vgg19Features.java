@@ -13,19 +13,31 @@ import java.util.Set;
 
 /**
  * VGG19's frozen feature part as plain functions of the weights: no Block, so nothing asks
- * for parameter gradients (freezing Block parameters costs ~35% per step on DJL).
+ * for parameter gradients (freezing Block parameters costs ~35% per step on DJL). In
+ * {@link Precision#BF16} the convolutions run in bfloat16 ({@link Bf16Convolutions}); close
+ * this to free their bf16 copy of the weights.
  */
-public final class Vgg19Features {
+public final class Vgg19Features implements AutoCloseable {
     private static final Shape UNIT = new Shape(1, 1);
     private static final Shape POOL = new Shape(2, 2);
     private static final Shape NO_PAD = new Shape(0, 0);
 
     private final Vgg19Weights weights;
     private final Pooling pooling;
+    private final Bf16Convolutions bf16;
 
     public Vgg19Features(Vgg19Weights weights, Pooling pooling) {
+        this(weights, pooling, Precision.FP32);
+    }
+
+    public Vgg19Features(Vgg19Weights weights, Pooling pooling, Precision precision) {
         this.weights = weights;
         this.pooling = pooling;
+        this.bf16 = precision == Precision.BF16 ? new Bf16Convolutions(weights, pooling) : null;
+    }
+
+    public Precision precision() {
+        return bf16 == null ? Precision.FP32 : Precision.BF16;
     }
 
     public Vgg19Weights weights() {
@@ -39,6 +51,9 @@ public final class Vgg19Features {
      * @return post-ReLU activations (1, C, H/2^k, W/2^k) for each tap
      */
     public Map<VggLayer, NDArray> extract(NDArray image, Set<VggLayer> taps) {
+        if (bf16 != null) {
+            return bf16.extract(image, taps);
+        }
         VggLayer deepest = Collections.max(taps);
         Map<VggLayer, NDArray> out = new EnumMap<>(VggLayer.class);
         NDArray x = image;
@@ -72,5 +87,12 @@ public final class Vgg19Features {
             }
         }
         return out;
+    }
+
+    @Override
+    public void close() {
+        if (bf16 != null) {
+            bf16.close();
+        }
     }
 }

@@ -1,0 +1,91 @@
+package dev.stylize.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.stylize.engine.model.Pooling;
+import dev.stylize.engine.model.Precision;
+import dev.stylize.engine.model.Vgg19Features;
+import dev.stylize.engine.model.VggLayer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** bfloat16 convolutions against the float32 network, on the same generated weights. */
+class Bf16PrecisionTest {
+    private static final Set<VggLayer> TAPS = EnumSet.of(VggLayer.CONV1_1, VggLayer.CONV2_1, VggLayer.CONV3_1,
+            VggLayer.CONV4_1, VggLayer.CONV4_2, VggLayer.CONV5_1);
+
+    @ParameterizedTest
+    @EnumSource(Pooling.class)
+    void activationsAndTheImageGradientMatchFloat32WithinBf16Rounding(Pooling pooling) {
+        try (NDManager manager = NDManager.newBaseManager();
+             Vgg19Features fp32 = new Vgg19Features(TestWeights.weights(), pooling);
+             Vgg19Features bf16 = new Vgg19Features(TestWeights.weights(), pooling, Precision.BF16)) {
+            NDArray image = manager.randomNormal(new ai.djl.ndarray.types.Shape(1, 3, 64, 48));
+            Result a = run(fp32, image);
+            Result b = run(bf16, image);
+            for (VggLayer layer : TAPS) {
+                double error = relativeError(b.features().get(layer), a.features().get(layer));
+                assertTrue(error < 0.02, layer.label() + " differs by " + error);
+            }
+            double cosine = a.gradient().mul(b.gradient()).sum().getFloat()
+                    / (a.gradient().norm().getFloat() * b.gradient().norm().getFloat());
+            assertTrue(cosine > 0.99, "gradient direction: cosine " + cosine);
+            assertEquals(1.0, b.gradient().norm().getFloat() / a.gradient().norm().getFloat(), 0.03, "gradient size");
+        }
+    }
+
+    @Test
+    void aHundredStepRunEndsWithinTwoPercentOfFloat32() {
+        StyleOptions options = Preset.SEED.options().withMaxSize(64).withSteps(100)
+                .withOptimizer(StyleOptions.OptimizerKind.ADAM, 0.02);
+        StyleInputs inputs = StyleInputs.prepare(SeedReferenceTest.decode("reference/content.png"),
+                SeedReferenceTest.decode("reference/style.png"), options);
+        double fp32 = finalLoss(inputs, options, Precision.FP32);
+        double bf16 = finalLoss(inputs, options, Precision.BF16);
+        assertEquals(1.0, bf16 / fp32, 0.02, "final loss bf16 " + bf16 + " against fp32 " + fp32);
+    }
+
+    private static double finalLoss(StyleInputs inputs, StyleOptions options, Precision precision) {
+        try (NDManager manager = NDManager.newBaseManager();
+             Vgg19Features vgg = new Vgg19Features(TestWeights.weights(), options.pooling(), precision);
+             StyleTransfer run = StyleTransfer.start(vgg, inputs, options, manager)) {
+            double loss = 0;
+            while (!run.isFinished()) {
+                loss = run.step().loss();
+            }
+            return loss;
+        }
+    }
+
+    private record Result(Map<VggLayer, NDArray> features, NDArray gradient) {
+    }
+
+    /** Activations, and the gradient of the sum of their mean squares with respect to the image. */
+    private static Result run(Vgg19Features vgg, NDArray image) {
+        NDArray x = image.duplicate();
+        x.setRequiresGradient(true);
+        try (GradientCollector collector = image.getManager().getEngine().newGradientCollector()) {
+            Map<VggLayer, NDArray> features = vgg.extract(x, TAPS);
+            NDArray loss = null;
+            for (NDArray f : features.values()) {
+                NDArray term = f.square().mean();
+                loss = loss == null ? term : loss.add(term);
+            }
+            collector.backward(loss);
+            return new Result(features, x.getGradient().duplicate());
+        }
+    }
+
+    private static double relativeError(NDArray actual, NDArray expected) {
+        return actual.sub(expected).norm().getFloat() / expected.norm().getFloat();
+    }
+}
