@@ -3,6 +3,7 @@ package dev.stylize.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.stylize.engine.image.TensorImages;
 import dev.stylize.engine.model.Pooling;
 import dev.stylize.engine.model.Precision;
 import dev.stylize.engine.model.Vgg19Features;
@@ -18,7 +19,11 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** bfloat16 convolutions against the float32 network, on the same generated weights. */
+/**
+ * bfloat16 convolutions against the float32 network, on the same generated weights. bf16 keeps
+ * 8 bits of mantissa: activations agree to a fraction of a percent, the image gradient's
+ * direction to a cosine of about 0.997 with max pooling, 0.99997 with average pooling.
+ */
 class Bf16PrecisionTest {
     private static final Set<VggLayer> TAPS = EnumSet.of(VggLayer.CONV1_1, VggLayer.CONV2_1, VggLayer.CONV3_1,
             VggLayer.CONV4_1, VggLayer.CONV4_2, VggLayer.CONV5_1);
@@ -29,7 +34,7 @@ class Bf16PrecisionTest {
         try (NDManager manager = NDManager.newBaseManager();
              Vgg19Features fp32 = new Vgg19Features(TestWeights.weights(), pooling);
              Vgg19Features bf16 = new Vgg19Features(TestWeights.weights(), pooling, Precision.BF16)) {
-            NDArray image = manager.randomNormal(new ai.djl.ndarray.types.Shape(1, 3, 64, 48));
+            NDArray image = TensorImages.noise(manager, 48, 64, 3);
             Result a = run(fp32, image);
             Result b = run(bf16, image);
             for (VggLayer layer : TAPS) {
