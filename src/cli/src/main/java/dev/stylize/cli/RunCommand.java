@@ -9,11 +9,9 @@ import dev.stylize.engine.InvalidInputException;
 import dev.stylize.engine.StepReport;
 import dev.stylize.engine.StyleInputs;
 import dev.stylize.engine.StyleOptions;
-import dev.stylize.engine.StyleTransfer;
 import dev.stylize.images.ColorTransfer;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.images.ImageEncoder;
-import dev.stylize.images.RgbImages;
 import dev.stylize.engine.model.Precision;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.model.Vgg19Weights;
@@ -32,7 +30,6 @@ import java.awt.image.BufferedImage;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,36 +127,24 @@ final class RunCommand implements Callable<Integer> {
         StyleInputs inputs = StyleInputs.prepare(contentImage, styleImages, blend, options, styleScale);
 
         List<CoarseToFine.Scale> schedule = schedule(options, Math.max(inputs.content().getWidth(), inputs.content().getHeight()));
-        if (schedule.size() > 1 && (output.resume != null || output.checkpointEvery > 0)) {
-            throw new InvalidInputException("coarse-to-fine (--scales, or the quality preset's schedule) does not combine "
-                    + "with --resume or --checkpoint-every yet; give --steps N to optimise at the full size only");
-        }
-        options = options.withSteps(schedule.get(schedule.size() - 1).steps());
         MemoryEstimate.require(inputs.content().getWidth(), inputs.content().getHeight(), MemoryEstimate.availableHostBytes());
+        StyleInputs originals = new StyleInputs(contentImage, styleImages, blend);
 
         try (NDManager manager = NDManager.newBaseManager()) {
             Vgg19Weights vggWeights = weights.load(manager, err);
-            Vgg19Features vgg = new Vgg19Features(vggWeights, options.pooling(), precision);
-            if (schedule.size() > 1) {
-                err.println("options: " + options.summary() + " precision=" + precision + "; scales " + schedule);
-                BufferedImage result = coarseToFine(vgg, contentImage, styleImages, blend, options, schedule, manager);
-                if (keepColors) {
-                    result = ColorTransfer.keepColors(result, RgbImages.resize(inputs.content(), result.getWidth(), result.getHeight()));
-                }
-                ImageEncoder.forFileName(out.toString()).write(result, out);
-                spec.commandLine().getOut().println("wrote " + out);
-                return 0;
-            }
             err.printf("content %s %dx%d, style %s at %dx%d (weights %s), device %s%n", content.getFileName(),
                     inputs.content().getWidth(), inputs.content().getHeight(),
                     styles.stream().map(p -> p.getFileName().toString()).toList(), inputs.style().getWidth(),
                     inputs.style().getHeight(), blend, manager.getDevice());
-            err.println("options: " + options.summary() + " precision=" + precision);
-            try (StyleTransfer run = output.resume == null
-                    ? StyleTransfer.start(vgg, inputs, options, manager)
-                    : StyleTransfer.resume(vgg, inputs, options, manager, Files.readAllBytes(output.resume))) {
-                optimise(run, err);
-                BufferedImage result = keepColors ? ColorTransfer.keepColors(run.image(), inputs.content()) : run.image();
+            err.println("options: " + options.summary() + " precision=" + precision
+                    + (schedule.size() > 1 ? "; scales " + schedule : ""));
+            try (Vgg19Features vgg = new Vgg19Features(vggWeights, options.pooling(), precision);
+                 CoarseToFine run = output.resume == null
+                         ? CoarseToFine.start(vgg, originals, styleScale, options, schedule, manager, CoarseToFine.Listener.NONE)
+                         : CoarseToFine.resume(vgg, originals, styleScale, options, schedule, manager,
+                                 CoarseToFine.Listener.NONE, Files.readAllBytes(output.resume))) {
+                optimise(run);
+                BufferedImage result = keepColors ? ColorTransfer.keepColors(run.image(), run.content()) : run.image();
                 ImageEncoder.forFileName(out.toString()).write(result, out);
             }
         }
@@ -176,35 +161,6 @@ final class RunCommand implements Callable<Integer> {
         return CoarseToFine.schedule(size, count, scaleSteps != null ? scaleSteps : List.of(options.steps()));
     }
 
-    private BufferedImage coarseToFine(Vgg19Features vgg, BufferedImage content, List<BufferedImage> styles,
-                                       List<Double> blend, StyleOptions options, List<CoarseToFine.Scale> schedule,
-                                       NDManager manager) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        int total = schedule.stream().mapToInt(CoarseToFine.Scale::steps).sum();
-        try (BufferedWriter trace = output.trace == null ? null : Files.newBufferedWriter(output.trace);
-             ProgressBar bar = progressBar(total, 0)) {
-            int[] done = {0};
-            return CoarseToFine.run(vgg, content, styles, blend, options, styleScale, schedule, manager,
-                    new CoarseToFine.Listener() {
-                        @Override
-                        public void step(int index, CoarseToFine.Scale scale, StepReport report) {
-                            bar.stepTo(++done[0]);
-                            bar.setExtraMessage(String.format(Locale.ROOT, " %d px, loss %.4g", scale.size(), report.loss()));
-                            if (trace != null) {
-                                try {
-                                    var line = json.valueToTree(report);
-                                    ((ObjectNode) line).put("scale", index).put("size", scale.size());
-                                    trace.write(line.toString());
-                                    trace.newLine();
-                                } catch (IOException e) {
-                                    throw new UncheckedIOException(e);
-                                }
-                            }
-                        }
-                    });
-        }
-    }
-
     private static ProgressBar progressBar(int total, int start) {
         return new ProgressBarBuilder()
                 .setTaskName("stylize")
@@ -217,27 +173,34 @@ final class RunCommand implements Callable<Integer> {
                 .build();
     }
 
-    private void optimise(StyleTransfer run, PrintWriter err) throws IOException {
+    /** Steps to the end with a progress bar, the --trace lines and the --checkpoint-every checkpoints. */
+    private void optimise(CoarseToFine run) throws IOException {
         ObjectMapper json = new ObjectMapper();
+        boolean scaled = run.scales().size() > 1;
         try (BufferedWriter trace = output.trace == null ? null : Files.newBufferedWriter(output.trace);
-             ProgressBar bar = progressBar(run.options().steps(), run.stepsDone())) {
+             ProgressBar bar = progressBar(run.totalSteps(), run.stepsDone())) {
             while (!run.isFinished()) {
                 StepReport report = run.step();
-                bar.stepTo(report.step());
-                bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4g", report.loss()));
+                bar.stepTo(run.stepsDone());
+                bar.setExtraMessage(String.format(Locale.ROOT, scaled ? " %2$d px, loss %1$.4g" : " loss %.4g",
+                        report.loss(), run.scale().size()));
                 if (trace != null) {
-                    trace.write(json.writeValueAsString(report));
+                    ObjectNode line = json.valueToTree(report);
+                    if (scaled) {
+                        line.put("scale", run.scaleIndex()).put("size", run.scale().size());
+                    }
+                    trace.write(line.toString());
                     trace.newLine();
                     trace.flush();
                 }
-                if (output.checkpointEvery > 0 && report.step() % output.checkpointEvery == 0) {
-                    checkpoint(run, err);
+                if (output.checkpointEvery > 0 && run.stepsDone() % output.checkpointEvery == 0) {
+                    checkpoint(run);
                 }
             }
         }
     }
 
-    private void checkpoint(StyleTransfer run, PrintWriter err) throws IOException {
+    private void checkpoint(CoarseToFine run) throws IOException {
         Files.createDirectories(output.checkpointDir);
         String name = String.format(Locale.ROOT, "step-%06d", run.stepsDone());
         ImageEncoder.PNG.write(run.image(), output.checkpointDir.resolve(name + ".png"));

@@ -1,5 +1,7 @@
 package dev.stylize.engine;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.images.RgbImages;
@@ -14,19 +16,23 @@ import java.util.List;
  * size. Large structures settle cheaply at low resolution; the expensive full-size steps only
  * refine. Each scale starts a fresh optimiser: Adam's moments and L-BFGS's curvature pairs
  * describe the previous resolution's pixels and do not carry over.
+ *
+ * <p>A run steps like {@link StyleTransfer}, one optimisation step at a time across all its
+ * scales, and snapshots and resumes anywhere in the schedule, so the worker can checkpoint it.
+ * A single scale is an ordinary run.
  */
-public final class CoarseToFine {
+public final class CoarseToFine implements AutoCloseable {
 
     /** One resolution of the schedule: the longest side and the steps spent there. */
     public record Scale(int size, int steps) {
     }
 
-    /** Hears about each scale's start (with its initial image), each step, and each scale's result. */
+    /** Hears when each scale starts (with its initial image) and finishes (with its result). */
     public interface Listener {
-        default void scaleStarted(int index, Scale scale, BufferedImage initial) {
-        }
+        Listener NONE = new Listener() {
+        };
 
-        default void step(int index, Scale scale, StepReport report) {
+        default void scaleStarted(int index, Scale scale, BufferedImage initial) {
         }
 
         default void scaleFinished(int index, Scale scale, BufferedImage result) {
@@ -34,8 +40,32 @@ public final class CoarseToFine {
     }
 
     public static final int MAX_SCALES = 6;
+    /** The snapshot's extra entry: which scale its image and optimiser state belong to. */
+    private static final String SCALE = "scale";
 
-    private CoarseToFine() {
+    private final Vgg19Features vgg;
+    private final StyleInputs originals;
+    private final double styleScale;
+    private final StyleOptions options;
+    private final List<Scale> scales;
+    private final NDManager manager;
+    private final Listener listener;
+    private int index;
+    private StyleInputs inputs;
+    private StyleTransfer run;
+
+    private CoarseToFine(Vgg19Features vgg, StyleInputs originals, double styleScale, StyleOptions options,
+                         List<Scale> scales, NDManager manager, Listener listener) {
+        if (scales.isEmpty()) {
+            throw new IllegalArgumentException("a schedule has at least one scale");
+        }
+        this.vgg = vgg;
+        this.originals = originals;
+        this.styleScale = styleScale;
+        this.options = options;
+        this.scales = List.copyOf(scales);
+        this.manager = manager;
+        this.listener = listener;
     }
 
     /**
@@ -62,28 +92,125 @@ public final class CoarseToFine {
         return scales;
     }
 
-    /** Runs the schedule and returns the final image. */
-    public static BufferedImage run(Vgg19Features vgg, BufferedImage content, List<BufferedImage> styles,
-                                    List<Double> weights, StyleOptions options, double styleScale, List<Scale> scales,
-                                    NDManager manager, Listener listener) {
-        BufferedImage previous = null;
-        for (int i = 0; i < scales.size(); i++) {
-            Scale scale = scales.get(i);
-            StyleOptions at = options.withMaxSize(scale.size()).withSteps(scale.steps());
-            StyleInputs inputs = StyleInputs.prepare(content, styles, weights, at, styleScale);
-            BufferedImage initial = previous == null ? null
-                    : RgbImages.resize(previous, inputs.content().getWidth(), inputs.content().getHeight());
-            try (StyleTransfer run = initial == null
-                    ? StyleTransfer.start(vgg, inputs, at, manager)
-                    : StyleTransfer.startFrom(vgg, inputs, at, manager, initial)) {
-                listener.scaleStarted(i, scale, initial == null ? run.image() : initial);
-                while (!run.isFinished()) {
-                    listener.step(i, scale, run.step());
-                }
-                previous = run.image();
-                listener.scaleFinished(i, scale, previous);
+    /**
+     * Starts at the first scale.
+     *
+     * @param originals the photo and paintings at full size; each scale prepares its own sizes
+     */
+    public static CoarseToFine start(Vgg19Features vgg, StyleInputs originals, double styleScale, StyleOptions options,
+                                     List<Scale> scales, NDManager manager, Listener listener) {
+        CoarseToFine c = new CoarseToFine(vgg, originals, styleScale, options, scales, manager, listener);
+        c.begin(0, null);
+        return c;
+    }
+
+    /** Continues from {@link #snapshot()} bytes taken with the same inputs, options and schedule. */
+    public static CoarseToFine resume(Vgg19Features vgg, StyleInputs originals, double styleScale, StyleOptions options,
+                                      List<Scale> scales, NDManager manager, Listener listener, byte[] snapshot) {
+        CoarseToFine c = new CoarseToFine(vgg, originals, styleScale, options, scales, manager, listener);
+        try (NDManager decoded = manager.newSubManager()) {
+            NDList state = NDList.decode(decoded, snapshot);
+            NDArray scale = state.get(SCALE);
+            int index = scale == null ? 0 : (int) scale.getLong();
+            if (index >= c.scales.size()) {
+                throw new InvalidInputException("the checkpoint belongs to scale " + (index + 1) + " but the schedule has "
+                        + c.scales.size());
             }
+            c.index = index;
+            c.inputs = c.prepare(index);
+            c.run = StyleTransfer.resume(vgg, c.inputs, c.optionsAt(index), manager, state);
         }
-        return previous;
+        return c;
+    }
+
+    /** Takes one step; the first step after a scale's last starts the next scale from its result. */
+    public StepReport step() {
+        if (run.isFinished() && index + 1 < scales.size()) {
+            BufferedImage previous = run.image();
+            run.close();
+            begin(index + 1, previous);
+        }
+        StepReport report = run.step();
+        if (run.isFinished()) {
+            listener.scaleFinished(index, scale(), run.image());
+        }
+        return report;
+    }
+
+    private void begin(int i, BufferedImage previous) {
+        index = i;
+        inputs = prepare(i);
+        StyleOptions at = optionsAt(i);
+        BufferedImage initial = previous == null ? null
+                : RgbImages.resize(previous, inputs.content().getWidth(), inputs.content().getHeight());
+        run = initial == null
+                ? StyleTransfer.start(vgg, inputs, at, manager)
+                : StyleTransfer.startFrom(vgg, inputs, at, manager, initial);
+        listener.scaleStarted(i, scale(), initial == null ? run.image() : initial);
+    }
+
+    private StyleOptions optionsAt(int i) {
+        return options.withMaxSize(scales.get(i).size()).withSteps(scales.get(i).steps());
+    }
+
+    private StyleInputs prepare(int i) {
+        return StyleInputs.prepare(originals.content(), originals.styles(), originals.styleWeights(), optionsAt(i),
+                styleScale);
+    }
+
+    public boolean isFinished() {
+        return index == scales.size() - 1 && run.isFinished();
+    }
+
+    /** Whether the current scale has taken all its steps (a good moment for a checkpoint). */
+    public boolean scaleFinished() {
+        return run.isFinished();
+    }
+
+    /** Steps taken over the whole schedule. */
+    public int stepsDone() {
+        return scales.subList(0, index).stream().mapToInt(Scale::steps).sum() + run.stepsDone();
+    }
+
+    public int totalSteps() {
+        return scales.stream().mapToInt(Scale::steps).sum();
+    }
+
+    public int scaleIndex() {
+        return index;
+    }
+
+    public Scale scale() {
+        return scales.get(index);
+    }
+
+    public List<Scale> scales() {
+        return scales;
+    }
+
+    /** The current image, as the user would see it. */
+    public BufferedImage image() {
+        return run.image();
+    }
+
+    /** The photo at the current scale's size. */
+    public BufferedImage content() {
+        return inputs.content();
+    }
+
+    /** The current scale's image, step and optimiser state, and which scale it is, as safetensors bytes. */
+    public byte[] snapshot() {
+        try (NDManager scope = manager.newSubManager()) {
+            NDList state = run.state(scope);
+            NDArray scale = scope.create(new long[] {index});
+            scale.setName(SCALE);
+            state.add(scale);
+            return state.encode(NDList.Encoding.SAFETENSORS);
+        }
+    }
+
+    @Override
+    public void close() {
+        run.close();
     }
 }

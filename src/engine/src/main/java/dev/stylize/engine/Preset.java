@@ -34,8 +34,8 @@ public enum Preset {
      * The product's default, chosen by measurement (README, "Time to quality"): the seed's
      * objective, optimised by L-BFGS from the photo, coarse to fine from about 128 px. On the
      * same machine, images and weights it reaches the seed recipe's final loss about 100 times
-     * sooner and ends several times lower. Where a run cannot go coarse to fine (the worker),
-     * it takes {@code steps} L-BFGS steps at the full size.
+     * sooner and ends several times lower. Its {@code steps} (100) serve only callers that take
+     * the options without the {@link #schedule}.
      */
     QUALITY(new StyleOptions(LossForm.SEED, 100, 512, 1.0, 1e6, 0.0, VggLayer.CONV4_2,
             layers(1.0, 0.75, 0.2, 0.2, 0.2), OptimizerKind.LBFGS, 1.0, Init.CONTENT, 0, Pooling.MAX, true),

@@ -75,22 +75,26 @@ public final class StyleTransfer implements AutoCloseable {
     /** Continues from {@link #snapshot()} bytes taken with the same inputs and options. */
     public static StyleTransfer resume(Vgg19Features vgg, StyleInputs inputs, StyleOptions options, NDManager parent,
                                        byte[] snapshot) {
-        options.validate();
         try (NDManager decoded = parent.newSubManager()) {
-            NDList state = NDList.decode(decoded, snapshot);
-            NDArray saved = state.get(IMAGE);
-            long[] shape = saved.getShape().getShape();
-            if (shape[2] != inputs.content().getHeight() || shape[3] != inputs.content().getWidth()) {
-                throw new InvalidInputException("the checkpoint holds a " + shape[3] + "x" + shape[2]
-                        + " image but the inputs give " + inputs.content().getWidth() + "x" + inputs.content().getHeight());
-            }
-            NDArray initial = saved.duplicate();
-            initial.attach(parent);
-            StyleTransfer run = new StyleTransfer(vgg, inputs, options, parent, initial,
-                    (int) state.get(STEP).getLong());
-            run.optimizer.restore(state);
-            return run;
+            return resume(vgg, inputs, options, parent, NDList.decode(decoded, snapshot));
         }
+    }
+
+    /** Continues from a decoded {@link #state}; the state's arrays stay with their manager. */
+    static StyleTransfer resume(Vgg19Features vgg, StyleInputs inputs, StyleOptions options, NDManager parent,
+                                NDList state) {
+        options.validate();
+        NDArray saved = state.get(IMAGE);
+        long[] shape = saved.getShape().getShape();
+        if (shape[2] != inputs.content().getHeight() || shape[3] != inputs.content().getWidth()) {
+            throw new InvalidInputException("the checkpoint holds a " + shape[3] + "x" + shape[2]
+                    + " image but the inputs give " + inputs.content().getWidth() + "x" + inputs.content().getHeight());
+        }
+        NDArray initial = saved.duplicate();
+        initial.attach(parent);
+        StyleTransfer run = new StyleTransfer(vgg, inputs, options, parent, initial, (int) state.get(STEP).getLong());
+        run.optimizer.restore(state);
+        return run;
     }
 
     /** Takes one optimisation step: loss, gradient with respect to the image, update. */
@@ -140,17 +144,22 @@ public final class StyleTransfer implements AutoCloseable {
     /** Image, step and optimiser state, as safetensors bytes. */
     public byte[] snapshot() {
         try (NDManager scope = manager.newSubManager()) {
-            NDList state = new NDList();
-            NDArray img = image.toType(DataType.FLOAT32, true);
-            img.attach(scope);
-            img.setName(IMAGE);
-            state.add(img);
-            NDArray stepArray = scope.create(new long[] {step});
-            stepArray.setName(STEP);
-            state.add(stepArray);
-            state.addAll(optimizer.state());
-            return state.encode(NDList.Encoding.SAFETENSORS);
+            return state(scope).encode(NDList.Encoding.SAFETENSORS);
         }
+    }
+
+    /** Image, step and optimiser state as named arrays in {@code scope}. */
+    NDList state(NDManager scope) {
+        NDList state = new NDList();
+        NDArray img = image.toType(DataType.FLOAT32, true);
+        img.attach(scope);
+        img.setName(IMAGE);
+        state.add(img);
+        NDArray stepArray = scope.create(new long[] {step});
+        stepArray.setName(STEP);
+        state.add(stepArray);
+        state.addAll(optimizer.state());
+        return state;
     }
 
     @Override

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CoarseToFineTest {
     private static final BufferedImage CONTENT = SeedReferenceTest.decode("reference/content.png");
     private static final BufferedImage STYLE = SeedReferenceTest.decode("reference/style.png");
+    private static final StyleInputs ORIGINALS = new StyleInputs(CONTENT, STYLE);
 
     @Test
     void sizesHalveDownFromTheRequestedOne() {
@@ -44,24 +45,59 @@ class CoarseToFineTest {
         StyleOptions options = Preset.SEED.options().withMaxSize(128).withOptimizer(StyleOptions.OptimizerKind.ADAM, 0.05);
         List<BufferedImage> results = new ArrayList<>();
         List<BufferedImage> initials = new ArrayList<>();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            BufferedImage last = CoarseToFine.run(TestWeights.vgg(Pooling.MAX), CONTENT, List.of(STYLE), List.of(1.0), options,
-                    1.0, CoarseToFine.schedule(128, 2, List.of(3)), manager, new CoarseToFine.Listener() {
-                        @Override
-                        public void scaleStarted(int index, CoarseToFine.Scale scale, BufferedImage initial) {
-                            initials.add(initial);
-                        }
+        CoarseToFine.Listener listener = new CoarseToFine.Listener() {
+            @Override
+            public void scaleStarted(int index, CoarseToFine.Scale scale, BufferedImage initial) {
+                initials.add(initial);
+            }
 
-                        @Override
-                        public void scaleFinished(int index, CoarseToFine.Scale scale, BufferedImage result) {
-                            results.add(result);
-                        }
-                    });
+            @Override
+            public void scaleFinished(int index, CoarseToFine.Scale scale, BufferedImage result) {
+                results.add(result);
+            }
+        };
+        try (NDManager manager = NDManager.newBaseManager();
+             CoarseToFine run = CoarseToFine.start(TestWeights.vgg(Pooling.MAX), ORIGINALS, 1.0, options,
+                     CoarseToFine.schedule(128, 2, List.of(3)), manager, listener)) {
+            while (!run.isFinished()) {
+                run.step();
+            }
+            assertEquals(6, run.stepsDone());
             assertEquals(64, results.get(0).getWidth());
-            assertEquals(128, last.getWidth());
+            assertEquals(128, run.image().getWidth());
             BufferedImage handedOver = RgbImages.resize(results.get(0), 128, results.get(1).getHeight());
             assertArrayEquals(StyleTransferTest.pixels(handedOver), StyleTransferTest.pixels(initials.get(1)),
                     "the fine scale starts from the coarse result, upsampled");
+        }
+    }
+
+    @Test
+    void aRunResumedFromAnySnapshotEndsAsAnUninterruptedOne() {
+        StyleOptions options = Preset.QUALITY.options().withMaxSize(128);
+        List<CoarseToFine.Scale> schedule = CoarseToFine.schedule(128, 2, List.of(3));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var vgg = TestWeights.vgg(Pooling.MAX);
+            List<byte[]> snapshots = new ArrayList<>();
+            int[] uninterrupted;
+            try (CoarseToFine run = CoarseToFine.start(vgg, ORIGINALS, 1.0, options, schedule, manager, CoarseToFine.Listener.NONE)) {
+                while (!run.isFinished()) {
+                    run.step();
+                    snapshots.add(run.snapshot());
+                }
+                uninterrupted = StyleTransferTest.pixels(run.image());
+            }
+            // Mid-coarse, the coarse scale's end (the hand-over) and mid-fine.
+            for (int at : new int[] {2, 3, 5}) {
+                try (CoarseToFine resumed = CoarseToFine.resume(vgg, ORIGINALS, 1.0, options, schedule, manager,
+                        CoarseToFine.Listener.NONE, snapshots.get(at - 1))) {
+                    assertEquals(at, resumed.stepsDone());
+                    assertEquals(at <= 3 ? 0 : 1, resumed.scaleIndex());
+                    while (!resumed.isFinished()) {
+                        resumed.step();
+                    }
+                    assertArrayEquals(uninterrupted, StyleTransferTest.pixels(resumed.image()), "resumed at step " + at);
+                }
+            }
         }
     }
 

@@ -1,12 +1,12 @@
 package dev.stylize.worker;
 
 import ai.djl.ndarray.NDManager;
+import dev.stylize.engine.CoarseToFine;
 import dev.stylize.engine.InvalidInputException;
 import dev.stylize.engine.OptimizationDivergedException;
 import dev.stylize.engine.StepReport;
 import dev.stylize.engine.StyleInputs;
 import dev.stylize.engine.StyleOptions;
-import dev.stylize.engine.StyleTransfer;
 import dev.stylize.engine.model.Precision;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.model.Vgg19Weights;
@@ -31,6 +31,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 /**
  * Runs one job to its end, or to a checkpoint when asked to stop. Resumes from the job's
@@ -70,48 +71,60 @@ final class JobRunner {
     Ending run(Job job, int attempt, BooleanSupplier stop) {
         StyleOptions options = JobSettings.styleOptions(job);
         int checkpointEvery = job.options().checkpointEvery() != null ? job.options().checkpointEvery() : defaultCheckpointEvery;
-        StyleInputs inputs = loadInputs(job, options);
+        StyleInputs originals = loadInputs(job);
+        double styleScale = job.options().styleScale() == null ? 1.0 : job.options().styleScale();
+        List<CoarseToFine.Scale> schedule = JobSettings.schedule(job, options, originals.content());
+        CoarseToFine.Listener scaleLog = schedule.size() == 1 ? CoarseToFine.Listener.NONE : new ScaleLog(job, schedule.size());
         Optional<Integer> resumeFrom = latestCheckpoint(job.jobId());
         String startedAt = clock.instant().toString();
         try (Vgg19Features vgg = new Vgg19Features(weights, options.pooling(), precision);
-             StyleTransfer run = resumeFrom.isPresent()
-                ? StyleTransfer.resume(vgg, inputs, options, manager,
+             CoarseToFine run = resumeFrom.isPresent()
+                ? CoarseToFine.resume(vgg, originals, styleScale, options, schedule, manager, scaleLog,
                     store.readBytes(JobLayout.checkpointStateKey(job.jobId(), resumeFrom.get())).orElseThrow())
-                : StyleTransfer.start(vgg, inputs, options, manager)) {
-            LOG.infof("job %s attempt %d: %s, %dx%d, %s precision=%s", job.jobId(), attempt,
-                    resumeFrom.map(s -> "resuming at step " + s).orElse("starting"),
-                    inputs.content().getWidth(), inputs.content().getHeight(), options.summary(), precision);
-            Progress progress = new Progress(job, attempt, run.stepsDone(), options.steps(), startedAt,
+                : CoarseToFine.start(vgg, originals, styleScale, options, schedule, manager, scaleLog)) {
+            LOG.infof("job %s attempt %d: %s, %s, scales %s, precision=%s", job.jobId(), attempt,
+                    resumeFrom.map(s -> "resuming at step " + s).orElse("starting"), options.summary(),
+                    describe(schedule), precision);
+            Progress progress = new Progress(job, attempt, run.stepsDone(), run.totalSteps(), startedAt,
                     resumeFrom.map(s -> JobLayout.checkpointImageKey(job.jobId(), s)).orElse(null));
-            store.writeJson(JobLayout.statusKey(job.jobId()), progress.status(null));
+            store.writeJson(JobLayout.statusKey(job.jobId()), progress.status(run.stepsDone(), null));
             StepReport last = null;
             while (!run.isFinished()) {
                 if (stop.getAsBoolean()) {
                     checkpoint(job, run, progress);
-                    store.writeJson(JobLayout.statusKey(job.jobId()), progress.status(last));
+                    store.writeJson(JobLayout.statusKey(job.jobId()), progress.status(run.stepsDone(), last));
                     return Ending.STOPPED;
                 }
                 last = run.step();
-                if (last.step() % checkpointEvery == 0 && !run.isFinished()) {
+                // Each scale's result is kept too: it is the next scale's start, and worth a look.
+                if ((run.stepsDone() % checkpointEvery == 0 || run.scaleFinished()) && !run.isFinished()) {
                     checkpoint(job, run, progress);
                 }
                 if (progress.statusDue()) {
-                    store.writeJson(JobLayout.statusKey(job.jobId()), progress.status(last));
+                    store.writeJson(JobLayout.statusKey(job.jobId()), progress.status(run.stepsDone(), last));
                 }
             }
-            finish(job, run, inputs, progress, last, startedAt);
+            finish(job, run, progress, last, startedAt);
             return Ending.FINISHED;
         } catch (InvalidInputException | OptimizationDivergedException e) {
             throw new PermanentJobFailure(e.getMessage(), e);
         }
     }
 
-    private StyleInputs loadInputs(Job job, StyleOptions options) {
+    /** The photo and paintings at full size: each scale of the schedule sizes its own. */
+    private StyleInputs loadInputs(Job job) {
         BufferedImage content = image(job.contentKey(), "content");
         List<BufferedImage> styles = job.styles().stream().map(s -> image(s.key(), "style")).toList();
         List<Double> weights = job.styles().stream().map(StyleRef::weight).toList();
-        double scale = job.options().styleScale() == null ? 1.0 : job.options().styleScale();
-        return StyleInputs.prepare(content, styles, weights, options, scale);
+        try {
+            return new StyleInputs(content, styles, weights);
+        } catch (InvalidInputException e) {
+            throw new PermanentJobFailure(e.getMessage(), e);
+        }
+    }
+
+    private static String describe(List<CoarseToFine.Scale> schedule) {
+        return schedule.stream().map(s -> s.size() + " px x " + s.steps()).collect(Collectors.joining(", "));
     }
 
     private BufferedImage image(String key, String role) {
@@ -134,7 +147,7 @@ final class JobRunner {
     }
 
     /** Image first, then the state: a state key exists only when its checkpoint is complete. */
-    private void checkpoint(Job job, StyleTransfer run, Progress progress) {
+    private void checkpoint(Job job, CoarseToFine run, Progress progress) {
         int step = run.stepsDone();
         if (step == 0) {
             return;
@@ -145,11 +158,10 @@ final class JobRunner {
         LOG.infof("job %s: checkpoint at step %d", job.jobId(), step);
     }
 
-    private void finish(Job job, StyleTransfer run, StyleInputs inputs, Progress progress, StepReport last,
-                        String startedAt) {
+    private void finish(Job job, CoarseToFine run, Progress progress, StepReport last, String startedAt) {
         String resultKey = JobLayout.resultKey(job.jobId(), ImageEncoder.PNG.extension());
         BufferedImage result = Boolean.TRUE.equals(job.options().keepColors())
-                ? ColorTransfer.keepColors(run.image(), inputs.content()) : run.image();
+                ? ColorTransfer.keepColors(run.image(), run.content()) : run.image();
         store.put(resultKey, ImageEncoder.PNG.encode(result), ImageEncoder.PNG.contentType());
         String finishedAt = clock.instant().toString();
         Outcome outcome = new Outcome(job.jobId(), job.bucket(), JobState.SUCCEEDED, null, resultKey, job.source(),
@@ -158,8 +170,17 @@ final class JobRunner {
                 new Outcome.Timings(job.acceptedAt(), startedAt, finishedAt, progress.runSeconds()));
         // Written once: if a duplicate delivery finished first, its outcome stands.
         store.createJson(JobLayout.outcomeKey(job.jobId()), outcome);
-        store.writeJson(JobLayout.statusKey(job.jobId()), progress.finished(last));
+        store.writeJson(JobLayout.statusKey(job.jobId()), progress.finished(run.stepsDone(), last));
         LOG.infof("job %s SUCCEEDED: %d steps, loss %.4g", job.jobId(), run.stepsDone(), last == null ? 0.0 : last.loss());
+    }
+
+    /** Logs each scale of a coarse-to-fine job as it starts. */
+    private record ScaleLog(Job job, int count) implements CoarseToFine.Listener {
+        @Override
+        public void scaleStarted(int index, CoarseToFine.Scale scale, BufferedImage initial) {
+            LOG.infof("job %s: scale %d of %d, %dx%d, %d steps", job.jobId(), index + 1, count, initial.getWidth(),
+                    initial.getHeight(), scale.steps());
+        }
     }
 
     /** Speed, ETA and the status document, measured over this attempt's steps. */
@@ -196,19 +217,18 @@ final class JobRunner {
             return Duration.between(began, clock.instant()).toMillis() / 1000.0;
         }
 
-        JobStatus status(StepReport report) {
-            return status(JobState.RUNNING, report);
+        /** @param step steps done over the whole schedule */
+        JobStatus status(int step, StepReport report) {
+            return status(JobState.RUNNING, step, report);
         }
 
-        JobStatus finished(StepReport report) {
-            return status(JobState.SUCCEEDED, report);
+        JobStatus finished(int step, StepReport report) {
+            return status(JobState.SUCCEEDED, step, report);
         }
 
-        private JobStatus status(JobState state, StepReport report) {
+        private JobStatus status(JobState state, int step, StepReport report) {
             lastStatus = clock.instant();
-            if (report != null) {
-                step = report.step();
-            }
+            this.step = step;
             double seconds = runSeconds();
             Double speed = step > firstStep && seconds > 0 ? (step - firstStep) / seconds : null;
             Double eta = speed == null ? null : (totalSteps - step) / speed;
