@@ -148,23 +148,6 @@ class PipelineEndToEndTest {
     }
 
     @Test
-    void theQualityPresetRunsCoarseToFineAndKeepsEachScalesResult() throws IOException {
-        store.put("uploads/harbour-quality.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
-        store.put("jobs/quality.json", """
-                {"content": "uploads/harbour-quality.png", "styles": [{"name": "swirls"}],
-                 "preset": "quality", "options": {"maxSize": 256}}""".getBytes(StandardCharsets.UTF_8),
-                "application/json");
-        Outcome outcome = awaitOutcome("quality-");
-        assertEquals(JobState.SUCCEEDED, outcome.status(), outcome.reason());
-        assertEquals(25 + 20, outcome.steps(), "25 steps at 128 px, 20 at 256 px");
-        assertResultImage(outcome, 256, 171);
-        byte[] coarse = store.readBytes(JobLayout.checkpointImageKey(outcome.jobId(), 25)).orElseThrow(
-                () -> new AssertionError("the coarse scale's result is a checkpoint"));
-        assertEquals(128, ImageIO.read(new ByteArrayInputStream(coarse)).getWidth());
-        assertTrue(workerLog().contains("job " + outcome.jobId() + ": scale 2 of 2, 256x171, 20 steps"), workerLog());
-    }
-
-    @Test
     void aTextFileNamedJpgEndsRejectedWithAnEventSayingWhy() {
         store.put("inbox/swirls/notes.jpg", "this is not a photo".getBytes(StandardCharsets.UTF_8), "image/jpeg");
         Outcome outcome = awaitOutcome("notes-");

@@ -81,7 +81,11 @@ final class TestStack implements AutoCloseable {
 
     /** Records a job as the intake would and enqueues it {@code copies} times. */
     Job submit(String jobId, String contentKey, String styleKey, JobOptions options, int copies) {
-        Job job = new Job(jobId, stack.names().bucket(), contentKey, List.of(new StyleRef(styleKey, 1.0)), "seed",
+        return submit(jobId, "seed", contentKey, styleKey, options, copies);
+    }
+
+    Job submit(String jobId, String preset, String contentKey, String styleKey, JobOptions options, int copies) {
+        Job job = new Job(jobId, stack.names().bucket(), contentKey, List.of(new StyleRef(styleKey, 1.0)), preset,
                 options, "jobs/" + jobId + ".json", Instant.now().toString());
         store.writeJson(JobLayout.jobKey(jobId), job);
         for (int i = 0; i < copies; i++) {

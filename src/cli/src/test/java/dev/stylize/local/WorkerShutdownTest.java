@@ -8,17 +8,23 @@ import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.Outcome;
 import org.junit.jupiter.api.Test;
 
+import javax.imageio.ImageIO;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SIGTERM to a busy worker: checkpoint, message released at once, the next worker resumes there. */
+/**
+ * SIGTERM to a busy worker: checkpoint, message released at once, the next worker resumes there,
+ * also in the middle of a coarse-to-fine schedule.
+ */
 class WorkerShutdownTest {
     /** The bound README states: one step plus a checkpoint upload, well under this. */
     private static final Duration RELEASE_BOUND = Duration.ofSeconds(10);
@@ -54,6 +60,39 @@ class WorkerShutdownTest {
                 assertEquals(400, outcome.steps());
                 assertTrue(second.log().contains("resuming at step " + checkpoint.get()),
                         "the second worker resumed from the checkpoint");
+            }
+        }
+    }
+
+    @Test
+    void aCoarseToFineJobStoppedInItsFineScaleResumesThere() throws IOException {
+        try (TestStack t = new TestStack("scales")) {
+            // The quality preset's schedule for the 384x256 photo: 25 steps at 192 px, then 20 at 384 px.
+            Job job = t.submit("scaled-job", "quality", "uploads/harbour.png", "styles/swirls.png",
+                    new JobOptions(null, null, null, null, null, null, null, null, null, null, 1000, null, null), 1);
+            Map<String, String> env = t.workerEnv();
+            String firstLog;
+            try (WorkerProcess first = WorkerProcess.start(env)) {
+                TestStack.await("the job to reach its fine scale", () -> t.store.readJson(JobLayout.statusKey(job.jobId()), JobStatus.class)
+                        .filter(s -> s.state() == JobState.RUNNING && s.step() != null && s.step() > 25).isPresent(), LONG, first::log);
+                first.close();
+                firstLog = first.log();
+            }
+            assertTrue(firstLog.contains("job scaled-job: scale 2 of 2, 384x256, 20 steps"), firstLog);
+            List<Integer> checkpoints = t.store.list(JobLayout.checkpointsPrefix(job.jobId())).stream()
+                    .map(o -> JobLayout.checkpointStep(o.key())).flatMap(Optional::stream).sorted().toList();
+            assertEquals(2, checkpoints.size(), "the coarse scale's result and the SIGTERM checkpoint: " + checkpoints);
+            assertEquals(25, checkpoints.get(0));
+            byte[] coarse = t.store.readBytes(JobLayout.checkpointImageKey(job.jobId(), 25)).orElseThrow();
+            assertEquals(192, ImageIO.read(new ByteArrayInputStream(coarse)).getWidth(), "the coarse result, at its own size");
+
+            try (WorkerProcess second = WorkerProcess.start(env)) {
+                Outcome outcome = t.awaitOutcome(job.jobId(), LONG, second::log);
+                assertEquals(JobState.SUCCEEDED, outcome.status(), outcome.reason());
+                assertEquals(45, outcome.steps());
+                assertTrue(second.log().contains("resuming at step " + checkpoints.get(1)), second.log());
+                byte[] result = t.store.readBytes(outcome.resultKey()).orElseThrow();
+                assertEquals(384, ImageIO.read(new ByteArrayInputStream(result)).getWidth());
             }
         }
     }

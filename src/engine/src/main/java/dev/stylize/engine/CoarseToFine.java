@@ -69,7 +69,7 @@ public final class CoarseToFine implements AutoCloseable {
     }
 
     /**
-     * {@code count} sizes, halving down from {@code maxSize} (never below 64 px), finest last.
+     * {@code count} sizes, halving down from {@code maxSize} (coarser ones never below 64 px), finest last.
      *
      * @param steps steps per scale, coarsest first; one value is used for every scale
      */
@@ -82,7 +82,7 @@ public final class CoarseToFine implements AutoCloseable {
         }
         List<Scale> scales = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            int size = Math.max(64, maxSize >> (count - 1 - i));
+            int size = Math.min(maxSize, Math.max(64, maxSize >> (count - 1 - i)));
             int n = steps.size() == 1 ? steps.get(0) : steps.get(i);
             if (n < 1 || n > StyleOptions.MAX_STEPS) {
                 throw new InvalidInputException("steps per scale must be from 1 to " + StyleOptions.MAX_STEPS + ", got " + n);

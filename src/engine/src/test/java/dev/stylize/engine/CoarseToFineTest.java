@@ -27,6 +27,7 @@ class CoarseToFineTest {
         assertEquals(List.of(new CoarseToFine.Scale(512, 50), new CoarseToFine.Scale(1024, 20), new CoarseToFine.Scale(2048, 5)),
                 CoarseToFine.schedule(2048, 3, List.of(50, 20, 5)));
         assertEquals(List.of(new CoarseToFine.Scale(64, 7), new CoarseToFine.Scale(128, 7)), CoarseToFine.schedule(128, 2, List.of(7)));
+        assertEquals(List.of(new CoarseToFine.Scale(48, 6)), CoarseToFine.schedule(48, 1, List.of(6)), "a single scale is the size asked for");
         assertThrows(InvalidInputException.class, () -> CoarseToFine.schedule(512, 3, List.of(1, 2)));
     }
 
