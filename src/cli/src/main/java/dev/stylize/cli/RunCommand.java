@@ -84,10 +84,10 @@ final class RunCommand implements Callable<Integer> {
                     + "--scales or --scale-steps replaces the preset's schedule.")
     List<Integer> scaleSteps;
 
-    @Option(names = "--precision", paramLabel = "P", defaultValue = "FP32",
-            description = "Number format of VGG's convolutions: ${COMPLETION-CANDIDATES} (default: fp32). bf16 is "
-                    + "about 1.7x faster on CPUs with AVX-512 bf16 and uses a GPU's tensor cores; Gram matrices, "
-                    + "losses and the image stay float32.")
+    @Option(names = "--precision", paramLabel = "P",
+            description = "Number format of VGG's convolutions: ${COMPLETION-CANDIDATES} (default: bf16 where the CPU "
+                    + "computes it natively, AVX-512 bf16 or AMX, else fp32). bf16 is about 1.7x faster there and "
+                    + "uses a GPU's tensor cores; Gram matrices, losses and the image stay float32.")
     Precision precision;
 
     @Mixin
@@ -117,6 +117,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         StyleOptions options = style_.resolve().validate();
+        if (precision == null) {
+            precision = Precision.bestForThisCpu();
+        }
         if (output.checkpointEvery < 0) {
             throw new InvalidInputException("--checkpoint-every must be 0 or more, got " + output.checkpointEvery);
         }
@@ -136,8 +139,8 @@ final class RunCommand implements Callable<Integer> {
                     inputs.content().getWidth(), inputs.content().getHeight(),
                     styles.stream().map(p -> p.getFileName().toString()).toList(), inputs.style().getWidth(),
                     inputs.style().getHeight(), blend, manager.getDevice());
-            err.println("options: " + options.summary() + " precision=" + precision
-                    + (schedule.size() > 1 ? "; scales " + schedule : ""));
+            int steps = schedule.stream().mapToInt(CoarseToFine.Scale::steps).sum();
+            err.println("options: " + options.withSteps(steps).summary() + " precision=" + precision + " scales=" + schedule);
             try (Vgg19Features vgg = new Vgg19Features(vggWeights, options.pooling(), precision);
                  CoarseToFine run = output.resume == null
                          ? CoarseToFine.start(vgg, originals, styleScale, options, schedule, manager, CoarseToFine.Listener.NONE)

@@ -25,6 +25,10 @@ public final class CoarseToFine implements AutoCloseable {
 
     /** One resolution of the schedule: the longest side and the steps spent there. */
     public record Scale(int size, int steps) {
+        @Override
+        public String toString() {
+            return size + " px x " + steps;
+        }
     }
 
     /** Hears when each scale starts (with its initial image) and finishes (with its result). */

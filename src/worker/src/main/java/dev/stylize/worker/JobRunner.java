@@ -31,7 +31,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 
 /**
  * Runs one job to its end, or to a checkpoint when asked to stop. Resumes from the job's
@@ -83,8 +82,8 @@ final class JobRunner {
                     store.readBytes(JobLayout.checkpointStateKey(job.jobId(), resumeFrom.get())).orElseThrow())
                 : CoarseToFine.start(vgg, originals, styleScale, options, schedule, manager, scaleLog)) {
             LOG.infof("job %s attempt %d: %s, %s, scales %s, precision=%s", job.jobId(), attempt,
-                    resumeFrom.map(s -> "resuming at step " + s).orElse("starting"), options.summary(),
-                    describe(schedule), precision);
+                    resumeFrom.map(s -> "resuming at step " + s).orElse("starting"), options.withSteps(run.totalSteps()).summary(),
+                    schedule, precision);
             Progress progress = new Progress(job, attempt, run.stepsDone(), run.totalSteps(), startedAt,
                     resumeFrom.map(s -> JobLayout.checkpointImageKey(job.jobId(), s)).orElse(null));
             store.writeJson(JobLayout.statusKey(job.jobId()), progress.status(run.stepsDone(), null));
@@ -121,10 +120,6 @@ final class JobRunner {
         } catch (InvalidInputException e) {
             throw new PermanentJobFailure(e.getMessage(), e);
         }
-    }
-
-    private static String describe(List<CoarseToFine.Scale> schedule) {
-        return schedule.stream().map(s -> s.size() + " px x " + s.steps()).collect(Collectors.joining(", "));
     }
 
     private BufferedImage image(String key, String role) {
