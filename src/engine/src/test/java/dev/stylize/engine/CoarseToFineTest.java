@@ -93,6 +93,10 @@ class CoarseToFineTest {
                         CoarseToFine.Listener.NONE, snapshots.get(at - 1))) {
                     assertEquals(at, resumed.stepsDone());
                     assertEquals(at <= 3 ? 0 : 1, resumed.scaleIndex());
+                    if (at == 3) {
+                        // 3 steps of 64x64 pixels done, 3 of 128x128 to go: a fifth of the work.
+                        assertEquals(0.2, resumed.workDone(), 1e-12);
+                    }
                     while (!resumed.isFinished()) {
                         resumed.step();
                     }

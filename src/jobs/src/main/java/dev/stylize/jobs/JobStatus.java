@@ -5,7 +5,8 @@ package dev.stylize.jobs;
  *
  * @param attempt         how many times the job has been taken from the queue
  * @param lastError       the most recent transient error, kept for the dead-letter outcome
- * @param etaSeconds      estimated time to the last step at the current speed
+ * @param etaSeconds      estimated time to the last step at this attempt's pace (coarse-to-fine steps
+ *                        weighted by their pixels)
  */
 public record JobStatus(
         String jobId,

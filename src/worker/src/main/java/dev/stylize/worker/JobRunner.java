@@ -84,14 +84,14 @@ final class JobRunner {
             LOG.infof("job %s attempt %d: %s, %s, scales %s, precision=%s", job.jobId(), attempt,
                     resumeFrom.map(s -> "resuming at step " + s).orElse("starting"), options.withSteps(run.totalSteps()).summary(),
                     schedule, precision);
-            Progress progress = new Progress(job, attempt, run.stepsDone(), run.totalSteps(), startedAt,
+            Progress progress = new Progress(job, attempt, run, startedAt,
                     resumeFrom.map(s -> JobLayout.checkpointImageKey(job.jobId(), s)).orElse(null));
-            store.writeJson(JobLayout.statusKey(job.jobId()), progress.status(run.stepsDone(), null));
+            store.writeJson(JobLayout.statusKey(job.jobId()), progress.status(null));
             StepReport last = null;
             while (!run.isFinished()) {
                 if (stop.getAsBoolean()) {
                     checkpoint(job, run, progress);
-                    store.writeJson(JobLayout.statusKey(job.jobId()), progress.status(run.stepsDone(), last));
+                    store.writeJson(JobLayout.statusKey(job.jobId()), progress.status(last));
                     return Ending.STOPPED;
                 }
                 last = run.step();
@@ -100,7 +100,7 @@ final class JobRunner {
                     checkpoint(job, run, progress);
                 }
                 if (progress.statusDue()) {
-                    store.writeJson(JobLayout.statusKey(job.jobId()), progress.status(run.stepsDone(), last));
+                    store.writeJson(JobLayout.statusKey(job.jobId()), progress.status(last));
                 }
             }
             finish(job, run, progress, last, startedAt);
@@ -165,7 +165,7 @@ final class JobRunner {
                 new Outcome.Timings(job.acceptedAt(), startedAt, finishedAt, progress.runSeconds()));
         // Written once: if a duplicate delivery finished first, its outcome stands.
         store.createJson(JobLayout.outcomeKey(job.jobId()), outcome);
-        store.writeJson(JobLayout.statusKey(job.jobId()), progress.finished(run.stepsDone(), last));
+        store.writeJson(JobLayout.statusKey(job.jobId()), progress.finished(last));
         LOG.infof("job %s SUCCEEDED: %d steps, loss %.4g", job.jobId(), run.stepsDone(), last == null ? 0.0 : last.loss());
     }
 
@@ -182,20 +182,20 @@ final class JobRunner {
     private final class Progress {
         private final Job job;
         private final int attempt;
+        private final CoarseToFine run;
         private final int firstStep;
-        private final int totalSteps;
+        private final double firstWork;
         private final String startedAt;
         private final Instant began = clock.instant();
         private Instant lastStatus = began;
         private String latestCheckpoint;
-        private int step;
 
-        Progress(Job job, int attempt, int firstStep, int totalSteps, String startedAt, String latestCheckpoint) {
+        Progress(Job job, int attempt, CoarseToFine run, String startedAt, String latestCheckpoint) {
             this.job = job;
             this.attempt = attempt;
-            this.firstStep = firstStep;
-            this.step = firstStep;
-            this.totalSteps = totalSteps;
+            this.run = run;
+            this.firstStep = run.stepsDone();
+            this.firstWork = run.workDone();
             this.startedAt = startedAt;
             this.latestCheckpoint = latestCheckpoint;
         }
@@ -212,22 +212,23 @@ final class JobRunner {
             return Duration.between(began, clock.instant()).toMillis() / 1000.0;
         }
 
-        /** @param step steps done over the whole schedule */
-        JobStatus status(int step, StepReport report) {
-            return status(JobState.RUNNING, step, report);
+        JobStatus status(StepReport report) {
+            return status(JobState.RUNNING, report);
         }
 
-        JobStatus finished(int step, StepReport report) {
-            return status(JobState.SUCCEEDED, step, report);
+        JobStatus finished(StepReport report) {
+            return status(JobState.SUCCEEDED, report);
         }
 
-        private JobStatus status(JobState state, int step, StepReport report) {
+        /** Speed in steps; the ETA from the work left, as coarse-to-fine steps grow costlier. */
+        private JobStatus status(JobState state, StepReport report) {
             lastStatus = clock.instant();
-            this.step = step;
+            int step = run.stepsDone();
+            double work = run.workDone();
             double seconds = runSeconds();
             Double speed = step > firstStep && seconds > 0 ? (step - firstStep) / seconds : null;
-            Double eta = speed == null ? null : (totalSteps - step) / speed;
-            return new JobStatus(job.jobId(), state, step, totalSteps,
+            Double eta = speed == null ? null : (1 - work) * seconds / (work - firstWork);
+            return new JobStatus(job.jobId(), state, step, run.totalSteps(),
                     report == null ? null : report.loss(), report == null ? null : report.contentLoss(),
                     report == null ? null : report.styleLoss(), speed, eta, latestCheckpoint, attempt, null,
                     startedAt, lastStatus.toString());
