@@ -139,13 +139,13 @@ final class RunCommand implements Callable<Integer> {
                     inputs.content().getWidth(), inputs.content().getHeight(),
                     styles.stream().map(p -> p.getFileName().toString()).toList(), inputs.style().getWidth(),
                     inputs.style().getHeight(), blend, manager.getDevice());
-            int steps = schedule.stream().mapToInt(CoarseToFine.Scale::steps).sum();
-            err.println("options: " + options.withSteps(steps).summary() + " precision=" + precision + " scales=" + schedule);
             try (Vgg19Features vgg = new Vgg19Features(vggWeights, options.pooling(), precision);
                  CoarseToFine run = output.resume == null
                          ? CoarseToFine.start(vgg, originals, styleScale, options, schedule, manager, CoarseToFine.Listener.NONE)
                          : CoarseToFine.resume(vgg, originals, styleScale, options, schedule, manager,
                                  CoarseToFine.Listener.NONE, Files.readAllBytes(output.resume))) {
+                err.println("options: " + options.withSteps(run.totalSteps()).summary() + " precision=" + precision
+                        + " scales=" + schedule);
                 optimise(run);
                 BufferedImage result = keepColors ? ColorTransfer.keepColors(run.image(), run.content()) : run.image();
                 ImageEncoder.forFileName(out.toString()).write(result, out);
@@ -157,10 +157,10 @@ final class RunCommand implements Callable<Integer> {
 
     /** The user's --scales/--scale-steps/--steps if any was given, else the preset's own schedule. */
     private List<CoarseToFine.Scale> schedule(StyleOptions options, int size) {
-        if (scales == null && scaleSteps == null && style_.steps == null) {
-            return style_.preset.schedule(size);
+        if (scales == null && scaleSteps == null) {
+            return style_.preset.schedule(size, style_.steps);
         }
-        int count = scales != null ? scales : scaleSteps != null ? scaleSteps.size() : 1;
+        int count = scales != null ? scales : scaleSteps.size();
         return CoarseToFine.schedule(size, count, scaleSteps != null ? scaleSteps : List.of(options.steps()));
     }
 

@@ -66,8 +66,16 @@ public enum Preset {
      * {@code options().steps()} steps, or its coarse-to-fine pyramid.
      */
     public List<CoarseToFine.Scale> schedule(int size) {
-        if (pyramid == null) {
-            return List.of(new CoarseToFine.Scale(size, options.steps()));
+        return schedule(size, null);
+    }
+
+    /**
+     * As {@link #schedule(int)}, unless the caller gave its own step count: then those steps at
+     * the full size only, whatever the preset's pyramid.
+     */
+    public List<CoarseToFine.Scale> schedule(int size, Integer ownSteps) {
+        if (ownSteps != null || pyramid == null) {
+            return List.of(new CoarseToFine.Scale(size, ownSteps != null ? ownSteps : options.steps()));
         }
         int count = 1;
         while (count < CoarseToFine.MAX_SCALES && (size >> count) >= pyramid.coarsestSize()) {

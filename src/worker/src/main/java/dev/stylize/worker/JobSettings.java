@@ -38,9 +38,7 @@ final class JobSettings {
      */
     static List<CoarseToFine.Scale> schedule(Job job, StyleOptions options, BufferedImage content) {
         int size = Math.min(options.maxSize(), Math.max(content.getWidth(), content.getHeight()));
-        return job.options().steps() != null
-                ? List.of(new CoarseToFine.Scale(size, options.steps()))
-                : preset(job).schedule(size);
+        return preset(job).schedule(size, job.options().steps());
     }
 
     private static Preset preset(Job job) {

@@ -36,10 +36,6 @@ public final class Vgg19Features implements AutoCloseable {
         this.bf16 = precision == Precision.BF16 ? new Bf16Convolutions(weights, pooling) : null;
     }
 
-    public Precision precision() {
-        return bf16 == null ? Precision.FP32 : Precision.BF16;
-    }
-
     public Vgg19Weights weights() {
         return weights;
     }
