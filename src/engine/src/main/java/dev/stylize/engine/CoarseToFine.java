@@ -116,7 +116,7 @@ public final class CoarseToFine implements AutoCloseable {
             NDList state = NDList.decode(decoded, snapshot);
             NDArray scale = state.get(SCALE);
             int index = scale == null ? 0 : (int) scale.getLong();
-            if (index >= c.scales.size()) {
+            if (index < 0 || index >= c.scales.size()) {
                 throw new InvalidInputException("the checkpoint belongs to scale " + (index + 1) + " but the schedule has "
                         + c.scales.size());
             }

@@ -39,6 +39,7 @@ class CoarseToFineTest {
         assertEquals(List.of(new CoarseToFine.Scale(200, 25)), Preset.QUALITY.schedule(200));
         assertEquals(5, Preset.QUALITY.schedule(2048).size());
         assertEquals(List.of(new CoarseToFine.Scale(400, 2000)), Preset.SEED.schedule(400));
+        assertEquals(List.of(new CoarseToFine.Scale(512, 30)), Preset.QUALITY.schedule(512, 30), "own steps: the full size only");
     }
 
     @Test
@@ -103,6 +104,9 @@ class CoarseToFineTest {
                     assertArrayEquals(uninterrupted, StyleTransferTest.pixels(resumed.image()), "resumed at step " + at);
                 }
             }
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> CoarseToFine.resume(vgg, ORIGINALS,
+                    1.0, options, schedule.subList(0, 1), manager, CoarseToFine.Listener.NONE, snapshots.get(4)));
+            assertEquals("the checkpoint belongs to scale 2 but the schedule has 1", e.getMessage());
         }
     }
 

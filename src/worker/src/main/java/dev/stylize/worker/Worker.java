@@ -157,9 +157,9 @@ public class Worker {
 
     private static Precision precision(String setting) {
         try {
-            return Precision.valueOf(setting.toUpperCase(Locale.ROOT));
+            return Precision.named(setting);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("STYLIZE_PRECISION must be fp32 or bf16, got '" + setting + "'", e);
+            throw new IllegalStateException("STYLIZE_PRECISION: " + e.getMessage(), e);
         }
     }
 

@@ -22,9 +22,24 @@ public enum Precision {
      */
     public static Precision bestForThisCpu() {
         try {
-            return NATIVE_BF16.matcher(Files.readString(Path.of("/proc/cpuinfo"))).find() ? BF16 : FP32;
+            return bestFor(Files.readString(Path.of("/proc/cpuinfo")));
         } catch (IOException | RuntimeException e) {
             return FP32;
         }
+    }
+
+    /** @param cpuinfo the text of Linux's {@code /proc/cpuinfo} */
+    static Precision bestFor(String cpuinfo) {
+        return NATIVE_BF16.matcher(cpuinfo).find() ? BF16 : FP32;
+    }
+
+    /** A precision by its name, any case: {@code fp32} or {@code bf16}. */
+    public static Precision named(String name) {
+        for (Precision p : values()) {
+            if (p.name().equalsIgnoreCase(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("precision must be fp32 or bf16, got '" + name + "'");
     }
 }
