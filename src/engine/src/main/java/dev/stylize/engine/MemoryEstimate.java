@@ -1,5 +1,7 @@
 package dev.stylize.engine;
 
+import dev.stylize.plan.InvalidInputException;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

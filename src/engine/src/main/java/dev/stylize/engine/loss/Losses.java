@@ -2,7 +2,8 @@ package dev.stylize.engine.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import dev.stylize.engine.Scalars;
+import dev.stylize.engine.tensor.Scalars;
+import dev.stylize.plan.LossForm;
 
 /** The loss terms as pure functions of feature maps (batch 1). */
 public final class Losses {

@@ -2,10 +2,10 @@ package dev.stylize.engine.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.stylize.engine.Scalars;
-import dev.stylize.engine.StyleOptions;
+import dev.stylize.engine.tensor.Scalars;
 import dev.stylize.engine.model.Vgg19Features;
-import dev.stylize.engine.model.VggLayer;
+import dev.stylize.plan.Objective;
+import dev.stylize.plan.VggLayer;
 
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -20,7 +20,7 @@ import java.util.Set;
  */
 public final class StyleObjective {
     private final Vgg19Features vgg;
-    private final StyleOptions options;
+    private final Objective objective;
     private final Set<VggLayer> taps;
     private final NDArray contentTarget;
     private final Map<VggLayer, NDArray> styleGrams = new EnumMap<>(VggLayer.class);
@@ -34,21 +34,21 @@ public final class StyleObjective {
      * @param styles  (1, 3, H', W') normalised paintings
      * @param weights blend weight of each painting
      */
-    public StyleObjective(Vgg19Features vgg, StyleOptions options, NDManager manager, NDArray content,
+    public StyleObjective(Vgg19Features vgg, Objective objective, NDManager manager, NDArray content,
                           List<NDArray> styles, List<Double> weights) {
         this.vgg = vgg;
-        this.options = options;
-        this.taps = EnumSet.copyOf(options.styleLayerWeights().keySet());
-        taps.add(options.contentLayer());
+        this.objective = objective;
+        this.taps = EnumSet.copyOf(objective.styleLayerWeights().keySet());
+        taps.add(objective.contentLayer());
         try (NDManager scratch = manager.newSubManager()) {
             scratch.tempAttachAll(content);
-            contentTarget = vgg.extract(content, Set.of(options.contentLayer())).get(options.contentLayer());
+            contentTarget = vgg.extract(content, Set.of(objective.contentLayer())).get(objective.contentLayer());
             contentTarget.attach(manager);
             double total = weights.stream().mapToDouble(Double::doubleValue).sum();
             for (int i = 0; i < styles.size(); i++) {
                 scratch.tempAttachAll(styles.get(i));
                 double share = weights.get(i) / total;
-                vgg.extract(styles.get(i), options.styleLayerWeights().keySet()).forEach((layer, features) -> {
+                vgg.extract(styles.get(i), objective.styleLayerWeights().keySet()).forEach((layer, features) -> {
                     NDArray g = Scalars.times(Losses.gram(features), share);
                     NDArray sum = styleGrams.containsKey(layer) ? styleGrams.get(layer).add(g) : g;
                     styleGrams.put(layer, sum);
@@ -62,20 +62,20 @@ public final class StyleObjective {
     public LossTerms evaluate(NDArray image) {
         Map<VggLayer, NDArray> features = vgg.extract(image, taps);
         NDArray content = Scalars.times(
-                Losses.content(features.get(options.contentLayer()), contentTarget, options.lossForm()),
-                options.contentWeight());
+                Losses.content(features.get(objective.contentLayer()), contentTarget, objective.lossForm()),
+                objective.contentWeight());
         NDArray style = null;
-        for (Map.Entry<VggLayer, Double> layer : options.styleLayerWeights().entrySet()) {
+        for (Map.Entry<VggLayer, Double> layer : objective.styleLayerWeights().entrySet()) {
             NDArray term = Scalars.times(
-                    Losses.styleLayer(features.get(layer.getKey()), styleGrams.get(layer.getKey()), options.lossForm()),
+                    Losses.styleLayer(features.get(layer.getKey()), styleGrams.get(layer.getKey()), objective.lossForm()),
                     layer.getValue());
             style = style == null ? term : style.add(term);
         }
-        style = Scalars.times(style, options.styleWeight());
+        style = Scalars.times(style, objective.styleWeight());
         NDArray total = content.add(style);
         double tvValue = 0;
-        if (options.tvWeight() > 0) {
-            NDArray tv = Scalars.times(Losses.totalVariation(image), options.tvWeight());
+        if (objective.tvWeight() > 0) {
+            NDArray tv = Scalars.times(Losses.totalVariation(image), objective.tvWeight());
             total = total.add(tv);
             tvValue = Scalars.value(tv);
         }

@@ -3,7 +3,7 @@ package dev.stylize.engine.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import dev.stylize.engine.Scalars;
+import dev.stylize.engine.tensor.Scalars;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -4,8 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.stylize.engine.Preset;
-import dev.stylize.engine.StyleOptions;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Preset;
+import dev.stylize.plan.StylePlan;
 import dev.stylize.engine.TestWeights;
 import dev.stylize.engine.model.Vgg19Features;
 import org.junit.jupiter.api.Test;
@@ -26,14 +27,14 @@ class GarbageCollectionDuringBackwardTest {
 
     @Test
     void theGradientIsTheSameWhenMemoryIsReclaimedBeforeBackward() {
-        StyleOptions options = Preset.PAPER.options().withWeights(1.0, 1e3, 0.5);
-        Vgg19Features vgg = TestWeights.vgg(options.pooling());
+        StylePlan plan = Preset.PAPER.plan(24, 24, PlanOptions.of(PlanOptions.TV_WEIGHT, 0.5));
+        Vgg19Features vgg = TestWeights.vgg(plan.pooling());
         try (NDManager manager = NDManager.newBaseManager()) {
             Shape shape = new Shape(1, 3, 24, 24);
             NDArray content = manager.randomUniform(-1, 1, shape);
             NDArray style = manager.randomUniform(-1, 1, shape);
             NDArray image = manager.randomUniform(-1, 1, shape);
-            StyleObjective objective = new StyleObjective(vgg, options, manager, content, List.of(style), List.of(1.0));
+            StyleObjective objective = new StyleObjective(vgg, plan.objective(), manager, content, List.of(style), List.of(1.0));
 
             float[] quiet = gradient(objective, image, false);
             float[] collected = gradient(objective, image, true);

@@ -1,4 +1,4 @@
-package dev.stylize.engine;
+package dev.stylize.plan;
 
 /**
  * The caller's input cannot be used: not an image, too many pixels, an option out of bounds.

@@ -1,4 +1,4 @@
-package dev.stylize.engine.loss;
+package dev.stylize.plan;
 
 /**
  * How the loss terms are normalised. Both use the same features and Gram matrices; they

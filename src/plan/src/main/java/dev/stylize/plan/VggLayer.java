@@ -1,4 +1,4 @@
-package dev.stylize.engine.model;
+package dev.stylize.plan;
 
 import java.util.Locale;
 
@@ -39,7 +39,7 @@ public enum VggLayer {
     }
 
     /** A 2x2 pool sits between this layer and the next (after conv1_2, conv2_2, conv3_4, conv4_4). */
-    boolean poolsAfter() {
+    public boolean poolsAfter() {
         return this == CONV1_2 || this == CONV2_2 || this == CONV3_4 || this == CONV4_4;
     }
 

@@ -1,4 +1,4 @@
-package dev.stylize.engine;
+package dev.stylize.engine.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;

@@ -1,8 +1,14 @@
 package dev.stylize.engine;
 
 import ai.djl.ndarray.NDManager;
-import dev.stylize.engine.model.Pooling;
 import dev.stylize.images.RgbImages;
+import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.OptimizerKind;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Pooling;
+import dev.stylize.plan.Preset;
+import dev.stylize.plan.Scale;
+import dev.stylize.plan.StylePlan;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
@@ -11,59 +17,47 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.stylize.plan.PlanOptions.CHECKPOINT_EVERY;
+import static dev.stylize.plan.PlanOptions.LEARNING_RATE;
+import static dev.stylize.plan.PlanOptions.MAX_SIZE;
+import static dev.stylize.plan.PlanOptions.OPTIMIZER;
+import static dev.stylize.plan.PlanOptions.SCALES;
+import static dev.stylize.plan.PlanOptions.STEPS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class CoarseToFineTest {
+class StyleRunTest {
     private static final BufferedImage CONTENT = SeedReferenceTest.decode("reference/content.png");
     private static final BufferedImage STYLE = SeedReferenceTest.decode("reference/style.png");
     private static final StyleInputs ORIGINALS = new StyleInputs(CONTENT, STYLE);
 
-    @Test
-    void sizesHalveDownFromTheRequestedOne() {
-        assertEquals(List.of(new CoarseToFine.Scale(512, 50), new CoarseToFine.Scale(1024, 20), new CoarseToFine.Scale(2048, 5)),
-                CoarseToFine.schedule(2048, 3, List.of(50, 20, 5)));
-        assertEquals(List.of(new CoarseToFine.Scale(64, 7), new CoarseToFine.Scale(128, 7)), CoarseToFine.schedule(128, 2, List.of(7)));
-        assertEquals(List.of(new CoarseToFine.Scale(48, 6)), CoarseToFine.schedule(48, 1, List.of(6)), "a single scale is the size asked for");
-        assertThrows(InvalidInputException.class, () -> CoarseToFine.schedule(512, 3, List.of(1, 2)));
-    }
-
-    @Test
-    void theQualityPresetGoesCoarseToFineFromAbout128PixelsAndTheOthersDoNot() {
-        assertEquals(List.of(new CoarseToFine.Scale(128, 25), new CoarseToFine.Scale(256, 20), new CoarseToFine.Scale(512, 20)),
-                Preset.QUALITY.schedule(512));
-        assertEquals(List.of(new CoarseToFine.Scale(150, 25), new CoarseToFine.Scale(300, 20)), Preset.QUALITY.schedule(300));
-        assertEquals(List.of(new CoarseToFine.Scale(200, 25)), Preset.QUALITY.schedule(200));
-        assertEquals(5, Preset.QUALITY.schedule(2048).size());
-        assertEquals(List.of(new CoarseToFine.Scale(400, 2000)), Preset.SEED.schedule(400));
-        assertEquals(List.of(new CoarseToFine.Scale(512, 30)), Preset.QUALITY.schedule(512, 30), "own steps: the full size only");
+    /** Two scales of three steps, 64 then 128 px. */
+    private static StylePlan twoScales(Preset preset, PlanOptions more) {
+        return TestPlans.plan(preset, CONTENT, PlanOptions.of(MAX_SIZE, 128).with(SCALES, 2).with(STEPS, 3).orElse(more));
     }
 
     @Test
     void eachScaleStartsFromThePreviousResultUpsampled() {
-        StyleOptions options = Preset.SEED.options().withMaxSize(128).withOptimizer(StyleOptions.OptimizerKind.ADAM, 0.05);
+        StylePlan plan = twoScales(Preset.SEED, PlanOptions.of(OPTIMIZER, OptimizerKind.ADAM).with(LEARNING_RATE, 0.05));
         List<BufferedImage> results = new ArrayList<>();
         List<BufferedImage> initials = new ArrayList<>();
-        CoarseToFine.Listener listener = new CoarseToFine.Listener() {
+        StyleRun.Listener listener = new StyleRun.Listener() {
             @Override
-            public void scaleStarted(int index, CoarseToFine.Scale scale, BufferedImage initial) {
+            public void scaleStarted(int index, Scale scale, BufferedImage initial) {
                 initials.add(initial);
             }
 
             @Override
-            public void scaleFinished(int index, CoarseToFine.Scale scale, BufferedImage result) {
+            public void scaleFinished(int index, Scale scale, BufferedImage result) {
                 results.add(result);
             }
         };
         try (NDManager manager = NDManager.newBaseManager();
-             CoarseToFine run = CoarseToFine.start(TestWeights.vgg(Pooling.MAX), ORIGINALS, 1.0, options,
-                     CoarseToFine.schedule(128, 2, List.of(3)), manager, listener)) {
-            while (!run.isFinished()) {
-                run.step();
-            }
+             StyleRun run = StyleRun.start(TestWeights.vgg(Pooling.MAX), ORIGINALS, plan, manager, listener)) {
+            assertEquals(StyleRun.Ending.FINISHED, run.run(() -> false));
             assertEquals(6, run.stepsDone());
             assertEquals(64, results.get(0).getWidth());
             assertEquals(128, run.image().getWidth());
@@ -74,14 +68,39 @@ class CoarseToFineTest {
     }
 
     @Test
+    void theLoopReportsEveryStepCheckpointsWhenDueAndStopsWhenAsked() {
+        StylePlan plan = twoScales(Preset.QUALITY, PlanOptions.of(CHECKPOINT_EVERY, 2));
+        List<Integer> stepped = new ArrayList<>();
+        List<Integer> checkpoints = new ArrayList<>();
+        StyleRun.Listener listener = new StyleRun.Listener() {
+            @Override
+            public void stepped(StyleRun run, StepReport report) {
+                stepped.add(report.step());
+            }
+
+            @Override
+            public void checkpoint(StyleRun run) {
+                checkpoints.add(run.stepsDone());
+            }
+        };
+        try (NDManager manager = NDManager.newBaseManager();
+             StyleRun run = StyleRun.start(TestWeights.vgg(Pooling.MAX), ORIGINALS, plan, manager, listener)) {
+            assertEquals(StyleRun.Ending.STOPPED, run.run(() -> run.stepsDone() == 5));
+            assertEquals(List.of(1, 2, 3, 1, 2), stepped, "step numbers count within each scale");
+            assertEquals(List.of(2, 3, 4, 5), checkpoints, "every 2 steps, at the end of the coarse scale, and on stopping");
+            assertEquals(StyleRun.Ending.FINISHED, run.run(() -> false));
+            assertEquals(List.of(2, 3, 4, 5, 6), checkpoints, "and at the end");
+        }
+    }
+
+    @Test
     void aRunResumedFromAnySnapshotEndsAsAnUninterruptedOne() {
-        StyleOptions options = Preset.QUALITY.options().withMaxSize(128);
-        List<CoarseToFine.Scale> schedule = CoarseToFine.schedule(128, 2, List.of(3));
+        StylePlan plan = twoScales(Preset.QUALITY, PlanOptions.NONE);
         try (NDManager manager = NDManager.newBaseManager()) {
             var vgg = TestWeights.vgg(Pooling.MAX);
             List<byte[]> snapshots = new ArrayList<>();
             int[] uninterrupted;
-            try (CoarseToFine run = CoarseToFine.start(vgg, ORIGINALS, 1.0, options, schedule, manager, CoarseToFine.Listener.NONE)) {
+            try (StyleRun run = StyleRun.start(vgg, ORIGINALS, plan, manager, StyleRun.Listener.NONE)) {
                 while (!run.isFinished()) {
                     run.step();
                     snapshots.add(run.snapshot());
@@ -90,22 +109,21 @@ class CoarseToFineTest {
             }
             // Mid-coarse, the coarse scale's end (the hand-over) and mid-fine.
             for (int at : new int[] {2, 3, 5}) {
-                try (CoarseToFine resumed = CoarseToFine.resume(vgg, ORIGINALS, 1.0, options, schedule, manager,
-                        CoarseToFine.Listener.NONE, snapshots.get(at - 1))) {
+                try (StyleRun resumed = StyleRun.resume(vgg, ORIGINALS, plan, manager, StyleRun.Listener.NONE,
+                        snapshots.get(at - 1))) {
                     assertEquals(at, resumed.stepsDone());
                     assertEquals(at <= 3 ? 0 : 1, resumed.scaleIndex());
                     if (at == 3) {
                         // 3 steps of 64x64 pixels done, 3 of 128x128 to go: a fifth of the work.
                         assertEquals(0.2, resumed.workDone(), 1e-12);
                     }
-                    while (!resumed.isFinished()) {
-                        resumed.step();
-                    }
+                    resumed.run(() -> false);
                     assertArrayEquals(uninterrupted, StyleTransferTest.pixels(resumed.image()), "resumed at step " + at);
                 }
             }
-            InvalidInputException e = assertThrows(InvalidInputException.class, () -> CoarseToFine.resume(vgg, ORIGINALS,
-                    1.0, options, schedule.subList(0, 1), manager, CoarseToFine.Listener.NONE, snapshots.get(4)));
+            StylePlan oneScale = TestPlans.plan(Preset.QUALITY, CONTENT, PlanOptions.of(MAX_SIZE, 128).with(STEPS, 3));
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> StyleRun.resume(vgg, ORIGINALS,
+                    oneScale, manager, StyleRun.Listener.NONE, snapshots.get(4)));
             assertEquals("the checkpoint belongs to scale 2 but the schedule has 1", e.getMessage());
         }
     }
