@@ -2,16 +2,19 @@ package dev.stylize.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stylize.engine.InvalidInputException;
-import dev.stylize.engine.Preset;
+import dev.stylize.engine.StepReport;
 import dev.stylize.engine.StyleInputs;
-import dev.stylize.engine.StyleOptions;
-import dev.stylize.engine.StyleTransfer;
-import dev.stylize.engine.image.TensorImages;
-import dev.stylize.engine.model.SyntheticWeights;
+import dev.stylize.engine.StyleRun;
 import dev.stylize.engine.model.Precision;
+import dev.stylize.engine.model.SyntheticWeights;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.model.Vgg19Weights;
+import dev.stylize.engine.tensor.TensorImages;
+import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.Limits;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Preset;
+import dev.stylize.plan.StylePlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,12 +59,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (size < StyleOptions.MIN_SIZE || iterations < 1 || warmup < 0) {
-            throw new InvalidInputException("--size must be at least " + StyleOptions.MIN_SIZE
-                    + ", --iterations at least 1 and --warmup at least 0");
+        if (iterations < 1 || warmup < 0) {
+            throw new InvalidInputException("--iterations must be at least 1 and --warmup at least 0");
         }
-        StyleOptions options = preset.options().withMaxSize(Math.max(size, StyleOptions.MIN_SIZE))
-                .withSteps(StyleOptions.MAX_STEPS);
+        // One scale of exactly the steps timed, whatever the preset's schedule.
+        StylePlan plan = preset.plan(size, size, PlanOptions.of(PlanOptions.MAX_SIZE, size)
+                .with(PlanOptions.STEPS, warmup + iterations).validate(Limits.ENGINE));
         double[] millis = new double[iterations];
         String weightsUsed;
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -74,14 +77,17 @@ final class BenchCommand implements Callable<Integer> {
                 weightsUsed = weights.location;
             }
             StyleInputs inputs = new StyleInputs(noiseImage(manager, 1), noiseImage(manager, 2));
-            try (Vgg19Features vgg = new Vgg19Features(vggWeights, options.pooling(), precision);
-                 StyleTransfer run = StyleTransfer.start(vgg, inputs, options, manager)) {
-                for (int i = 0; i < warmup; i++) {
-                    run.step();
+            StyleRun.Listener timer = new StyleRun.Listener() {
+                @Override
+                public void stepped(StyleRun run, StepReport report) {
+                    if (report.step() > warmup) {
+                        millis[report.step() - warmup - 1] = report.millis();
+                    }
                 }
-                for (int i = 0; i < iterations; i++) {
-                    millis[i] = run.step().millis();
-                }
+            };
+            try (Vgg19Features vgg = new Vgg19Features(vggWeights, plan.pooling(), precision);
+                 StyleRun run = StyleRun.start(vgg, inputs, plan, manager, timer)) {
+                run.run(() -> false);
             }
         }
         double[] sorted = millis.clone();

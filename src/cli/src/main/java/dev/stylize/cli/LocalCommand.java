@@ -4,9 +4,10 @@ import ai.djl.ndarray.NDManager;
 import dev.stylize.engine.model.SyntheticWeights;
 import dev.stylize.engine.model.WeightsSource;
 import dev.stylize.jobs.JobLayout;
-import dev.stylize.jobs.JobStatus;
-import dev.stylize.jobs.JobStore;
+import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.aws.AwsClients;
+import dev.stylize.jobs.store.ObjectStore;
+import dev.stylize.jobs.store.S3ObjectStore;
 import dev.stylize.local.LocalNames;
 import dev.stylize.local.LocalProcesses;
 import dev.stylize.local.StackResources;
@@ -19,6 +20,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -71,15 +73,15 @@ final class LocalCommand {
             out.println("resources: bucket " + names.bucket() + ", queue " + names.jobQueue() + " (+ dead letters), topic "
                     + names.topic());
 
-            JobStore store = new JobStore(clients.s3(), names.bucket());
+            ObjectStore store = new S3ObjectStore(clients.s3(), names.bucket());
             Path weightsFile = weights != null ? weights : generatedWeights(out);
             String sha256 = WeightsSource.digest(weightsFile);
             String weightsKey = JobLayout.MODELS + weightsFile.getFileName();
             if (!store.exists(weightsKey)) {
-                store.put(weightsKey, Files.readAllBytes(weightsFile), "application/octet-stream");
+                store.write(weightsKey, Files.readAllBytes(weightsFile), "application/octet-stream");
             }
             if (store.list(JobLayout.STYLES).isEmpty()) {
-                store.put(JobLayout.STYLES + "swirls.png", Files.readAllBytes(home().resolve("docs/examples/swirls.png")),
+                store.write(JobLayout.STYLES + "swirls.png", Files.readAllBytes(home().resolve("docs/examples/swirls.png")),
                         "image/png");
                 out.println("style library: styles/swirls.png (the example painting)");
             }
@@ -146,12 +148,13 @@ final class LocalCommand {
                 out.printf("queue %-28s waiting %s, in progress %s%n", url.substring(url.lastIndexOf('/') + 1),
                         a.get("ApproximateNumberOfMessages"), a.get("ApproximateNumberOfMessagesNotVisible"));
             }
-            JobStore store = new JobStore(clients.s3(), names.bucket());
+            ObjectStore store = new S3ObjectStore(clients.s3(), names.bucket());
+            JobLedger ledger = new JobLedger(store, Clock.systemUTC());
             store.list(JobLayout.RESULTS).stream()
                     .filter(o -> o.key().endsWith("/status.json"))
                     .sorted(Comparator.comparing(o -> o.lastModified(), Comparator.reverseOrder()))
                     .limit(10)
-                    .forEach(o -> store.readJson(o.key(), JobStatus.class).ifPresent(s -> out.printf(
+                    .forEach(o -> ledger.status(o.key().split("/")[1]).ifPresent(s -> out.printf(
                             "job %-40s %-9s %s%n", s.jobId(), s.state(),
                             s.step() == null || s.totalSteps() == null ? "" : s.step() + "/" + s.totalSteps())));
             return 0;

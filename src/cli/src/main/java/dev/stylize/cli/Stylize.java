@@ -1,6 +1,6 @@
 package dev.stylize.cli;
 
-import dev.stylize.engine.InvalidInputException;
+import dev.stylize.plan.InvalidInputException;
 import dev.stylize.engine.OptimizationDivergedException;
 import dev.stylize.engine.model.WeightsException;
 import dev.stylize.images.InvalidImageException;

@@ -1,5 +1,7 @@
 package dev.stylize.jobs;
 
+import dev.stylize.plan.InvalidInputException;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,6 +36,10 @@ public final class JobLayout {
         return RESULTS + jobId + "/outcome.json";
     }
 
+    public static String leaseKey(String jobId) {
+        return RESULTS + jobId + "/lease.json";
+    }
+
     public static String resultKey(String jobId, String extension) {
         return RESULTS + jobId + "/result." + extension;
     }
@@ -62,6 +68,20 @@ public final class JobLayout {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
+    }
+
+    /** {@code results/<jobId>/outcome.json} gives the job id; anything else gives empty. */
+    public static Optional<String> outcomeJobId(String key) {
+        if (!key.startsWith(RESULTS) || !key.endsWith("/outcome.json")) {
+            return Optional.empty();
+        }
+        String jobId = key.substring(RESULTS.length(), key.length() - "/outcome.json".length());
+        return isValidJobId(jobId) ? Optional.of(jobId) : Optional.empty();
+    }
+
+    /** What {@link #jobId} makes: a safe single path segment. */
+    public static boolean isValidJobId(String jobId) {
+        return jobId.matches("[a-z0-9][a-z0-9-]{0,63}");
     }
 
     /** {@code inbox/<style>/<file>} gives the style name; anything else gives empty. */
@@ -114,6 +134,20 @@ public final class JobLayout {
             }
         }
         return key.chars().noneMatch(c -> c < 0x20 || c == 0x7F);
+    }
+
+    /** @throws InvalidInputException when {@link #isSafeKey} refuses {@code key} */
+    public static void requireSafeKey(String key) {
+        if (!isSafeKey(key)) {
+            throw new InvalidInputException("'" + key + "' is not an acceptable key (no '..', '//', leading '/' or control characters)");
+        }
+    }
+
+    /** @throws InvalidInputException when {@link #isValidStyleName} refuses {@code name} */
+    public static void requireStyleName(String name) {
+        if (!isValidStyleName(name)) {
+            throw new InvalidInputException("'" + name + "' is not a style name (letters, digits, '.', '-', '_')");
+        }
     }
 
     private static String sha256(String s) {

@@ -1,12 +1,17 @@
 package dev.stylize.jobs;
 
+import java.util.List;
+
 /**
  * The live {@code results/<jobId>/status.json}, rewritten every few seconds while a job runs.
  *
  * @param attempt         how many times the job has been taken from the queue
- * @param lastError       the most recent transient error, kept for the dead-letter outcome
+ * @param lastError       the most recent transient error, kept for the dead-letter outcome; the
+ *                        reason once a job has failed or been rejected
  * @param etaSeconds      estimated time to the last step at this attempt's pace (coarse-to-fine steps
  *                        weighted by their pixels)
+ * @param lossHistory     {@code [step, loss]} pairs over the run so far, at most
+ *                        {@link LossHistory#MAX_POINTS}, evenly spaced
  */
 public record JobStatus(
         String jobId,
@@ -22,9 +27,25 @@ public record JobStatus(
         Integer attempt,
         String lastError,
         String startedAt,
-        String updatedAt) {
+        String updatedAt,
+        List<double[]> lossHistory) {
 
     public static JobStatus queued(String jobId, String at) {
-        return new JobStatus(jobId, JobState.QUEUED, 0, null, null, null, null, null, null, null, 0, null, null, at);
+        return new JobStatus(jobId, JobState.QUEUED, 0, null, null, null, null, null, null, null, 0, null, null, at, null);
+    }
+
+    /** Back in the queue after a transient error: where the job had got to, and the error. */
+    JobStatus retrying(int attempt, String error, String at) {
+        return new JobStatus(jobId, JobState.QUEUED, step, totalSteps, null, null, null, null, null, latestCheckpoint,
+                attempt, error, null, at, lossHistory);
+    }
+
+    /** The terminal status of {@code outcome}, keeping what this (the last) status knew of the run. */
+    JobStatus ended(Outcome outcome) {
+        boolean succeeded = outcome.status() == JobState.SUCCEEDED;
+        return new JobStatus(outcome.jobId(), outcome.status(), succeeded ? outcome.steps() : step,
+                succeeded ? outcome.steps() : totalSteps, succeeded ? outcome.finalLoss() : loss, contentLoss, styleLoss,
+                itPerSecond, succeeded ? 0.0 : null, latestCheckpoint, attempt, outcome.reason(), startedAt,
+                outcome.timings().finishedAt(), lossHistory);
     }
 }

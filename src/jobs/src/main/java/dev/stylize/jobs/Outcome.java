@@ -1,5 +1,7 @@
 package dev.stylize.jobs;
 
+import dev.stylize.plan.PlanOptions;
+
 import java.util.List;
 
 /**
@@ -22,7 +24,7 @@ public record Outcome(
         String contentKey,
         List<StyleRef> styles,
         String preset,
-        JobOptions options,
+        PlanOptions options,
         Integer steps,
         Double finalLoss,
         String weights,
@@ -37,8 +39,9 @@ public record Outcome(
                 null, new Timings(null, null, at, null));
     }
 
-    public static Outcome failed(Job job, String reason, String startedAt, String at) {
-        return new Outcome(job.jobId(), job.bucket(), JobState.FAILED, reason, null, job.source(), job.contentKey(),
+    /** A job that ended without a result: FAILED, or REJECTED when the upload itself proved unusable. */
+    public static Outcome failed(Job job, JobState status, String reason, String startedAt, String at) {
+        return new Outcome(job.jobId(), job.bucket(), status, reason, null, job.source(), job.contentKey(),
                 job.styles(), job.preset(), job.options(), null, null, null,
                 new Timings(job.acceptedAt(), startedAt, at, null));
     }

@@ -1,7 +1,7 @@
 package dev.stylize.functions.notifier;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.stylize.jobs.JobOptions;
+import dev.stylize.plan.PlanOptions;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
 
@@ -37,7 +37,7 @@ public record CompletionEvent(
             Result result,
             Inputs inputs,
             String preset,
-            JobOptions options,
+            PlanOptions options,
             Integer steps,
             Double finalLoss,
             String weights,

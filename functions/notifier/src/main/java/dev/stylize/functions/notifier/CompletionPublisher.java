@@ -1,6 +1,6 @@
 package dev.stylize.functions.notifier;
 
-import dev.stylize.jobs.JobStore;
+import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Outcome;
 import org.jboss.logging.Logger;
@@ -13,20 +13,20 @@ import java.util.Map;
 public class CompletionPublisher {
     private static final Logger LOG = Logger.getLogger(CompletionPublisher.class);
 
-    private final JobStore store;
+    private final JobLedger ledger;
     private final SnsClient sns;
     private final String topicArn;
 
-    public CompletionPublisher(JobStore store, SnsClient sns, String topicArn) {
-        this.store = store;
+    public CompletionPublisher(JobLedger ledger, SnsClient sns, String topicArn) {
+        this.ledger = ledger;
         this.sns = sns;
         this.topicArn = topicArn;
     }
 
     /** @return what was published, for the function's log and response */
-    public String publish(String outcomeKey) {
-        Outcome outcome = store.readJson(outcomeKey, Outcome.class)
-                .orElseThrow(() -> new IllegalStateException(outcomeKey + " is gone: nothing to announce"));
+    public String publish(String jobId) {
+        Outcome outcome = ledger.outcome(jobId)
+                .orElseThrow(() -> new IllegalStateException("the outcome of " + jobId + " is gone: nothing to announce"));
         CompletionEvent event = CompletionEvent.of(outcome);
         sns.publish(b -> b.topicArn(topicArn)
                 .message(Json.compact(event))

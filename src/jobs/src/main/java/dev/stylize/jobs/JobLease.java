@@ -1,7 +1,4 @@
-package dev.stylize.worker;
-
-import dev.stylize.jobs.JobLayout;
-import dev.stylize.jobs.JobStore;
+package dev.stylize.jobs;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,41 +14,42 @@ import java.util.Optional;
  * Taking over an expired lease is a plain overwrite; two workers doing so in the same instant
  * would both run the job, which wastes time but stays correct (one outcome, identical results).
  */
-final class JobLease {
-    record Holder(String worker, String expiresAt) {
+public final class JobLease {
+    /** The lease document: who holds it, until when. */
+    public record Holder(String worker, String expiresAt) {
     }
 
-    private final JobStore store;
+    /** The lease, or how long another worker still holds it. */
+    public sealed interface Attempt permits Acquired, HeldElsewhere {
+    }
+
+    public record Acquired(JobLease lease) implements Attempt {
+    }
+
+    public record HeldElsewhere(String holder, Duration remaining) implements Attempt {
+    }
+
+    private final JobLedger ledger;
     private final String jobId;
     private final String worker;
     private final Duration length;
     private final Clock clock;
 
-    private JobLease(JobStore store, String jobId, String worker, Duration length, Clock clock) {
-        this.store = store;
+    private JobLease(JobLedger ledger, String jobId, String worker, Duration length, Clock clock) {
+        this.ledger = ledger;
         this.jobId = jobId;
         this.worker = worker;
         this.length = length;
         this.clock = clock;
     }
 
-    /** The lease, or how long another worker still holds it. */
-    sealed interface Attempt permits Acquired, HeldElsewhere {
-    }
-
-    record Acquired(JobLease lease) implements Attempt {
-    }
-
-    record HeldElsewhere(String holder, Duration remaining) implements Attempt {
-    }
-
-    static Attempt acquire(JobStore store, String jobId, String worker, Duration length, Clock clock) {
-        JobLease lease = new JobLease(store, jobId, worker, length, clock);
-        String key = key(jobId);
-        if (store.createJson(key, lease.holder())) {
+    static Attempt acquire(JobLedger ledger, String jobId, String worker, Duration length, Clock clock) {
+        JobLease lease = new JobLease(ledger, jobId, worker, length, clock);
+        String key = JobLayout.leaseKey(jobId);
+        if (ledger.createJson(key, lease.holder())) {
             return new Acquired(lease);
         }
-        Optional<Holder> current = store.readJson(key, Holder.class);
+        Optional<Holder> current = ledger.readJson(key, Holder.class);
         if (current.isPresent() && !current.get().worker().equals(worker)) {
             Duration remaining = Duration.between(clock.instant(), Instant.parse(current.get().expiresAt()));
             if (!remaining.isNegative() && !remaining.isZero()) {
@@ -62,20 +60,16 @@ final class JobLease {
         return new Acquired(lease);
     }
 
-    void renew() {
-        store.writeJson(key(jobId), holder());
+    public void renew() {
+        ledger.writeJson(JobLayout.leaseKey(jobId), holder());
     }
 
     /** Lets the next worker in at once (an expired lease, so no delete permission is needed). */
-    void release() {
-        store.writeJson(key(jobId), new Holder(worker, clock.instant().toString()));
+    public void release() {
+        ledger.writeJson(JobLayout.leaseKey(jobId), new Holder(worker, clock.instant().toString()));
     }
 
     private Holder holder() {
         return new Holder(worker, clock.instant().plus(length).toString());
-    }
-
-    private static String key(String jobId) {
-        return JobLayout.RESULTS + jobId + "/lease.json";
     }
 }

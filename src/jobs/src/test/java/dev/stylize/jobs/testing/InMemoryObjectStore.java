@@ -1,0 +1,79 @@
+package dev.stylize.jobs.testing;
+
+import dev.stylize.jobs.store.ObjectStore;
+import dev.stylize.jobs.store.StoredObject;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An {@link ObjectStore} in a map, for unit tests where S3 is not the point; held to the S3
+ * store's behaviour by the same contract test. Counts writes so tests can see what was written.
+ */
+public final class InMemoryObjectStore implements ObjectStore {
+    private record Entry(byte[] bytes, Instant modified) {
+    }
+
+    private final String bucket;
+    private final ConcurrentSkipListMap<String, Entry> objects = new ConcurrentSkipListMap<>();
+    public final AtomicInteger writes = new AtomicInteger();
+
+    public InMemoryObjectStore(String bucket) {
+        this.bucket = bucket;
+    }
+
+    @Override
+    public String bucket() {
+        return bucket;
+    }
+
+    @Override
+    public Optional<byte[]> read(String key) {
+        return Optional.ofNullable(objects.get(key)).map(e -> e.bytes().clone());
+    }
+
+    @Override
+    public Optional<byte[]> readFirst(String key, int length) {
+        return read(key).map(b -> Arrays.copyOf(b, Math.min(length, b.length)));
+    }
+
+    @Override
+    public Optional<byte[]> readLast(String key, int length) {
+        return read(key).map(b -> Arrays.copyOfRange(b, Math.max(0, b.length - length), b.length));
+    }
+
+    @Override
+    public Optional<Long> size(String key) {
+        return Optional.ofNullable(objects.get(key)).map(e -> (long) e.bytes().length);
+    }
+
+    @Override
+    public void write(String key, byte[] bytes, String contentType) {
+        writes.incrementAndGet();
+        objects.put(key, new Entry(bytes.clone(), Instant.now()));
+    }
+
+    @Override
+    public boolean create(String key, byte[] bytes, String contentType) {
+        boolean created = objects.putIfAbsent(key, new Entry(bytes.clone(), Instant.now())) == null;
+        if (created) {
+            writes.incrementAndGet();
+        }
+        return created;
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) {
+        return objects.subMap(prefix, prefix + Character.MAX_VALUE).entrySet().stream()
+                .map(e -> new StoredObject(e.getKey(), e.getValue().bytes().length, e.getValue().modified())).toList();
+    }
+
+    @Override
+    public void delete(String key) {
+        objects.remove(key);
+    }
+}
