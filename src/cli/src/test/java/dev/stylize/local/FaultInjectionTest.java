@@ -6,6 +6,7 @@ import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.Outcome;
+import dev.stylize.jobs.testing.Examples;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
@@ -112,7 +113,7 @@ class FaultInjectionTest {
 
             Job vanished = t.submit("vanished", "uploads/deleted.png", "styles/swirls.png", TestStack.small(5, 10), 1);
             Job corrupt = t.submit("corrupt", "uploads/harbour.png", "styles/corrupt.png", TestStack.small(5, 10), 1);
-            byte[] jpeg = ImageEncoder.JPEG.encode(ImageIO.read(TestStack.EXAMPLES.resolve("harbour.png").toFile()));
+            byte[] jpeg = ImageEncoder.JPEG.encode(ImageIO.read(Examples.PHOTO.toFile()));
             t.store.write("uploads/cut.jpg", Arrays.copyOf(jpeg, jpeg.length / 2), "image/jpeg");
             Job cut = t.submit("cut", "uploads/cut.jpg", "styles/swirls.png", TestStack.small(5, 10), 1);
             Instant poisoned = Instant.now();

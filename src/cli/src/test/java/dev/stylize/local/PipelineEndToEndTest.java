@@ -15,6 +15,7 @@ import dev.stylize.plan.Preset;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Outcome;
+import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.MotoServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +47,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * weights, completion events received through an SQS subscription to the topic.
  */
 class PipelineEndToEndTest {
-    private static final Path EXAMPLES = Path.of("../../docs/examples");
     private static MotoServer moto;
     private static StackResources stack;
     private static ObjectStore store;
@@ -71,7 +71,7 @@ class PipelineEndToEndTest {
                 .endpoint(StackResources.arn(sqs, subscriber)));
 
         store.write("models/vgg19-synthetic.safetensors", Files.readAllBytes(TestWeights.file()), "application/octet-stream");
-        store.write("styles/swirls.png", Files.readAllBytes(EXAMPLES.resolve("swirls.png")), "image/png");
+        store.write("styles/swirls.png", Examples.bytes(Examples.STYLE), "image/png");
 
         // S3 delivers events at least once: a forwarder between the notification queue and the
         // runner delivers the event of every "twice" upload three times.
@@ -128,7 +128,7 @@ class PipelineEndToEndTest {
 
     @Test
     void anInboxPhotoEndsSucceededWithResultCheckpointsAndEvent() throws IOException {
-        store.write("inbox/swirls/harbour at dusk.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.write("inbox/swirls/harbour at dusk.png", Examples.bytes(Examples.PHOTO), "image/png");
         Outcome outcome = awaitOutcome("harbour-at-dusk-");
         assertEquals(JobState.SUCCEEDED, outcome.status(), outcome.reason());
         assertResultImage(outcome, 48, 32);
@@ -142,7 +142,7 @@ class PipelineEndToEndTest {
 
     @Test
     void aManifestEndsSucceededWithItsOptions() throws IOException {
-        store.write("uploads/harbour.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.write("uploads/harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
         store.write("jobs/blend.json", """
                 {"content": "uploads/harbour.png", "styles": [{"name": "swirls", "weight": 2}, {"key": "styles/swirls.png"}],
                  "preset": "paper", "options": {"steps": 4, "maxSize": 40, "init": "content"}}""".getBytes(StandardCharsets.UTF_8),
@@ -167,7 +167,7 @@ class PipelineEndToEndTest {
 
     @Test
     void theSameS3EventDeliveredThreeTimesGivesOneJobAndOneResult() throws IOException {
-        store.write("inbox/swirls/twice.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.write("inbox/swirls/twice.png", Examples.bytes(Examples.PHOTO), "image/png");
         Outcome outcome = awaitOutcome("twice-");
         assertEquals(JobState.SUCCEEDED, outcome.status(), outcome.reason());
         awaitEvent(outcome.jobId());
@@ -183,7 +183,7 @@ class PipelineEndToEndTest {
 
     @Test
     void theWorkerLogCarriesNoCredentialsOrSignedUrls() throws IOException {
-        store.write("inbox/swirls/secret-check.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.write("inbox/swirls/secret-check.png", Examples.bytes(Examples.PHOTO), "image/png");
         awaitOutcome("secret-check-");
         String log = workerLog();
         for (String secret : List.of("X-Amz-Signature", "X-Amz-Credential", "Authorization", "aws_secret_access_key",

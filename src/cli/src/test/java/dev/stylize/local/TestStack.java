@@ -11,6 +11,7 @@ import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
 import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.S3ObjectStore;
+import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.MotoServer;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
@@ -36,7 +37,6 @@ import java.util.regex.Pattern;
  * under uploads/ and the example style under styles/: what worker tests start from.
  */
 final class TestStack implements AutoCloseable {
-    static final Path EXAMPLES = Path.of("../../docs/examples");
 
     final MotoServer moto;
     final StackResources stack;
@@ -52,8 +52,8 @@ final class TestStack implements AutoCloseable {
         sqs = moto.clients().sqs();
         try {
             store.write("models/w.safetensors", Files.readAllBytes(TestWeights.file()), "application/octet-stream");
-            store.write("uploads/harbour.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
-            store.write("styles/swirls.png", Files.readAllBytes(EXAMPLES.resolve("swirls.png")), "image/png");
+            store.write("uploads/harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
+            store.write("styles/swirls.png", Examples.bytes(Examples.STYLE), "image/png");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

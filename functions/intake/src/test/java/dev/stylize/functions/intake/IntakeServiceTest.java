@@ -8,6 +8,7 @@ import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.S3ObjectStore;
+import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.LambdaEvents;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
@@ -36,7 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The intake against a real emulator process, fed the files in test-events/. */
 class IntakeServiceTest {
-    static final Path EXAMPLES = Path.of("../../docs/examples");
     private static MotoServer moto;
     private static S3Client s3;
     private static SqsClient sqs;
@@ -70,7 +70,7 @@ class IntakeServiceTest {
         queueUrl = sqs.createQueue(b -> b.queueName("jobs-" + UUID.randomUUID())).queueUrl();
         store = new S3ObjectStore(s3, bucket);
         ledger = new JobLedger(store, Clock.systemUTC());
-        store.write("styles/swirls.png", Files.readAllBytes(EXAMPLES.resolve("swirls.png")), "image/png");
+        store.write("styles/swirls.png", Examples.bytes(Examples.STYLE), "image/png");
         PlanOptions defaults = PlanOptions.of(PlanOptions.STEPS, 8).with(PlanOptions.MAX_SIZE, 64);
         IntakeSettings settings = new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES,
                 dev.stylize.images.ImageDecoder.DEFAULT_MAX_PIXELS, Preset.SEED, defaults);
@@ -79,7 +79,7 @@ class IntakeServiceTest {
 
     @Test
     void anInboxPhotoBecomesAQueuedJob() throws IOException {
-        store.write("inbox/swirls/my harbour.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.write("inbox/swirls/my harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
         String result = handler.handleRequest(event("s3-inbox-put.json"), null);
 
         assertTrue(result.startsWith("accepted my-harbour-"), result);
@@ -97,7 +97,7 @@ class IntakeServiceTest {
 
     @Test
     void theSameEventThreeTimesRecordsOneJob() throws IOException {
-        store.write("inbox/swirls/my harbour.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.write("inbox/swirls/my harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
         S3Event event = event("s3-inbox-put.json");
         String first = handler.handleRequest(event, null);
         String jobId = first.substring("accepted ".length());
@@ -134,7 +134,7 @@ class IntakeServiceTest {
 
     @Test
     void hostileUploadsAreRejectedEachWithItsReason() throws IOException {
-        byte[] png = Files.readAllBytes(EXAMPLES.resolve("harbour.png"));
+        byte[] png = Examples.bytes(Examples.PHOTO);
         store.write("inbox/swirls/empty.png", new byte[0], "image/png");
         assertEquals("empty.png is empty (0 bytes), not an image", rejected(upload("inbox/swirls/empty.png", 0)).reason());
 
@@ -152,7 +152,7 @@ class IntakeServiceTest {
     @Test
     void oddUnicodeAndUrlEncodedKeysAreDecodedExactly() throws IOException {
         String key = "inbox/swirls/фото été 📷 (1)+plus.png";
-        store.write(key, Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.write(key, Examples.bytes(Examples.PHOTO), "image/png");
         String encoded = java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
         String json = read("s3-inbox-put.json").replace("inbox/swirls/my+harbour.png", encoded)
                 .replace("0A1B2C3D4E5F678901", UUID.randomUUID().toString());
@@ -164,14 +164,14 @@ class IntakeServiceTest {
 
     @Test
     void anUnknownStyleIsRejectedWithTheAvailableOnes() throws IOException {
-        store.write("inbox/monet/p.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.write("inbox/monet/p.png", Examples.bytes(Examples.PHOTO), "image/png");
         assertEquals("style 'monet' not found: upload it as styles/monet.jpg (available: swirls)",
                 rejected(upload("inbox/monet/p.png", 9619)).reason());
     }
 
     @Test
     void aManifestBecomesAJobWithItsOptions() throws IOException {
-        store.write("uploads/harbour.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.write("uploads/harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
         store.write("jobs/harbour-blend.json", manifest("""
                 {"content": "uploads/harbour.png", "styles": [{"name": "swirls", "weight": 0.7},
                  {"key": "styles/swirls.png", "weight": 0.3}], "preset": "paper", "options": {"steps": 12}}"""), "application/json");
@@ -187,7 +187,7 @@ class IntakeServiceTest {
 
     @Test
     void badManifestsAreRejectedEachWithItsReason() throws IOException {
-        store.write("uploads/harbour.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.write("uploads/harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
         assertManifestRejected("{\"content\": \"results/x/result.png\", \"styles\": [{\"name\": \"swirls\"}]}",
                 "\"content\" must be a key under uploads/, got 'results/x/result.png'");
         assertManifestRejected("{\"content\": \"uploads/../results/x.png\", \"styles\": [{\"name\": \"swirls\"}]}",

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Where VGG19 weights come from: a local file, or a remote location (an http(s) URL, or any
@@ -88,7 +89,8 @@ public final class WeightsSource {
     private void download(Path target) {
         try {
             Files.createDirectories(target.getParent());
-            Path partial = Files.createTempFile(target.getParent(), "download-", ".part");
+            // Not created here: fetchers write a file that does not exist yet (the SDK insists).
+            Path partial = target.resolveSibling("download-" + UUID.randomUUID() + ".part");
             try {
                 fetchers.get(scheme()).fetch(URI.create(location), partial);
                 verify(partial);

@@ -29,8 +29,8 @@ public final class Adam implements ImageOptimizer {
     @Override
     public void step(NDArray image, NDArray gradient) {
         if (firstMoment == null) {
-            firstMoment = keep(image.zerosLike());
-            secondMoment = keep(image.zerosLike());
+            firstMoment = StateArrays.keep(manager, image.zerosLike());
+            secondMoment = StateArrays.keep(manager, image.zerosLike());
         }
         steps++;
         // Temporaries are made in the first operand's manager: borrow the state into a
@@ -46,19 +46,14 @@ public final class Adam implements ImageOptimizer {
         }
     }
 
-    private NDArray keep(NDArray array) {
-        array.attach(manager);
-        return array;
-    }
-
     @Override
     public NDList state() {
         NDList state = new NDList();
         if (firstMoment != null) {
-            state.add(named(firstMoment, "adam.m"));
-            state.add(named(secondMoment, "adam.v"));
+            state.add(StateArrays.named(firstMoment, "adam.m"));
+            state.add(StateArrays.named(secondMoment, "adam.v"));
         }
-        state.add(named(manager.create(new long[] {steps}), "adam.steps"));
+        state.add(StateArrays.named(manager.create(new long[] {steps}), "adam.steps"));
         return state;
     }
 
@@ -67,13 +62,8 @@ public final class Adam implements ImageOptimizer {
         steps = state.get("adam.steps").getLong();
         NDArray m = state.get("adam.m");
         if (m != null) {
-            firstMoment = keep(m.duplicate());
-            secondMoment = keep(state.get("adam.v").duplicate());
+            firstMoment = StateArrays.keep(manager, m.duplicate());
+            secondMoment = StateArrays.keep(manager, state.get("adam.v").duplicate());
         }
-    }
-
-    static NDArray named(NDArray array, String name) {
-        array.setName(name);
-        return array;
     }
 }

@@ -54,8 +54,8 @@ public final class Lbfgs implements ImageOptimizer {
                     : learningRate;
             NDArray stepVector = direction.muli(Scalars.like(g, t));
             image.addi(stepVector.reshape(image.getShape()));
-            previousGradient = keep(g);
-            previousStep = keep(stepVector);
+            previousGradient = StateArrays.keep(manager, g);
+            previousStep = StateArrays.keep(manager, stepVector);
         }
         steps++;
     }
@@ -72,7 +72,7 @@ public final class Lbfgs implements ImageOptimizer {
             oldest.s().close();
             oldest.y().close();
         }
-        history.addLast(new Pair(s, keep(y), 1.0 / ys));
+        history.addLast(new Pair(s, StateArrays.keep(manager, y), 1.0 / ys));
         hessianDiagonal = ys / Scalars.value(y.dot(y));
     }
 
@@ -99,11 +99,6 @@ public final class Lbfgs implements ImageOptimizer {
         return r;
     }
 
-    private NDArray keep(NDArray array) {
-        array.attach(manager);
-        return array;
-    }
-
     @Override
     public NDList state() {
         NDList state = new NDList();
@@ -113,15 +108,15 @@ public final class Lbfgs implements ImageOptimizer {
         int i = 0;
         for (Iterator<Pair> it = history.iterator(); it.hasNext(); i++) {
             Pair p = it.next();
-            state.add(Adam.named(p.s(), "lbfgs.s." + i));
-            state.add(Adam.named(p.y(), "lbfgs.y." + i));
+            state.add(StateArrays.named(p.s(), "lbfgs.s." + i));
+            state.add(StateArrays.named(p.y(), "lbfgs.y." + i));
             scalars[i + 2] = p.rho();
         }
         if (previousGradient != null) {
-            state.add(Adam.named(previousGradient, "lbfgs.previousGradient"));
-            state.add(Adam.named(previousStep, "lbfgs.previousStep"));
+            state.add(StateArrays.named(previousGradient, "lbfgs.previousGradient"));
+            state.add(StateArrays.named(previousStep, "lbfgs.previousStep"));
         }
-        state.add(Adam.named(manager.create(scalars), "lbfgs.scalars"));
+        state.add(StateArrays.named(manager.create(scalars), "lbfgs.scalars"));
         return state;
     }
 
@@ -131,13 +126,13 @@ public final class Lbfgs implements ImageOptimizer {
         steps = (long) scalars[0];
         hessianDiagonal = scalars[1];
         for (int i = 0; i + 2 < scalars.length; i++) {
-            history.addLast(new Pair(keep(state.get("lbfgs.s." + i).duplicate()),
-                    keep(state.get("lbfgs.y." + i).duplicate()), scalars[i + 2]));
+            history.addLast(new Pair(StateArrays.keep(manager, state.get("lbfgs.s." + i).duplicate()),
+                    StateArrays.keep(manager, state.get("lbfgs.y." + i).duplicate()), scalars[i + 2]));
         }
         NDArray g = state.get("lbfgs.previousGradient");
         if (g != null) {
-            previousGradient = keep(g.duplicate());
-            previousStep = keep(state.get("lbfgs.previousStep").duplicate());
+            previousGradient = StateArrays.keep(manager, g.duplicate());
+            previousStep = StateArrays.keep(manager, state.get("lbfgs.previousStep").duplicate());
         }
     }
 }
