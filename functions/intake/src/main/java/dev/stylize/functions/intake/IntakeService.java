@@ -66,6 +66,10 @@ public class IntakeService {
         if (!key.startsWith(JobLayout.INBOX) && !key.startsWith(JobLayout.JOBS)) {
             return "ignored " + key + ": not under inbox/ or jobs/";
         }
+        if (key.endsWith("/") && (object.getSizeAsLong() == null || object.getSizeAsLong() == 0)) {
+            // What the S3 console's "Create folder" makes: a zero-byte object named like a folder.
+            return "ignored " + key + ": a folder, not a file";
+        }
         String jobId = JobLayout.jobId(bucket, key,
                 object.getSequencer() != null ? object.getSequencer() : object.geteTag() + record.getEventTime());
         if (ledger.hasEnded(jobId)) {

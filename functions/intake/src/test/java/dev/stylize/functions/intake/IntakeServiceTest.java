@@ -96,6 +96,18 @@ class IntakeServiceTest {
     }
 
     @Test
+    void aZeroByteFolderObjectIsIgnoredNotRejected() {
+        // The S3 console's "Create folder" in inbox/ or jobs/: a zero-byte object whose key ends in "/".
+        for (String key : List.of("inbox/swirls/", "inbox/new-style/", "jobs/archive/")) {
+            store.write(key, new byte[0], "application/x-directory");
+            String result = handler.handleRequest(upload(key, 0), null);
+            assertEquals("ignored " + key + ": a folder, not a file", result);
+        }
+        assertEquals(List.of(), store.list(JobLayout.RESULTS + "new-style"), "no job, no outcome");
+        assertEquals(List.of(), receiveAll(), "nothing queued");
+    }
+
+    @Test
     void theSameEventThreeTimesRecordsOneJob() throws IOException {
         store.write("inbox/swirls/my harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
         S3Event event = event("s3-inbox-put.json");
