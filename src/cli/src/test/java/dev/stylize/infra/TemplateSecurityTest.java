@@ -95,6 +95,41 @@ class TemplateSecurityTest {
         assertEquals(5, resources.get("JobQueue").path("Properties").path("RedrivePolicy").path("maxReceiveCount").asInt());
     }
 
+    @Test
+    void noAsynchronousEventIsDroppedFailedOnesAreKeptFourteenDaysEncryptedAndAlarmed() {
+        JsonNode queue = resources.get("FailedEventsQueue").path("Properties");
+        assertEquals(1_209_600, queue.path("MessageRetentionPeriod").asInt(), "failed events are kept 14 days");
+        assertTrue(queue.path("SqsManagedSseEnabled").asBoolean(), "encrypted at rest");
+        for (String function : List.of("IntakeFunction", "NotifierFunction")) {
+            JsonNode config = resources.get(function).path("Properties").path("EventInvokeConfig");
+            assertTrue(config.path("MaximumRetryAttempts").isInt(), function + ": explicit retries");
+            assertTrue(config.path("MaximumEventAgeInSeconds").isInt(), function + ": explicit event age");
+            assertEquals("SQS", config.at("/DestinationConfig/OnFailure/Type").asText(), function);
+            assertEquals("FailedEventsQueue.Arn", config.at("/DestinationConfig/OnFailure/Destination").asText(),
+                    function + " sends what it gives up on to FailedEventsQueue");
+        }
+        JsonNode alarm = resources.get("FailedEventsAlarm").path("Properties");
+        assertEquals("ApproximateNumberOfMessagesVisible", alarm.path("MetricName").asText());
+        assertEquals("FailedEventsQueue.QueueName", alarm.at("/Dimensions/0/Value").asText());
+    }
+
+    @Test
+    void onlyTheFunctionsWithAFailureDestinationMaySendToIt() {
+        List<String> senders = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> resource : resources.properties()) {
+            for (JsonNode statement : resource.getValue().findValues("Statement")) {
+                for (JsonNode s : statement) {
+                    if (list(s.get("Resource")).stream().anyMatch(r -> r.asText().equals("FailedEventsQueue.Arn"))) {
+                        assertEquals(List.of("sqs:SendMessage"), list(s.get("Action")).stream().map(JsonNode::asText).toList(),
+                                resource.getKey() + " may only send to the failed-events queue");
+                        senders.add(resource.getKey());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of("IntakeFunctionRole", "NotifierFunctionRole"), senders.stream().sorted().toList());
+    }
+
     private static List<JsonNode> list(JsonNode node) {
         if (node == null || node.isMissingNode() || node.isNull()) {
             return List.of();
