@@ -108,7 +108,8 @@ final class LocalCommand {
                 return localStack(out, processes, template, names);
             }
             if (dryRun) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--dry-run is for --emulator localstack");
+                spec.commandLine().getErr().println("stylize: --dry-run is for --emulator localstack");
+                return Stylize.EXIT_INVALID_INPUT;
             }
             URI endpoint = URI.create(LocalNames.DEFAULT_ENDPOINT);
             processes.startEmulator(emulator, endpoint, out);

@@ -30,7 +30,7 @@ public final class LocalStackDeployment {
 
     public LocalStackDeployment(LocalProcesses processes, Path stateDir, String stackName, String bucket, String region) {
         this.processes = processes;
-        this.generated = stateDir.resolve("localstack/template.yaml").toAbsolutePath();
+        this.generated = stateDir.resolve("localstack/template.yaml").toAbsolutePath().normalize();
         this.stackName = stackName;
         this.bucket = bucket;
         this.region = region;

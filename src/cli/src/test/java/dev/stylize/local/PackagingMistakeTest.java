@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fails here, and the failed event waits in the failed-events queue with the runtime's error.
  */
 class PackagingMistakeTest {
-    private static final Duration SHORT = Duration.ofSeconds(25);
+    private static final Duration SHORT = Duration.ofSeconds(15);
 
     @Test
     void aWrongHandlerNameInTheNotifierPackagesEnvironmentFailsTheEndToEndCheck() {

@@ -80,6 +80,7 @@ public final class FunctionInstance implements AutoCloseable {
     private byte[] initError;
     private Invocation current;
     private boolean closed;
+    private boolean coldStartPending;
 
     private final AtomicInteger starts = new AtomicInteger();
     private final AtomicInteger invocations = new AtomicInteger();
@@ -179,6 +180,7 @@ public final class FunctionInstance implements AutoCloseable {
             return;
         }
         alive = true;
+        coldStartPending = true;
         startedNanos = System.nanoTime();
         starts.incrementAndGet();
         append("INIT_START Runtime Version: java:21 (local runtime interface client) pid " + process.pid());
@@ -265,7 +267,8 @@ public final class FunctionInstance implements AutoCloseable {
         Invocation done = current;
         current = null;
         long millis = System.currentTimeMillis() - (done.deadlineMillis - function.timeoutSeconds() * 1000L);
-        if (coldStartMillis == null) {
+        if (coldStartPending) {
+            coldStartPending = false;
             coldStartMillis = (System.nanoTime() - startedNanos) / 1_000_000;
         }
         append("END RequestId: " + requestId);
@@ -357,7 +360,7 @@ public final class FunctionInstance implements AutoCloseable {
         return d;
     }
 
-    /** Process start to the end of the first invocation, of the latest start (null before one). */
+    /** Process start to the response of its first invocation, for the latest start (null before one). */
     public Long coldStartMillis() {
         return coldStartMillis;
     }
