@@ -4,7 +4,9 @@ import dev.stylize.jobs.store.ObjectStore;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -61,6 +63,20 @@ public final class JobLedger {
         return store.exists(JobLayout.outcomeKey(jobId));
     }
 
+    /**
+     * A worker starts an attempt at the job: the status says RUNNING from now on. If it already said
+     * RUNNING, the previous attempt's worker died while running the job (a worker that stops in good
+     * order leaves it QUEUED or ended): that is counted.
+     *
+     * @return how many times a worker has died running this job
+     */
+    public int attemptStarted(String jobId, int attempt) {
+        JobStatus previous = status(jobId).orElse(JobStatus.queued(jobId, now()));
+        JobStatus started = previous.started(attempt, now());
+        writeJson(JobLayout.statusKey(jobId), started);
+        return started.interruptions();
+    }
+
     /** The running job's progress. */
     public void progress(JobStatus status) {
         writeJson(JobLayout.statusKey(status.jobId()), status);
@@ -92,24 +108,82 @@ public final class JobLedger {
         return end(outcome, null);
     }
 
-    /** A checkpoint: the image to look at first, then the state to resume from, so a state key means a whole checkpoint. */
+    /**
+     * Ends an upload the intake refused: its REJECTED status first, then the outcome, so that when
+     * the outcome's event reaches the notifier the job is on record.
+     */
+    public boolean reject(Outcome outcome) {
+        if (hasEnded(outcome.jobId())) {
+            return false;
+        }
+        writeJson(JobLayout.statusKey(outcome.jobId()), JobStatus.queued(outcome.jobId(), now()).ended(outcome));
+        return createJson(JobLayout.outcomeKey(outcome.jobId()), outcome);
+    }
+
+    /** The record of a job's completion event, written once it was published. */
+    private record Announcement(String eventId, String at) {
+    }
+
+    public boolean isAnnounced(String jobId) {
+        return store.exists(JobLayout.announcedKey(jobId));
+    }
+
+    /** Records that the job's completion event was published, so a second outcome write never announces again. */
+    public void announced(String jobId, String eventId) {
+        createJson(JobLayout.announcedKey(jobId), new Announcement(eventId, now()));
+    }
+
+    /** The list of a job's checkpoints, as {@code checkpoints.json} holds it. */
+    private record CheckpointIndex(List<Checkpoint> checkpoints) {
+    }
+
+    /**
+     * A checkpoint: the image to look at, the state to resume from, then its record (step, digest,
+     * length), which is what makes it a checkpoint: a state nobody recorded is never resumed from.
+     *
+     * @return the image's key
+     */
     public String saveCheckpoint(String jobId, int step, byte[] png, byte[] state) {
         String imageKey = JobLayout.checkpointImageKey(jobId, step);
         store.write(imageKey, png, "image/png");
         store.write(JobLayout.checkpointStateKey(jobId, step), state, "application/octet-stream");
+        List<Checkpoint> recorded = new ArrayList<>(checkpoints(jobId));
+        recorded.removeIf(c -> c.step() == step);
+        recorded.add(new Checkpoint(step, Digests.sha256(state), state.length));
+        recorded.sort(Comparator.comparingInt(Checkpoint::step).reversed());
+        writeJson(JobLayout.checkpointIndexKey(jobId), new CheckpointIndex(recorded));
         return imageKey;
     }
 
-    /** The step of the job's latest whole checkpoint. */
-    public Optional<Integer> latestCheckpoint(String jobId) {
-        return store.list(JobLayout.checkpointsPrefix(jobId)).stream()
-                .map(o -> JobLayout.checkpointStep(o.key()))
-                .flatMap(Optional::stream)
-                .max(Comparator.naturalOrder());
+    /** The job's recorded checkpoints, newest first. */
+    public List<Checkpoint> checkpoints(String jobId) {
+        return readJson(JobLayout.checkpointIndexKey(jobId), CheckpointIndex.class)
+                .map(CheckpointIndex::checkpoints).orElse(List.of());
     }
 
-    public Optional<byte[]> checkpointState(String jobId, int step) {
-        return store.read(JobLayout.checkpointStateKey(jobId, step));
+    /**
+     * A recorded checkpoint's state, checked against its record.
+     *
+     * @throws UnusableCheckpointException when it is gone or is not what was written
+     */
+    public byte[] checkpointState(String jobId, Checkpoint checkpoint) {
+        byte[] state = store.read(JobLayout.checkpointStateKey(jobId, checkpoint.step())).orElseThrow(() ->
+                new UnusableCheckpointException(checkpoint, "its state is gone"));
+        if (state.length != checkpoint.bytes() || !Digests.sha256(state).equals(checkpoint.sha256())) {
+            throw new UnusableCheckpointException(checkpoint, "its state is not what was written (" + state.length
+                    + " bytes, digest " + Digests.sha256(state).substring(0, 12) + "…)");
+        }
+        return state;
+    }
+
+    /**
+     * Removes an ended job's resumable states (large, of no use any more); the checkpoint images and
+     * their records stay. Best effort: the bucket's lifecycle rule expires what is left.
+     */
+    public void forgetCheckpointStates(String jobId) {
+        for (Checkpoint c : checkpoints(jobId)) {
+            store.delete(JobLayout.checkpointStateKey(jobId, c.step()));
+        }
     }
 
     /** @return the result's key */
