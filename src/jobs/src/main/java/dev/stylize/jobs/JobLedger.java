@@ -17,6 +17,9 @@ import java.util.Optional;
  * one outcome (and one completion event) however many deliveries race to end it.
  */
 public final class JobLedger {
+    /** Checkpoint states carry this tag; template.yaml's lifecycle rule expires what the worker does not delete. */
+    public static final String LIFETIME_TAG = "stylize-lifetime=checkpoint-state";
+
     private final ObjectStore store;
     private final Clock clock;
 
@@ -90,7 +93,8 @@ public final class JobLedger {
 
     /**
      * Ends a job: creates its outcome, then (only if this call created it) its terminal status,
-     * built from {@code last} (the run's final progress) or else from the status on record.
+     * built from {@code last} (the run's final progress) or else from the status on record, and
+     * removes its resumable checkpoint states.
      *
      * @return true if this call ended the job, false if it had ended already (its outcome stands)
      */
@@ -101,6 +105,7 @@ public final class JobLedger {
         JobStatus before = last != null ? last
                 : status(outcome.jobId()).orElse(JobStatus.queued(outcome.jobId(), outcome.timings().finishedAt()));
         writeJson(JobLayout.statusKey(outcome.jobId()), before.ended(outcome));
+        forgetCheckpointStates(outcome.jobId());
         return true;
     }
 
@@ -146,7 +151,7 @@ public final class JobLedger {
     public String saveCheckpoint(String jobId, int step, byte[] png, byte[] state) {
         String imageKey = JobLayout.checkpointImageKey(jobId, step);
         store.write(imageKey, png, "image/png");
-        store.write(JobLayout.checkpointStateKey(jobId, step), state, "application/octet-stream");
+        store.writeTagged(JobLayout.checkpointStateKey(jobId, step), state, "application/octet-stream", LIFETIME_TAG);
         List<Checkpoint> recorded = new ArrayList<>(checkpoints(jobId));
         recorded.removeIf(c -> c.step() == step);
         recorded.add(new Checkpoint(step, Digests.sha256(state), state.length));
@@ -178,11 +183,16 @@ public final class JobLedger {
 
     /**
      * Removes an ended job's resumable states (large, of no use any more); the checkpoint images and
-     * their records stay. Best effort: the bucket's lifecycle rule expires what is left.
+     * their records stay. Best effort: the job has ended either way, and the bucket's lifecycle rule
+     * expires what is left.
      */
-    public void forgetCheckpointStates(String jobId) {
-        for (Checkpoint c : checkpoints(jobId)) {
-            store.delete(JobLayout.checkpointStateKey(jobId, c.step()));
+    private void forgetCheckpointStates(String jobId) {
+        try {
+            for (Checkpoint c : checkpoints(jobId)) {
+                store.delete(JobLayout.checkpointStateKey(jobId, c.step()));
+            }
+        } catch (RuntimeException e) {
+            // left to the lifecycle rule (tagged LIFETIME_TAG)
         }
     }
 

@@ -84,8 +84,9 @@ class JobLedgerTest {
 
     @Test
     void anEndedJobsStatesGoButItsCheckpointImagesStay() {
+        ledger.record(job("f"));
         ledger.saveCheckpoint("f", 10, new byte[] {1}, new byte[] {2});
-        ledger.forgetCheckpointStates("f");
+        ledger.end(Outcome.failed(job("f"), JobState.FAILED, "broken style", null, ledger.now()));
         assertFalse(store.exists(JobLayout.checkpointStateKey("f", 10)));
         assertTrue(store.exists(JobLayout.checkpointImageKey("f", 10)));
     }

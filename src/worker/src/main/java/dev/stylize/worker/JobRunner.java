@@ -162,7 +162,6 @@ final class JobRunner implements MessageHandler.Runner {
                 progress.notes());
         // Ended once: if a duplicate delivery finished first, its outcome stands.
         ledger.end(outcome, progress.finished(run));
-        ledger.forgetCheckpointStates(job.jobId());
         LOG.infof("job %s SUCCEEDED: %d steps, loss %.4g", job.jobId(), run.stepsDone(), loss == null ? 0.0 : loss);
     }
 }
