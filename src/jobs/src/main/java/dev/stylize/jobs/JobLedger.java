@@ -203,6 +203,19 @@ public final class JobLedger {
         return key;
     }
 
+    /**
+     * When a job that says RUNNING lost its worker: the lease its worker keeps renewing has lapsed
+     * (the worker died or hangs; the job resumes when its message reappears). Empty while a worker
+     * holds it, or when the job is not running.
+     */
+    public Optional<String> workerLostAt(String jobId) {
+        if (status(jobId).map(s -> s.state() != JobState.RUNNING).orElse(true)) {
+            return Optional.empty();
+        }
+        Optional<JobLease.Holder> lease = readJson(JobLayout.leaseKey(jobId), JobLease.Holder.class);
+        return lease.map(JobLease.Holder::expiresAt).filter(at -> !clock.instant().isBefore(java.time.Instant.parse(at)));
+    }
+
     /** Takes the job's lease for {@code worker}, unless another worker holds it. */
     public JobLease.Attempt lease(String jobId, String worker, Duration length) {
         return JobLease.acquire(this, jobId, worker, length, clock);

@@ -102,6 +102,16 @@ class JobLedgerTest {
     }
 
     @Test
+    void aRunningJobWhoseWorkersLeaseLapsedSaysItLostItsWorker() {
+        ledger.record(job("i"));
+        ledger.attemptStarted("i", 1);
+        ledger.lease("i", "worker-1", Duration.ofSeconds(300));
+        assertTrue(ledger.workerLostAt("i").isEmpty(), "held");
+        ledger.lease("i", "worker-1", Duration.ofSeconds(-1)); // renewed into the past: lapsed
+        assertEquals("2026-11-29T11:59:59Z", ledger.workerLostAt("i").orElseThrow());
+    }
+
+    @Test
     void aRejectionIsOnRecordBeforeItsOutcome() {
         Outcome rejected = Outcome.rejected("h", "bucket", "inbox/s/x.gif", "x.gif is a GIF image", ledger.now());
         assertTrue(ledger.reject(rejected));
