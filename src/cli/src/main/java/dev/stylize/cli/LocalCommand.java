@@ -245,8 +245,10 @@ final class LocalCommand {
                     .sorted(Comparator.comparing(o -> o.lastModified(), Comparator.reverseOrder()))
                     .limit(10)
                     .forEach(o -> ledger.status(o.key().split("/")[1]).ifPresent(s -> out.printf(
-                            "job %-40s %-9s %s%n", s.jobId(), s.state(),
-                            s.step() == null || s.totalSteps() == null ? "" : s.step() + "/" + s.totalSteps())));
+                            "job %-40s %-9s %s%s%n", s.jobId(), s.state(),
+                            s.step() == null || s.totalSteps() == null ? "" : s.step() + "/" + s.totalSteps(),
+                            ledger.workerLostAt(s.jobId()).map(at -> " (worker lost at " + at
+                                    + "; resumes when its message reappears)").orElse(""))));
             return 0;
         }
     }

@@ -189,7 +189,8 @@ final class SubmitCommand implements Callable<Integer> {
                     if (s.step() != null) {
                         bar.stepTo(s.step());
                     }
-                    bar.setExtraMessage(String.format(Locale.ROOT, " %s%s%s", s.state(),
+                    String state = ledger.workerLostAt(jobId).map(at -> "WORKER LOST at " + at).orElse(s.state().name());
+                    bar.setExtraMessage(String.format(Locale.ROOT, " %s%s%s", state,
                             s.loss() == null ? "" : String.format(Locale.ROOT, " loss %.4g", s.loss()),
                             s.itPerSecond() == null ? "" : String.format(Locale.ROOT, " %.2f it/s, ETA %.0f s",
                                     s.itPerSecond(), s.etaSeconds())));

@@ -59,14 +59,14 @@ public final class EventSeed {
                 read(home.resolve("docs/examples/harbour-swirls-generated-weights.png")), "image/png");
         ledger.end(new Outcome(ENDED_JOB, bucket, JobState.SUCCEEDED, null, result, ended.source(), ended.contentKey(),
                 ended.styles(), ended.preset(), ended.options(), ended.plan().totalSteps(), 65.0, "generated",
-                new Outcome.Timings(ended.acceptedAt(), "2026-11-24T12:00:02Z", "2026-11-24T12:00:40Z", 37.5)));
+                new Outcome.Timings(ended.acceptedAt(), "2026-11-24T12:00:02Z", "2026-11-24T12:00:40Z", 37.5), null));
         keys.add(JobLayout.outcomeKey(ENDED_JOB));
 
         Job stuck = new Job(STUCK_JOB, bucket, "uploads/harbour.png", swirls, Preset.QUALITY.label(), PlanOptions.NONE,
                 Preset.QUALITY.plan(384, 256, PlanOptions.NONE), "jobs/stuck-harbour.json", "2026-11-24T12:00:00Z");
         if (ledger.record(stuck)) {
             ledger.progress(new JobStatus(STUCK_JOB, JobState.RUNNING, 12, stuck.plan().totalSteps(), null, null, null, null,
-                    null, null, 5, LAST_ERROR, "2026-11-24T12:00:02Z", "2026-11-24T12:05:00Z", null));
+                    null, null, 5, LAST_ERROR, "2026-11-24T12:00:02Z", "2026-11-24T12:05:00Z", null, null, null));
         }
         keys.add(JobLayout.jobKey(STUCK_JOB));
         return keys;

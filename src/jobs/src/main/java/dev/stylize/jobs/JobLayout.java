@@ -3,9 +3,6 @@ package dev.stylize.jobs;
 import dev.stylize.plan.InvalidInputException;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -36,6 +33,11 @@ public final class JobLayout {
         return RESULTS + jobId + "/outcome.json";
     }
 
+    /** Written once the job's completion event is published. */
+    public static String announcedKey(String jobId) {
+        return RESULTS + jobId + "/announced.json";
+    }
+
     public static String leaseKey(String jobId) {
         return RESULTS + jobId + "/lease.json";
     }
@@ -46,6 +48,10 @@ public final class JobLayout {
 
     public static String checkpointsPrefix(String jobId) {
         return RESULTS + jobId + "/checkpoints/";
+    }
+
+    public static String checkpointIndexKey(String jobId) {
+        return RESULTS + jobId + "/checkpoints.json";
     }
 
     public static String checkpointImageKey(String jobId, int step) {
@@ -151,10 +157,6 @@ public final class JobLayout {
     }
 
     private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256(s.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -166,7 +166,7 @@ public class IntakeService {
     }
 
     private void reject(String jobId, String source, String reason) {
-        ledger.end(Outcome.rejected(jobId, store.bucket(), source, reason, ledger.now()));
+        ledger.reject(Outcome.rejected(jobId, store.bucket(), source, reason, ledger.now()));
         LOG.infof("rejected %s (%s): %s", jobId, source, reason);
     }
 }

@@ -30,6 +30,9 @@ public interface ObjectStore {
 
     void write(String key, byte[] bytes, String contentType);
 
+    /** Writes an object tagged {@code tag} ({@code key=value}), which the bucket's lifecycle rules may expire. */
+    void writeTagged(String key, byte[] bytes, String contentType, String tag);
+
     /**
      * Writes only if no object exists at {@code key} (a conditional write).
      *

@@ -67,6 +67,11 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public void writeTagged(String key, byte[] bytes, String contentType, String tag) {
+        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).tagging(tag), RequestBody.fromBytes(bytes));
+    }
+
+    @Override
     public boolean create(String key, byte[] bytes, String contentType) {
         try {
             s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).ifNoneMatch("*"), RequestBody.fromBytes(bytes));

@@ -58,6 +58,11 @@ public final class InMemoryObjectStore implements ObjectStore {
     }
 
     @Override
+    public void writeTagged(String key, byte[] bytes, String contentType, String tag) {
+        write(key, bytes, contentType);
+    }
+
+    @Override
     public boolean create(String key, byte[] bytes, String contentType) {
         boolean created = objects.putIfAbsent(key, new Entry(bytes.clone(), Instant.now())) == null;
         if (created) {
