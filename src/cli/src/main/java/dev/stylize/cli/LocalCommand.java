@@ -101,15 +101,15 @@ final class LocalCommand {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
+            if (dryRun && !emulator.equals("localstack")) {
+                spec.commandLine().getErr().println("stylize: --dry-run is for --emulator localstack");
+                return Stylize.EXIT_INVALID_INPUT;
+            }
             LocalProcesses processes = new LocalProcesses(home(), stateDir());
             Template template = template();
             LocalNames names = LocalNames.defaults();
             if (emulator.equals("localstack")) {
                 return localStack(out, processes, template, names);
-            }
-            if (dryRun) {
-                spec.commandLine().getErr().println("stylize: --dry-run is for --emulator localstack");
-                return Stylize.EXIT_INVALID_INPUT;
             }
             URI endpoint = URI.create(LocalNames.DEFAULT_ENDPOINT);
             processes.startEmulator(emulator, endpoint, out);
