@@ -115,7 +115,9 @@ class TemplateWiringTest {
             String type = serverless.type(id).orElseThrow();
             assertFalse(type.startsWith("AWS::ECS::") || type.startsWith("AWS::EC2::") || type.contains("AutoScaling"), id + " " + type);
         }
-        for (String dropped : List.of("WorkerTaskRole", "WorkerInstanceRole", "WorkerLogGroup", "JobsWaitingAlarm", "QueueIdleAlarm")) {
+        // (WorkerTaskRole stays: the bucket policy names it among the roles that may write results/.)
+        for (String dropped : List.of("WorkerInstanceRole", "WorkerInstanceProfile", "WorkerExecutionRole", "WorkerLogGroup",
+                "JobsWaitingAlarm", "QueueIdleAlarm")) {
             assertFalse(resources.containsKey(dropped), dropped);
         }
         assertEquals(List.of("AlarmTopicArn", "BucketName"), serverless.parameters().keySet().stream().sorted().toList());
