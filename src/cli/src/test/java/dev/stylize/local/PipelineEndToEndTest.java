@@ -92,8 +92,8 @@ class PipelineEndToEndTest {
         Outcome outcome = t.awaitOutcomeOf("harbour-at-dusk-", LONG, PipelineEndToEndTest::logs);
         assertEquals(JobState.SUCCEEDED, outcome.status(), outcome.reason());
         assertResultImage(outcome, 48, 32);
-        assertTrue(t.store.exists(JobLayout.checkpointStateKey(outcome.jobId(), 3)), "checkpoint at step 3");
-        assertTrue(t.store.exists(JobLayout.checkpointImageKey(outcome.jobId(), 3)));
+        assertTrue(t.store.exists(JobLayout.checkpointImageKey(outcome.jobId(), 3)), "checkpoint image at step 3");
+        assertFalse(t.store.exists(JobLayout.checkpointStateKey(outcome.jobId(), 3)), "an ended job's resumable state is removed");
         JsonNode event = t.awaitEvent(outcome.jobId(), Duration.ofSeconds(30));
         assertEquals("dev.stylize.job.succeeded", event.get("type").asText());
         assertEquals(6, event.at("/data/steps").asInt());
