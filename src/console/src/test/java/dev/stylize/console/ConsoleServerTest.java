@@ -293,7 +293,7 @@ class ConsoleServerTest {
         }
     }
 
-    // ---- helpers ----
+    // ---- requests, events, fixtures ----
 
     private static JsonNode nextUpdate(BufferedReader events) throws IOException {
         String line;

@@ -5,7 +5,7 @@
 const view = document.getElementById('view');
 let stopView = () => {};
 
-// ---- helpers ----------------------------------------------------------------------------------
+// ---- elements, URLs, the API ------------------------------------------------------------------
 
 function clone(id) {
   return document.getElementById(id).content.firstElementChild.cloneNode(true);
