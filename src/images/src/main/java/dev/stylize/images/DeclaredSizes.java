@@ -20,7 +20,8 @@ import java.util.Set;
  *       pointing at the same megabyte allocate gigabytes;
  *   <li>WebP: a bitstream inside the file declares its own dimensions, and the lossy decoder
  *       allocates for those, not for the canvas the header (and the pixel limit) saw; every
- *       bitstream chunk after the first is decoded again.
+ *       bitstream chunk after the first is decoded again; and lossless data can name tens of
+ *       thousands of code groups or repeat its transforms ({@link LosslessWebp}).
  * </ul>
  * Every offset and length here is checked against the bytes at hand; nothing is allocated in
  * proportion to a declared size.
@@ -84,10 +85,21 @@ final class DeclaredSizes {
      * declares no more width or height than its frame.
      */
     private static void checkWebp(byte[] f, String name) {
-        if (f.length < 30 || !startsWith(f, 12, ascii("VP8X"))) {
-            return; // a simple file: the header's dimensions are the bitstream's own
+        if (f.length < 20) {
+            return;
         }
         long riffEnd = Math.min(f.length, 8 + u32(f, 4, true));
+        if (startsWith(f, 12, ascii("VP8L"))) { // a simple lossless file: its header's size is the image's
+            long end = Math.min(riffEnd, 20 + u32(f, 16, true));
+            long[] size = vp8lSize(f, 20, end);
+            if (size != null) {
+                LosslessWebp.check(f, 25, end, (int) size[0], (int) size[1], name);
+            }
+            return;
+        }
+        if (f.length < 30 || !startsWith(f, 12, ascii("VP8X"))) {
+            return; // a simple lossy file: its header's size is the image's
+        }
         int canvasWidth = 1 + u24(f, 24);
         int canvasHeight = 1 + u24(f, 27);
         checkWebpFrame(f, 12, riffEnd, canvasWidth, canvasHeight, true, name);
@@ -107,16 +119,22 @@ final class DeclaredSizes {
                     if (++bitstreams > 1) {
                         throw new InvalidImageException(name + " is a damaged WebP: a frame holds more than one image");
                     }
-                    long[] size2 = fourcc.equals("VP8L") ? vp8lSize(f, data, end) : vp8Size(f, data, end);
-                    if (size2 != null && (size2[0] > width || size2[1] > height)) {
+                    long[] declared = fourcc.equals("VP8L") ? vp8lSize(f, data, end) : vp8Size(f, data, end);
+                    if (declared != null && (declared[0] > width || declared[1] > height)) {
                         throw new InvalidImageException(String.format(Locale.ROOT,
                                 "%s is a damaged WebP: its image data declares %dx%d, larger than its %dx%d frame",
-                                name, size2[0], size2[1], width, height));
+                                name, declared[0], declared[1], width, height));
+                    }
+                    if (fourcc.equals("VP8L")) {
+                        LosslessWebp.check(f, data + 5, end, width, height, name); // read at the frame's size
                     }
                 }
                 case "ALPH" -> {
                     if (++alphas > 1) {
                         throw new InvalidImageException(name + " is a damaged WebP: a frame holds more than one alpha channel");
+                    }
+                    if (end - data >= 1 && (f[(int) data] & 3) == 1) { // compressed losslessly
+                        LosslessWebp.check(f, data + 1, end, width, height, name);
                     }
                 }
                 case "ICCP" -> {

@@ -1,7 +1,5 @@
 package dev.stylize.images;
 
-import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
-
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
@@ -62,7 +60,7 @@ public final class ImageDecoder {
     }
 
     private BufferedImage readPixels(byte[] bytes, String name, ImageHeader header) {
-        try (ImageInputStream in = new ByteArrayImageInputStream(bytes)) {
+        try (ImageInputStream in = new UploadStream(bytes)) {
             ImageReader reader = ImageHeader.readerFor(in, name);
             List<String> truncation = new ArrayList<>();
             // libjpeg only warns when data ends early and fills the rest with grey: refuse instead.

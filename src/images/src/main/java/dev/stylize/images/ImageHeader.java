@@ -1,7 +1,5 @@
 package dev.stylize.images;
 
-import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
-
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -20,10 +18,9 @@ import java.util.Map;
  * checks the sizes the file's metadata declares, so that reading the header allocates at most
  * in proportion to the bytes at hand.
  *
- * <p>Streams here read the byte array in place: ImageIO's default file cache writes temp
- * files and registers a JVM shutdown hook per stream, which fails while a worker is
- * checkpointing on SIGTERM; and a stream that knows its length lets the readers check
- * offsets against it.
+ * <p>Readers get an {@link UploadStream} over the bytes: ImageIO's default file cache writes
+ * temp files and registers a JVM shutdown hook per stream, which fails while a worker is
+ * checkpointing on SIGTERM.
  */
 public record ImageHeader(String format, int width, int height) {
 
@@ -40,7 +37,7 @@ public record ImageHeader(String format, int width, int height) {
         if (bytes.length == 0) {
             throw new InvalidImageException(name + " is empty (0 bytes), not an image");
         }
-        try (ImageInputStream in = new ByteArrayImageInputStream(bytes)) {
+        try (ImageInputStream in = new UploadStream(bytes)) {
             ImageReader reader = readerFor(in, name);
             try {
                 String format = READABLE.get(formatOf(reader));

@@ -2,12 +2,14 @@ package dev.stylize.images;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
@@ -135,6 +137,58 @@ final class TestImages {
         return insertAfterSoi(bytes.toByteArray(), 0xEE, adobe);
     }
 
+    /** A progressive JPEG: many scans, each refining the whole image. */
+    static byte[] progressiveJpeg(BufferedImage image) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+        return write(writer, image, param);
+    }
+
+    /** A TIFF by the TIFF writer, with a compression it names ("LZW", "Deflate", "PackBits", "JPEG") or none. */
+    static byte[] tiff(BufferedImage image, String compression) {
+        return tiff("tiff", image, compression);
+    }
+
+    /** The same as a BigTIFF (64-bit offsets). */
+    static byte[] bigTiff(BufferedImage image) {
+        return tiff("bigtiff", image, null);
+    }
+
+    private static byte[] tiff(String format, BufferedImage image, String compression) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        if (compression != null) {
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionType(compression);
+        }
+        return write(writer, image, param);
+    }
+
+    private static byte[] write(ImageWriter writer, BufferedImage image, ImageWriteParam param) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(image, null, null), param);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
+    static BufferedImage grey(int w, int h) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        image.getGraphics().drawImage(noise(w, h), 0, 0, null);
+        return image;
+    }
+
+    /** The JDK's own sRGB profile, about 3 KB: a real profile for JPEG and WebP seeds. */
+    static byte[] srgbProfile() {
+        return ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData();
+    }
+
     // ---- compression ----
 
     /** {@code count} zero bytes, deflated without ever holding them: about 1000 to 1. */
@@ -215,6 +269,23 @@ final class TestImages {
                 .putShort((short) orientation).putShort((short) 0)
                 .putInt(0);                                            // no next IFD
         return tiff.array();
+    }
+
+    /**
+     * An APP1 Exif segment whose IFD0 has {@code entries} UNDEFINED tags all pointing at the
+     * same {@code shared} bytes, then Orientation: what a metadata parser that reads every tag
+     * would allocate {@code entries * shared} bytes for.
+     */
+    static byte[] exifWithSharedValues(int entries, int shared, int orientation) {
+        int ifdSize = 2 + 12 * (entries + 1) + 4;
+        ByteBuffer tiff = ByteBuffer.allocate(8 + ifdSize + shared).order(ByteOrder.BIG_ENDIAN);
+        tiff.put(ascii("MM")).putShort((short) 42).putInt(8).putShort((short) (entries + 1));
+        for (int i = 0; i < entries; i++) {
+            tiff.putShort((short) (0x8000 + i)).putShort((short) 7).putInt(shared).putInt(8 + ifdSize);
+        }
+        tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+        tiff.putInt(0);
+        return concat(ascii("Exif\0\0"), tiff.array());
     }
 
     /**
@@ -307,6 +378,28 @@ final class TestImages {
         return riffChunk("VP8L", bits.toByteArray());
     }
 
+    /**
+     * A lossless bitstream that gives the predictor transform {@code times} times, each with a
+     * sub-image of one-symbol codes (no bits per block), then one colour.
+     */
+    static byte[] vp8lRepeatedTransforms(int width, int height, int times) {
+        BitWriter bits = new BitWriter();
+        bits.write(0x2F, 8).write(width - 1, 14).write(height - 1, 14).write(1, 1).write(0, 3);
+        for (int i = 0; i < times; i++) {
+            bits.write(1, 1).write(0, 2).write(0, 3); // a predictor transform, 4x4 blocks
+            bits.write(0, 1); // its sub-image: no colour cache, five one-symbol codes
+            for (int code = 0; code < 5; code++) {
+                bits.write(1, 1).write(0, 1).write(0, 1).write(0, 1);
+            }
+        }
+        bits.write(0, 1).write(0, 1).write(0, 1); // no more transforms, no cache, no meta codes
+        for (int code = 0; code < 5; code++) {
+            bits.write(1, 1).write(0, 1).write(0, 1).write(0, 1);
+        }
+        bits.write(0, 64);
+        return riffChunk("VP8L", bits.toByteArray());
+    }
+
     /** Bits least significant first, as VP8L stores them. */
     static final class BitWriter {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -338,7 +431,8 @@ final class TestImages {
 
     /**
      * A little-endian classic TIFF built entry by entry. Values that do not fit in an entry go
-     * into a data area after the IFDs; {@link #entryAt} points an entry at any offset instead.
+     * after their IFD; {@link #appendData} adds bytes to a data area after all IFDs, which
+     * {@link #entryAtData} points at; {@link #entryAt} points an entry at any file offset.
      */
     static final class Tiff {
         private record Entry(int tag, int type, long count, byte[] value, long offset) {
@@ -352,7 +446,7 @@ final class TestImages {
             Tiff tiff = new Tiff();
             long stripOffset = tiff.appendData(pixels);
             return tiff.shortEntry(256, width).shortEntry(257, height).shortEntry(258, 8).shortEntry(259, 1)
-                    .shortEntry(262, 1).dataOffsetEntry(273, stripOffset).shortEntry(277, 1)
+                    .shortEntry(262, 1).entryAtData(273, 4, 1, stripOffset).shortEntry(277, 1)
                     .shortEntry(278, height).longEntry(279, pixels.length);
         }
 
@@ -375,9 +469,9 @@ final class TestImages {
             return this;
         }
 
-        /** A LONG entry holding an offset into the data area (where it will be in the file). */
-        private Tiff dataOffsetEntry(int tag, long dataOffset) {
-            current().add(new Entry(tag, 4, 1, null, -2 - dataOffset));
+        /** An entry whose value is said to lie at {@code dataOffset} in the data area. */
+        Tiff entryAtData(int tag, int type, long count, long dataOffset) {
+            current().add(new Entry(tag, type, count, null, -2 - dataOffset));
             return this;
         }
 
@@ -394,8 +488,8 @@ final class TestImages {
             return at;
         }
 
-        /** Where the data area starts in the file. */
-        long dataStart() {
+        /** Where the data area starts in the file (once every entry is added). */
+        private long dataStart() {
             long at = 8;
             for (List<Entry> ifd : ifds) {
                 at += 2 + 12L * ifd.size() + 4;
