@@ -229,7 +229,7 @@ class HostileImagesTest {
         tiff.shortEntry(256, 8).shortEntry(257, 8).shortEntry(258, 8).shortEntry(259, 1).shortEntry(262, 1)
                 .shortEntry(277, 1).longEntry(322, 65_520).longEntry(323, 65_520).entryAtData(324, 4, 1, tile).longEntry(325, 64);
         byte[] bytes = tiff.toByteArray();
-        assertWithinBound(bytes, 8 * 8);
+        assertWithinBound(bytes, 8, 8);
     }
 
     @Test
@@ -254,7 +254,7 @@ class HostileImagesTest {
         BufferedImage[] decoded = new BufferedImage[1];
         assertHeaderWithinBound(file);
         long allocated = Allocations.measure(() -> decoded[0] = decoder.decode(file, "photo.jpg"));
-        long bound = MemoryBound.decode(Math.min((long) width * height, LIMIT), file.length);
+        long bound = MemoryBound.decode(new ImageHeader("any", width, height), LIMIT, file.length);
         assertTrue(allocated <= bound, "decoding allocated " + allocated + " bytes, more than the bound of " + bound);
         assertEquals(BufferedImage.TYPE_INT_RGB, decoded[0].getType());
         assertTrue(decoded[0].getWidth() * decoded[0].getHeight() == width * height, "the declared size");
@@ -266,13 +266,13 @@ class HostileImagesTest {
         long allocated = Allocations.measure(() ->
                 refused[0] = assertThrows(InvalidImageException.class, () -> decoder.decode(file, "photo.jpg")));
         assertTrue(refused[0].getMessage().startsWith(messageStart), refused[0].getMessage());
-        long bound = MemoryBound.decode(0, file.length);
+        long bound = MemoryBound.decode(null, LIMIT, file.length);
         assertTrue(allocated <= bound, "refusing allocated " + allocated + " bytes, more than the bound of " + bound);
         assertHeaderWithinBound(file);
     }
 
     /** Decoded or refused, within the bound for the pixels it declares. */
-    private void assertWithinBound(byte[] file, long pixels) {
+    private void assertWithinBound(byte[] file, int width, int height) {
         assertHeaderWithinBound(file);
         long allocated = Allocations.measure(() -> {
             try {
@@ -281,7 +281,7 @@ class HostileImagesTest {
                 assertTrue(refused.getMessage().startsWith("photo.jpg "), refused.getMessage());
             }
         });
-        long bound = MemoryBound.decode(Math.min(pixels, LIMIT), file.length);
+        long bound = MemoryBound.decode(new ImageHeader("any", width, height), LIMIT, file.length);
         assertTrue(allocated <= bound, "allocated " + allocated + " bytes, more than the bound of " + bound);
     }
 

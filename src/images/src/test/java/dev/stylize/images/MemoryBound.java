@@ -11,7 +11,11 @@ final class MemoryBound {
     /** ...plus readers' tables. */
     static final long HEADER_FIXED = 8L << 20;
 
-    /** Decoding (the worker): per declared pixel; the lossy WebP decoder's ~125 is the most... */
+    /**
+     * Decoding (the worker): per declared pixel, counted in whole 16x16 blocks as block-based
+     * codecs decode them (a 4096x1 WebP is decoded as 4096x16); the lossy WebP decoder's ~125
+     * bytes is the most...
+     */
     static final long DECODE_BYTES_PER_PIXEL = 160;
     /** ...plus per byte of the file... */
     static final long DECODE_BYTES_PER_INPUT_BYTE = 64;
@@ -25,8 +29,19 @@ final class MemoryBound {
         return HEADER_BYTES_PER_INPUT_BYTE * inputBytes + HEADER_FIXED;
     }
 
-    /** @param pixels the declared pixels, capped at the decoder's limit (more are refused first) */
-    static long decode(long pixels, long inputBytes) {
+    /**
+     * @param header    what the file declares, or null when its header is refused
+     * @param maxPixels the decoder's limit: an image over it is refused before any pixel is decoded
+     */
+    static long decode(ImageHeader header, long maxPixels, long inputBytes) {
+        long pixels = 0;
+        if (header != null && header.pixels() <= maxPixels) {
+            pixels = (long) blocks(header.width()) * blocks(header.height()) * 256;
+        }
         return DECODE_BYTES_PER_PIXEL * pixels + DECODE_BYTES_PER_INPUT_BYTE * inputBytes + DECODE_FIXED;
+    }
+
+    private static long blocks(int size) {
+        return (Math.max(size, 0) + 15L) / 16;
     }
 }
