@@ -52,12 +52,16 @@ public class IntakeService {
 
     /** @return one line saying what happened, for the function's log and response */
     public String accept(S3EventNotificationRecord record) {
-        if (record.getEventName() == null || !record.getEventName().startsWith("ObjectCreated:")) {
-            return "ignored " + record.getEventName();
+        if (record == null || record.getEventName() == null || !record.getEventName().startsWith("ObjectCreated:")) {
+            return "ignored " + (record == null ? "an empty record" : record.getEventName());
         }
-        S3ObjectEntity object = record.getS3().getObject();
-        String key = object.getUrlDecodedKey();
-        String bucket = record.getS3().getBucket().getName();
+        S3ObjectEntity object = record.getS3() == null ? null : record.getS3().getObject();
+        String bucket = record.getS3() == null || record.getS3().getBucket() == null ? null : record.getS3().getBucket().getName();
+        String key = object == null ? null : JobLayout.decodeEventKey(object.getKey());
+        if (bucket == null || key == null) {
+            LOG.warnf("an S3 event record that names no object: %s", record);
+            return "ignored: the record names no object";
+        }
         if (!bucket.equals(store.bucket())) {
             return "ignored: " + bucket + " is not this service's bucket";
         }
