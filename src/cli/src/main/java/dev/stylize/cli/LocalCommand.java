@@ -24,6 +24,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
@@ -47,6 +48,11 @@ final class LocalCommand {
         return home().resolve("out/local");
     }
 
+    /** Present while a stack created by {@code local up} should be in the emulator. */
+    static Path stackMarker() {
+        return stateDir().resolve("stack.created");
+    }
+
     static Path home() {
         return Path.of(System.getProperty("stylize.home", "."));
     }
@@ -62,7 +68,7 @@ final class LocalCommand {
     @Command(name = "up", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Starts the emulator on 127.0.0.1:4566, creates template.yaml's bucket, queues and topic there, "
                     + "uploads weights and an example style, runs template.yaml's functions from their function.zip under "
-                    + "the Lambda runtime interface client (Invoke API on 127.0.0.1:9001) and a worker. With --emulator "
+                    + "the Lambda runtime interface client (Invoke API on 127.0.0.1:9001), a worker and the web console. With --emulator "
                     + "localstack: deploys the template's serverless part into LocalStack 4.14 (Docker) instead. Safe to run again.")
     static final class Up implements Callable<Integer> {
         @Spec
@@ -98,6 +104,10 @@ final class LocalCommand {
                         + "({\"Parameters\": {...}, \"IntakeFunction\": {...}}); e.g. other job defaults than the deployed ones.")
         Path envVars;
 
+        @Option(names = "--console-port", defaultValue = "8765", paramLabel = "PORT",
+                description = "The web console's port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+        int consolePort;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
@@ -114,7 +124,16 @@ final class LocalCommand {
             URI endpoint = URI.create(LocalNames.DEFAULT_ENDPOINT);
             processes.startEmulator(emulator, endpoint, out);
             AwsClients clients = localClients();
+            // The emulator keeps everything in memory: if it restarted since the last `up` (without
+            // `down`), every object, message and subscription is gone, and the user should hear it.
+            boolean restarted = Files.exists(stackMarker()) && !StackResources.bucketExists(clients, names.bucket());
             StackResources stack = StackResources.ensure(clients, names, template);
+            Files.writeString(stackMarker(), "created by bin/stylize local up; removed by local down\n");
+            if (restarted) {
+                out.println("emulator: it restarted since the last `local up` and kept nothing (it holds everything in "
+                        + "memory): earlier uploads, jobs, results, queued messages and subscriptions are gone; "
+                        + "the stack is created afresh");
+            }
             Map<String, String> outputs = stack.outputs();
             out.println("resources from template.yaml: " + String.join(", ", outputs.values()));
 
@@ -131,8 +150,10 @@ final class LocalCommand {
             Map<String, String> env = workerEnvironment(clients, outputs, endpoint, out);
             processes.startWorker(env, workerPort, out);
             processes.awaitLambda(URI.create("http://127.0.0.1:" + lambdaPort), out);
+            URI console = processes.startConsole(consolePort, out);
             out.println();
-            out.println("ready. Try:  bin/stylize submit --content docs/examples/harbour.png --style-name swirls --watch");
+            out.println("ready. Open " + console + " and drop a photo, or try:");
+            out.println("  bin/stylize submit --content docs/examples/harbour.png --style-name swirls --watch");
             out.println("logs in " + stateDir() + "; stop with: bin/stylize local down");
             return 0;
         }
@@ -158,9 +179,10 @@ final class LocalCommand {
             out.println("stack outputs: " + outputs);
             Map<String, String> env = workerEnvironment(localClients(), outputs, URI.create(LocalNames.DEFAULT_ENDPOINT), out);
             processes.startWorker(env, workerPort, out);
+            URI console = processes.startConsole(consolePort, out);
             out.println();
-            out.println("ready (functions in LocalStack's Lambda). Try:  bin/stylize submit --content docs/examples/harbour.png "
-                    + "--style-name swirls --watch");
+            out.println("ready (functions in LocalStack's Lambda). Open " + console + " and drop a photo, or try:");
+            out.println("  bin/stylize submit --content docs/examples/harbour.png --style-name swirls --watch");
             return 0;
         }
 
@@ -202,14 +224,15 @@ final class LocalCommand {
     }
 
     @Command(name = "down", mixinStandardHelpOptions = true,
-            description = "Stops the worker (it checkpoints first), the local Lambda service with its functions, and the emulator.")
+            description = "Stops the console, the worker (it checkpoints first), the local Lambda service with its functions, and the emulator.")
     static final class Down implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             new LocalProcesses(home(), stateDir()).stopAll(spec.commandLine().getOut());
+            Files.deleteIfExists(stackMarker());
             return 0;
         }
     }

@@ -96,13 +96,8 @@ final class SubmitCommand implements Callable<Integer> {
         }
 
         String styleName = style.name != null ? style.name : uploadStyle(store, style.file, out);
-        String fileName = content.getFileName().toString();
-        String extension = fileName.contains(".") ? fileName.substring(fileName.lastIndexOf('.')) : "";
-        String base = JobLayout.jobIdBase(fileName);
         // A random tail makes this upload's job id prefix unique, so the job can be found.
-        String unique = (base.isEmpty() ? "photo" : base.length() > 30 ? base.substring(0, 30) : base) + "-"
-                + UUID.randomUUID().toString().substring(0, 6);
-        String key = JobLayout.INBOX + styleName + "/" + unique + extension;
+        String key = JobLayout.INBOX + styleName + "/" + JobLayout.uniqueUploadName(content.getFileName().toString());
 
         Optional<EventListener> listener = watch ? EventListener.open(clients, local ? localTopic(clients) : topicArn, out)
                 : Optional.empty();
@@ -114,7 +109,7 @@ final class SubmitCommand implements Callable<Integer> {
                 return 0;
             }
             Instant deadline = Instant.now().plus(timeout);
-            String jobId = awaitJob(store, JobLayout.jobIdBase(key), deadline);
+            String jobId = awaitJob(ledger, key, deadline);
             out.println("job " + jobId);
             Outcome outcome = follow(ledger, jobId, deadline);
             out.println("outcome: " + outcome.status() + (outcome.reason() == null ? "" : ": " + outcome.reason()));
@@ -154,11 +149,10 @@ final class SubmitCommand implements Callable<Integer> {
                 .output("CompletionTopicArn");
     }
 
-    private static String awaitJob(ObjectStore store, String prefix, Instant deadline) throws InterruptedException {
+    private static String awaitJob(JobLedger ledger, String upload, Instant deadline) throws InterruptedException {
         Instant noticeAt = Instant.now().plusSeconds(20);
         while (Instant.now().isBefore(deadline)) {
-            Optional<String> job = store.list(JobLayout.RESULTS + prefix + "-").stream()
-                    .map(o -> o.key().split("/")[1]).findFirst();
+            Optional<String> job = ledger.jobOf(upload);
             if (job.isPresent()) {
                 return job.get();
             }

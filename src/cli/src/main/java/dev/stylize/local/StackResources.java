@@ -6,6 +6,7 @@ import dev.stylize.local.template.Intrinsics;
 import dev.stylize.local.template.Template;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.Event;
 import software.amazon.awssdk.services.s3.model.FilterRule;
 import software.amazon.awssdk.services.s3.model.QueueConfiguration;
@@ -52,6 +53,15 @@ public final class StackResources {
         this.topicArns = topicArns;
         this.notificationQueues = notificationQueues;
         this.intrinsics = new Intrinsics(new LocalLookup());
+    }
+
+    public static boolean bucketExists(AwsClients clients, String bucket) {
+        try {
+            clients.s3().headBucket(b -> b.bucket(bucket));
+            return true;
+        } catch (NoSuchBucketException e) {
+            return false;
+        }
     }
 
     public static StackResources ensure(AwsClients clients, LocalNames names, Template template) {

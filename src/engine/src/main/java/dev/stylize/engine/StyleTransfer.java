@@ -91,7 +91,9 @@ final class StyleTransfer implements AutoCloseable {
         if (done < 0 || done > steps) {
             throw new InvalidInputException("the checkpoint is at step " + done + " of a scale of " + steps);
         }
-        NDArray initial = saved.toType(DataType.FLOAT32, true);
+        // A real copy: the decoded arrays live on the snapshot's bytes, which are freed once decoding
+        // is done (DJL's toType to the same type would alias them, not copy).
+        NDArray initial = saved.getDataType() == DataType.FLOAT32 ? saved.duplicate() : saved.toType(DataType.FLOAT32, false);
         initial.attach(parent);
         StyleTransfer run = new StyleTransfer(vgg, inputs, plan, steps, parent, initial, (int) done);
         try {

@@ -62,6 +62,18 @@ public final class JobLedger {
         return readJson(JobLayout.outcomeKey(jobId), Outcome.class);
     }
 
+    /**
+     * The job an upload at {@code key} became, once the intake has recorded it: its id starts with
+     * the key's {@link JobLayout#jobIdBase}, which {@link JobLayout#uniqueUploadName} makes unique.
+     */
+    public Optional<String> jobOf(String key) {
+        String base = JobLayout.jobIdBase(key);
+        if (base.isEmpty()) {
+            return Optional.empty();
+        }
+        return store.list(JobLayout.RESULTS + base + "-").stream().map(o -> o.key().split("/")[1]).findFirst();
+    }
+
     public boolean hasEnded(String jobId) {
         return store.exists(JobLayout.outcomeKey(jobId));
     }

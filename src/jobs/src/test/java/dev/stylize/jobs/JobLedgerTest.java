@@ -35,6 +35,16 @@ class JobLedgerTest {
     }
 
     @Test
+    void anUploadLeadsToItsJob() {
+        String upload = "inbox/s/" + JobLayout.uniqueUploadName("harbour.png");
+        assertTrue(ledger.jobOf(upload).isEmpty(), "not before the intake has recorded it");
+        String jobId = JobLayout.jobId("bucket", upload, "seq");
+        ledger.record(job(jobId));
+        assertEquals(jobId, ledger.jobOf(upload).orElseThrow());
+        assertEquals(jobId, ledger.jobOf(JobLayout.jobIdBase(upload)).orElseThrow(), "its id's start finds it too");
+    }
+
+    @Test
     void aJobEndsOnceAndOnlyTheCallThatEndedItWritesTheTerminalStatus() {
         ledger.record(job("b"));
         Outcome failed = Outcome.failed(job("b"), JobState.FAILED, "broken style", null, ledger.now());

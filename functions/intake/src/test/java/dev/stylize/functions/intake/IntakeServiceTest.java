@@ -262,11 +262,7 @@ class IntakeServiceTest {
 
     /** The inbox test event, re-pointed at another key and size. */
     private S3Event upload(String key, long size) {
-        String json = read("s3-inbox-put.json")
-                .replace("inbox/swirls/my+harbour.png", java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"))
-                .replace("\"size\": 9619", "\"size\": " + size)
-                .replace("0A1B2C3D4E5F678901", UUID.randomUUID().toString());
-        return LambdaEvents.s3(json);
+        return LambdaEvents.s3Upload(bucket, key, size);
     }
 
     static S3Event event(String file) {

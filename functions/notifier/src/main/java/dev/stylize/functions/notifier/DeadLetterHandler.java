@@ -28,7 +28,13 @@ public class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatchRespo
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        if (event == null || event.getRecords() == null) {
+            return new SQSBatchResponse(failures);
+        }
         for (SQSEvent.SQSMessage message : event.getRecords()) {
+            if (message == null) {
+                continue;
+            }
             try {
                 service.fail(message.getBody(), receiveCount(message));
             } catch (RuntimeException e) {
@@ -41,6 +47,10 @@ public class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatchRespo
 
     private static int receiveCount(SQSEvent.SQSMessage message) {
         String count = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
-        return count == null ? 0 : Integer.parseInt(count);
+        try {
+            return count == null ? 0 : Integer.parseInt(count);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }

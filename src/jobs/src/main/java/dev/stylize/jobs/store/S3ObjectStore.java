@@ -48,9 +48,10 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public Optional<Long> size(String key) {
+    public Optional<StoredObject> describe(String key) {
         try {
-            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)).contentLength());
+            var head = s3.headObject(b -> b.bucket(bucket).key(key));
+            return Optional.of(new StoredObject(key, head.contentLength(), head.lastModified(), head.eTag()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -87,7 +88,7 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public List<StoredObject> list(String prefix) {
         return s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build())
-                .contents().stream().map(o -> new StoredObject(o.key(), o.size(), o.lastModified())).toList();
+                .contents().stream().map(o -> new StoredObject(o.key(), o.size(), o.lastModified(), o.eTag())).toList();
     }
 
     @Override
