@@ -99,7 +99,9 @@ public final class JobLayout {
 
     /** {@code results/<jobId>/outcome.json} gives the job id; anything else gives empty. */
     public static Optional<String> outcomeJobId(String key) {
-        if (!key.startsWith(RESULTS) || !key.endsWith("/outcome.json")) {
+        // "results/outcome.json" both starts and ends so, with no job id between: the two overlap.
+        if (!key.startsWith(RESULTS) || !key.endsWith("/outcome.json")
+                || key.length() <= RESULTS.length() + "/outcome.json".length()) {
             return Optional.empty();
         }
         String jobId = key.substring(RESULTS.length(), key.length() - "/outcome.json".length());
