@@ -31,6 +31,7 @@ final class JobProgress implements StyleRun.Listener {
     private final Instant began;
     private final String startedAt;
     private final LossHistory history;
+    private final RunMetrics metrics;
     private Instant lastStatus;
     private String latestCheckpoint;
     private int firstStep = -1;
@@ -40,9 +41,10 @@ final class JobProgress implements StyleRun.Listener {
     /**
      * @param resumedFrom the checkpoint image the run resumes from, or null for a fresh start
      * @param earlier     the status on record, whose loss history a resumed run continues
+     * @param metrics     this attempt's step times and checkpoint uploads
      */
     JobProgress(Job job, int attempt, JobLedger ledger, Duration interval, Clock clock, String resumedFrom,
-                Integer resumedStep, JobStatus earlier) {
+                Integer resumedStep, JobStatus earlier, RunMetrics metrics) {
         this.job = job;
         this.attempt = attempt;
         this.ledger = ledger;
@@ -52,6 +54,7 @@ final class JobProgress implements StyleRun.Listener {
         this.startedAt = began.toString();
         this.lastStatus = began;
         this.latestCheckpoint = resumedFrom;
+        this.metrics = metrics;
         this.history = new LossHistory(earlier == null || earlier.lossHistory() == null || resumedStep == null ? null
                 : earlier.lossHistory().stream().filter(p -> p[0] <= resumedStep).toList());
     }
@@ -67,6 +70,7 @@ final class JobProgress implements StyleRun.Listener {
     public void stepped(StyleRun run, StepReport report) {
         last = report;
         history.add(run.stepsDone(), report.loss());
+        metrics.stepped(run.scaleIndex(), run.scale().size(), run.scaleFinished(), report.millis());
         if (Duration.between(lastStatus, clock.instant()).compareTo(interval) >= 0) {
             ledger.progress(status(JobState.RUNNING, run.stepsDone(), run.plan().totalSteps(), run.workDone()));
         }
@@ -79,7 +83,11 @@ final class JobProgress implements StyleRun.Listener {
             return;
         }
         int step = run.stepsDone();
-        latestCheckpoint = ledger.saveCheckpoint(job.jobId(), step, ImageEncoder.PNG.encode(run.image()), run.snapshot());
+        byte[] png = ImageEncoder.PNG.encode(run.image());
+        byte[] state = run.snapshot();
+        Instant upload = clock.instant();
+        latestCheckpoint = ledger.saveCheckpoint(job.jobId(), step, png, state);
+        metrics.checkpointUploaded(Duration.between(upload, clock.instant()));
         LOG.infof("job %s: checkpoint at step %d", job.jobId(), step);
     }
 
@@ -91,6 +99,7 @@ final class JobProgress implements StyleRun.Listener {
 
     /** Stopped early: the status says where the job got to. */
     void stopped(StyleRun run) {
+        metrics.stopped();
         ledger.progress(status(JobState.RUNNING, run.stepsDone(), run.plan().totalSteps(), run.workDone()));
     }
 

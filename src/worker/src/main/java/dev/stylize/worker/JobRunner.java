@@ -16,6 +16,7 @@ import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.plan.InvalidInputException;
 import org.jboss.logging.Logger;
 
@@ -23,6 +24,7 @@ import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -37,16 +39,18 @@ final class JobRunner implements MessageHandler.Runner {
     private final JobLedger ledger;
     private final Vgg19Weights weights;
     private final Precision precision;
+    private final JobMetrics metrics;
     private final NDManager manager;
     private final Duration statusInterval;
     private final Clock clock;
     private final ImageDecoder decoder = new ImageDecoder();
 
     JobRunner(JobLedger ledger, Vgg19Weights weights, Precision precision, NDManager manager, Duration statusInterval,
-              Clock clock) {
+              Clock clock, JobMetrics metrics) {
         this.ledger = ledger;
         this.weights = weights;
         this.precision = precision;
+        this.metrics = metrics;
         this.manager = manager;
         this.statusInterval = statusInterval;
         this.clock = clock;
@@ -60,9 +64,11 @@ final class JobRunner implements MessageHandler.Runner {
     public StyleRun.Ending run(Job job, int attempt, BooleanSupplier stop) {
         StyleInputs originals = loadInputs(job);
         Optional<Integer> resumeFrom = ledger.latestCheckpoint(job.jobId());
+        RunMetrics runMetrics = new RunMetrics(metrics, job.jobId(), precision.name().toLowerCase(Locale.ROOT));
+        runMetrics.started(job, attempt == 1 && resumeFrom.isEmpty(), clock.instant());
         JobProgress progress = new JobProgress(job, attempt, ledger, statusInterval, clock,
                 resumeFrom.map(s -> JobLayout.checkpointImageKey(job.jobId(), s)).orElse(null), resumeFrom.orElse(null),
-                ledger.status(job.jobId()).orElse(null));
+                ledger.status(job.jobId()).orElse(null), runMetrics);
         try (Vgg19Features vgg = new Vgg19Features(weights, job.plan().pooling(), precision);
              StyleRun run = resumeFrom.isPresent()
                      ? StyleRun.resume(vgg, originals, job.plan(), manager, progress,
@@ -75,7 +81,7 @@ final class JobRunner implements MessageHandler.Runner {
                 progress.stopped(run);
                 return StyleRun.Ending.STOPPED;
             }
-            finish(job, run, progress);
+            finish(job, run, progress, runMetrics);
             return StyleRun.Ending.FINISHED;
         } catch (InvalidInputException | OptimizationDivergedException e) {
             throw new PermanentJobFailure(e.getMessage(), e);
@@ -106,15 +112,17 @@ final class JobRunner implements MessageHandler.Runner {
         }
     }
 
-    private void finish(Job job, StyleRun run, JobProgress progress) {
+    private void finish(Job job, StyleRun run, JobProgress progress, RunMetrics runMetrics) {
         String resultKey = ledger.saveResult(job.jobId(), ImageEncoder.PNG.encode(run.result()));
         Double loss = progress.lastReport() == null ? null : progress.lastReport().loss();
         Outcome outcome = new Outcome(job.jobId(), job.bucket(), JobState.SUCCEEDED, null, resultKey, job.source(),
                 job.contentKey(), job.styles(), job.preset(), job.options(), run.stepsDone(), loss,
                 weights.synthetic() ? "generated" : "imagenet",
                 new Outcome.Timings(job.acceptedAt(), progress.startedAt(), ledger.now(), progress.runSeconds()));
-        // Ended once: if a duplicate delivery finished first, its outcome stands.
-        ledger.end(outcome, progress.finished(run));
+        // Ended once: if a duplicate delivery finished first, its outcome (and its metric) stands.
+        if (ledger.end(outcome, progress.finished(run))) {
+            runMetrics.succeeded(job.preset(), progress.runSeconds(), run.stepsDone());
+        }
         LOG.infof("job %s SUCCEEDED: %d steps, loss %.4g", job.jobId(), run.stepsDone(), loss == null ? 0.0 : loss);
     }
 }

@@ -5,6 +5,8 @@ import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.StyleRef;
+import dev.stylize.jobs.telemetry.EmfWriter;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.testing.InMemoryObjectStore;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
@@ -50,9 +52,13 @@ class JobProgressTest {
     private final Job job = new Job("j", "bucket", "uploads/p.png", List.of(new StyleRef("styles/s.png", 1)), "quality",
             PlanOptions.NONE, Preset.QUALITY.plan(512, 512, PlanOptions.NONE), "jobs/j.json", "t");
 
+    private RunMetrics noMetrics() {
+        return new RunMetrics(new JobMetrics(new EmfWriter("test", clock, line -> { })), "j", "fp32");
+    }
+
     @Test
     void speedAndEtaComeFromThisAttemptsWorkNotItsSteps() {
-        JobProgress progress = new JobProgress(job, 2, ledger, Duration.ofSeconds(2), clock, null, null, null);
+        JobProgress progress = new JobProgress(job, 2, ledger, Duration.ofSeconds(2), clock, null, null, null, noMetrics());
         progress.began(10, 65, 0.1);
         assertNull(progress.status(JobState.RUNNING, 10, 65, 0.1).etaSeconds(), "no pace measured yet");
         clock.advance(Duration.ofSeconds(20));
@@ -68,7 +74,7 @@ class JobProgressTest {
         JobStatus before = new JobStatus("j", JobState.QUEUED, 25, 65, null, null, null, null, null, null, 1, "killed",
                 null, "t", List.of(new double[] {10, 5.0}, new double[] {20, 3.0}, new double[] {25, 2.5}));
         JobProgress progress = new JobProgress(job, 2, ledger, Duration.ofSeconds(2), clock,
-                "results/j/checkpoints/step-000020.png", 20, before);
+                "results/j/checkpoints/step-000020.png", 20, before, noMetrics());
         List<double[]> history = progress.status(JobState.RUNNING, 20, 65, 0.2).lossHistory();
         assertEquals(List.of(10.0, 20.0), history.stream().map(p -> p[0]).toList(), "points past the checkpoint are redone");
         assertEquals("results/j/checkpoints/step-000020.png", progress.status(JobState.RUNNING, 20, 65, 0.2).latestCheckpoint());

@@ -3,6 +3,7 @@ package dev.stylize.functions.notifier;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Outcome;
+import dev.stylize.jobs.telemetry.JobLogging;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
@@ -25,6 +26,12 @@ public class CompletionPublisher {
 
     /** @return what was published, for the function's log and response */
     public String publish(String jobId) {
+        try (JobLogging.Scope ignored = JobLogging.forJob(jobId)) {
+            return announce(jobId);
+        }
+    }
+
+    private String announce(String jobId) {
         Outcome outcome = ledger.outcome(jobId)
                 .orElseThrow(() -> new IllegalStateException("the outcome of " + jobId + " is gone: nothing to announce"));
         CompletionEvent event = CompletionEvent.of(outcome);
