@@ -10,6 +10,7 @@ import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.S3ObjectStore;
 import dev.stylize.local.LocalNames;
 import dev.stylize.local.LocalProcesses;
+import dev.stylize.local.MetricSummary;
 import dev.stylize.local.StackResources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -126,7 +127,8 @@ final class LocalCommand {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Shows the local processes, the queues and the latest jobs.")
+            description = "Shows the local processes, the metrics in their logs (jobs by outcome, queue wait, run, "
+                    + "seconds per step by size and precision, checkpoint uploads), the queues and the latest jobs.")
     static final class Status implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -136,6 +138,8 @@ final class LocalCommand {
             PrintWriter out = spec.commandLine().getOut();
             LocalProcesses processes = new LocalProcesses(home(), stateDir());
             processes.describe(out);
+            // The same metric lines CloudWatch would turn into metrics on AWS.
+            MetricSummary.read(List.of(stateDir().resolve("worker.log"), stateDir().resolve("runner.log"))).print(out);
             if (!processes.isRunning("emulator")) {
                 return 1;
             }
