@@ -38,6 +38,41 @@ class StylizeCommandTest {
     }
 
     @Test
+    void localUpWithLocalStackDryRunPrintsEveryCommandAndTheGeneratedTemplate() throws IOException {
+        String home = System.getProperty("stylize.home");
+        System.setProperty("stylize.home", "../..");
+        try {
+            assertEquals(0, stylize("local", "up", "--emulator", "localstack", "--dry-run"), err.toString());
+        } finally {
+            if (home == null) {
+                System.clearProperty("stylize.home");
+            } else {
+                System.setProperty("stylize.home", home);
+            }
+        }
+        String printed = out.toString();
+        Path generated = Path.of("../../out/local/localstack/template.yaml").toAbsolutePath().normalize();
+        assertTrue(printed.contains("template: " + generated), printed);
+        assertTrue(printed.contains("$ docker compose -f ../../infra/localstack/docker-compose.yml up -d --wait"), printed);
+        assertTrue(printed.contains("$ samlocal deploy --template-file " + generated + " --stack-name stylize-local --region us-east-1"
+                + " --resolve-s3 --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --no-confirm-changeset"
+                + " --no-fail-on-empty-changeset --parameter-overrides BucketName=stylize-local"), printed);
+        assertTrue(printed.contains("$ samlocal list stack-outputs --stack-name stylize-local"), printed);
+        assertTrue(printed.contains("STYLIZE_JOB_QUEUE_URL=<JobQueueUrl output>"), "then the worker, here: " + printed);
+        String template = Files.readString(generated);
+        assertTrue(template.contains("IntakeFunction:") && template.contains("EventInvokeConfig:"), "the functions are deployed");
+        assertTrue(!template.contains("AWS::ECS::") && !template.contains("WorkerImage"), "the worker is not");
+        assertTrue(template.contains(Path.of("../../functions/intake/target/function.zip").toAbsolutePath().normalize().toString()),
+                "code from function.zip");
+    }
+
+    @Test
+    void localUpRefusesDryRunWithoutLocalStack() {
+        assertEquals(2, stylize("local", "up", "--dry-run"));
+        assertTrue(err.toString().contains("--dry-run is for --emulator localstack"), err.toString());
+    }
+
+    @Test
     void runWritesTheResultTraceAndCheckpoints() throws IOException {
         Path result = dir.resolve("result.png");
         Path trace = dir.resolve("trace.jsonl");

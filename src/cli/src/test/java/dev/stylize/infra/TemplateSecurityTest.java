@@ -94,6 +94,45 @@ class TemplateSecurityTest {
     }
 
     @Test
+    void onlyTheServicesRolesMayWriteResultsAndTheyNeverWriteUsersPrefixes() {
+        List<String> serviceRoles = List.of("IntakeFunctionRole", "NotifierFunctionRole", "DeadLetterFunctionRole", "WorkerTaskRole");
+        JsonNode statements = resources.get("StylizeBucketPolicy").path("Properties").path("PolicyDocument").path("Statement");
+        JsonNode results = statement(statements, "OnlyTheServiceWritesResults");
+        assertEquals("Deny", results.path("Effect").asText());
+        assertEquals(List.of("s3:PutObject", "s3:DeleteObject"), list(results.get("Action")).stream().map(JsonNode::asText).toList());
+        assertTrue(results.path("Resource").asText().endsWith("/results/*"), results.path("Resource").asText());
+        assertEquals(serviceRoles, list(results.path("Condition").path("ArnNotEquals").get("aws:PrincipalArn")).stream()
+                .map(n -> n.asText().replace(".Arn", "")).toList(), "everyone but the service's roles is denied");
+        JsonNode users = statement(statements, "TheServiceNeverWritesUserPrefixes");
+        assertEquals(serviceRoles, list(users.path("Condition").path("ArnEquals").get("aws:PrincipalArn")).stream()
+                .map(n -> n.asText().replace(".Arn", "")).toList());
+        assertEquals(5, list(users.get("Resource")).size(), "inbox/, uploads/, jobs/, styles/, models/");
+    }
+
+    @Test
+    void leftoverCheckpointStatesExpireByTheTagTheWorkerGivesThem() {
+        JsonNode rule = null;
+        for (JsonNode r : resources.get("StylizeBucket").path("Properties").path("LifecycleConfiguration").path("Rules")) {
+            if ("expire-checkpoint-states".equals(r.path("Id").asText())) {
+                rule = r;
+            }
+        }
+        assertTrue(rule != null, "a lifecycle rule expires checkpoint states");
+        JsonNode tag = rule.path("TagFilters").get(0);
+        assertEquals(dev.stylize.jobs.JobLedger.LIFETIME_TAG, tag.path("Key").asText() + "=" + tag.path("Value").asText());
+        assertEquals(7, rule.path("ExpirationInDays").asInt());
+    }
+
+    private static JsonNode statement(JsonNode statements, String sid) {
+        for (JsonNode s : statements) {
+            if (sid.equals(s.path("Sid").asText())) {
+                return s;
+            }
+        }
+        throw new AssertionError("no statement " + sid);
+    }
+
+    @Test
     void deadLettersAreKeptFourteenDays() {
         assertEquals(1_209_600, resources.get("JobDeadLetterQueue").path("Properties").path("MessageRetentionPeriod").asInt());
         assertEquals(5, resources.get("JobQueue").path("Properties").path("RedrivePolicy").path("maxReceiveCount").asInt());
@@ -145,7 +184,8 @@ class TemplateSecurityTest {
                 "OldestJobAlarm", "JobQueue",
                 "IntakeErrorsAlarm", "IntakeFunction",
                 "NotifierErrorsAlarm", "NotifierFunction",
-                "DeadLetterErrorsAlarm", "DeadLetterFunction");
+                "DeadLetterErrorsAlarm", "DeadLetterFunction",
+                "FailedEventsAlarm", "FailedEventsQueue");
         watched.forEach((alarm, subject) -> {
             JsonNode properties = resources.get(alarm).path("Properties");
             assertTrue(properties.toString().contains(subject), alarm + " watches " + subject);
@@ -192,6 +232,41 @@ class TemplateSecurityTest {
         for (String metric : List.of("ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage", "Errors")) {
             assertTrue(body.contains(metric), metric);
         }
+    }
+
+    @Test
+    void noAsynchronousEventIsDroppedFailedOnesAreKeptFourteenDaysEncryptedAndAlarmed() {
+        JsonNode queue = resources.get("FailedEventsQueue").path("Properties");
+        assertEquals(1_209_600, queue.path("MessageRetentionPeriod").asInt(), "failed events are kept 14 days");
+        assertTrue(queue.path("SqsManagedSseEnabled").asBoolean(), "encrypted at rest");
+        for (String function : List.of("IntakeFunction", "NotifierFunction")) {
+            JsonNode config = resources.get(function).path("Properties").path("EventInvokeConfig");
+            assertTrue(config.path("MaximumRetryAttempts").isInt(), function + ": explicit retries");
+            assertTrue(config.path("MaximumEventAgeInSeconds").isInt(), function + ": explicit event age");
+            assertEquals("SQS", config.at("/DestinationConfig/OnFailure/Type").asText(), function);
+            assertEquals("FailedEventsQueue.Arn", config.at("/DestinationConfig/OnFailure/Destination").asText(),
+                    function + " sends what it gives up on to FailedEventsQueue");
+        }
+        JsonNode alarm = resources.get("FailedEventsAlarm").path("Properties");
+        assertEquals("ApproximateNumberOfMessagesVisible", alarm.path("MetricName").asText());
+        assertEquals("FailedEventsQueue.QueueName", alarm.at("/Dimensions/0/Value").asText());
+    }
+
+    @Test
+    void onlyTheFunctionsWithAFailureDestinationMaySendToIt() {
+        List<String> senders = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> resource : resources.properties()) {
+            for (JsonNode statement : resource.getValue().findValues("Statement")) {
+                for (JsonNode s : statement) {
+                    if (list(s.get("Resource")).stream().anyMatch(r -> r.asText().equals("FailedEventsQueue.Arn"))) {
+                        assertEquals(List.of("sqs:SendMessage"), list(s.get("Action")).stream().map(JsonNode::asText).toList(),
+                                resource.getKey() + " may only send to the failed-events queue");
+                        senders.add(resource.getKey());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of("IntakeFunctionRole", "NotifierFunctionRole"), senders.stream().sorted().toList());
     }
 
     private static List<JsonNode> list(JsonNode node) {

@@ -12,6 +12,8 @@ import java.util.List;
  *                        weighted by their pixels)
  * @param lossHistory     {@code [step, loss]} pairs over the run so far, at most
  *                        {@link LossHistory#MAX_POINTS}, evenly spaced
+ * @param interruptions   how many times a worker died while running the job (found RUNNING by the next delivery)
+ * @param notes           what a person should know about the run: a checkpoint that could not be used, a size reduced to fit
  */
 public record JobStatus(
         String jobId,
@@ -28,16 +30,26 @@ public record JobStatus(
         String lastError,
         String startedAt,
         String updatedAt,
-        List<double[]> lossHistory) {
+        List<double[]> lossHistory,
+        Integer interruptions,
+        List<String> notes) {
 
     public static JobStatus queued(String jobId, String at) {
-        return new JobStatus(jobId, JobState.QUEUED, 0, null, null, null, null, null, null, null, 0, null, null, at, null);
+        return new JobStatus(jobId, JobState.QUEUED, 0, null, null, null, null, null, null, null, 0, null, null, at, null,
+                null, null);
+    }
+
+    /** A new attempt begins; a status still RUNNING means the last attempt's worker died, which is counted. */
+    JobStatus started(int newAttempt, String at) {
+        int died = (interruptions == null ? 0 : interruptions) + (state == JobState.RUNNING ? 1 : 0);
+        return new JobStatus(jobId, JobState.RUNNING, step, totalSteps, loss, contentLoss, styleLoss, null, null,
+                latestCheckpoint, newAttempt, lastError, at, at, lossHistory, died, notes);
     }
 
     /** Back in the queue after a transient error: where the job had got to, and the error. */
     JobStatus retrying(int attempt, String error, String at) {
         return new JobStatus(jobId, JobState.QUEUED, step, totalSteps, null, null, null, null, null, latestCheckpoint,
-                attempt, error, null, at, lossHistory);
+                attempt, error, null, at, lossHistory, interruptions, notes);
     }
 
     /** The terminal status of {@code outcome}, keeping what this (the last) status knew of the run. */
@@ -46,6 +58,6 @@ public record JobStatus(
         return new JobStatus(outcome.jobId(), outcome.status(), succeeded ? outcome.steps() : step,
                 succeeded ? outcome.steps() : totalSteps, succeeded ? outcome.finalLoss() : loss, contentLoss, styleLoss,
                 itPerSecond, succeeded ? 0.0 : null, latestCheckpoint, attempt, outcome.reason(), startedAt,
-                outcome.timings().finishedAt(), lossHistory);
+                outcome.timings().finishedAt(), lossHistory, interruptions, outcome.notes());
     }
 }

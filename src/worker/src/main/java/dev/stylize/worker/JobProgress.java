@@ -15,6 +15,8 @@ import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A running job as its owner sees it: the status (speed and ETA measured over this attempt's
@@ -30,7 +32,9 @@ final class JobProgress implements StyleRun.Listener {
     private final Clock clock;
     private final Instant began;
     private final String startedAt;
-    private final LossHistory history;
+    private final JobStatus earlier;
+    private final List<String> notes = new ArrayList<>();
+    private LossHistory history;
     private final RunMetrics metrics;
     private Instant lastStatus;
     private String latestCheckpoint;
@@ -39,24 +43,38 @@ final class JobProgress implements StyleRun.Listener {
     private StepReport last;
 
     /**
-     * @param resumedFrom the checkpoint image the run resumes from, or null for a fresh start
-     * @param earlier     the status on record, whose loss history a resumed run continues
-     * @param metrics     this attempt's step times and checkpoint uploads
+     * @param earlier the status on record, whose loss history a resumed run continues; null for a new job
+     * @param metrics this attempt's step times and checkpoint uploads
      */
-    JobProgress(Job job, int attempt, JobLedger ledger, Duration interval, Clock clock, String resumedFrom,
-                Integer resumedStep, JobStatus earlier, RunMetrics metrics) {
+    JobProgress(Job job, int attempt, JobLedger ledger, Duration interval, Clock clock, JobStatus earlier,
+                RunMetrics metrics) {
         this.job = job;
         this.attempt = attempt;
         this.ledger = ledger;
         this.interval = interval;
         this.clock = clock;
+        this.earlier = earlier;
         this.began = clock.instant();
         this.startedAt = began.toString();
         this.lastStatus = began;
-        this.latestCheckpoint = resumedFrom;
         this.metrics = metrics;
-        this.history = new LossHistory(earlier == null || earlier.lossHistory() == null || resumedStep == null ? null
-                : earlier.lossHistory().stream().filter(p -> p[0] <= resumedStep).toList());
+        this.history = new LossHistory(null);
+    }
+
+    /** The run resumes from the checkpoint at {@code step}: its plot continues from there, its image is the latest. */
+    void resumedFrom(int step, String imageKey) {
+        latestCheckpoint = imageKey;
+        history = new LossHistory(earlier == null || earlier.lossHistory() == null ? null
+                : earlier.lossHistory().stream().filter(p -> p[0] <= step).toList());
+    }
+
+    /** Something a person should know about this run; it goes into the status and the outcome. */
+    void note(String note) {
+        notes.add(note);
+    }
+
+    List<String> notes() {
+        return notes.isEmpty() ? null : List.copyOf(notes);
     }
 
     /** The run is ready at its first (or resumed) step: the first status, and the baseline for speed. */
@@ -97,10 +115,13 @@ final class JobProgress implements StyleRun.Listener {
                 initial.getWidth(), initial.getHeight(), scale.steps());
     }
 
-    /** Stopped early: the status says where the job got to. */
+    /**
+     * Stopped early and checkpointed: the job goes back to the queue as QUEUED, where it got to on
+     * record, so the next delivery knows this worker stopped in good order.
+     */
     void stopped(StyleRun run) {
         metrics.stopped();
-        ledger.progress(status(JobState.RUNNING, run.stepsDone(), run.plan().totalSteps(), run.workDone()));
+        ledger.progress(status(JobState.QUEUED, run.stepsDone(), run.plan().totalSteps(), run.workDone()));
     }
 
     /** The run's last progress, as its terminal status builds on it. */
@@ -120,6 +141,11 @@ final class JobProgress implements StyleRun.Listener {
         return Duration.between(began, clock.instant()).toMillis() / 1000.0;
     }
 
+    /** How many times a worker died while running this job, as counted when this attempt started. */
+    private Integer interruptions() {
+        return earlier == null ? null : earlier.interruptions();
+    }
+
     /** Speed in steps; the ETA from the work left, as coarse-to-fine steps grow costlier. */
     JobStatus status(JobState state, int step, int totalSteps, double work) {
         lastStatus = clock.instant();
@@ -128,6 +154,6 @@ final class JobProgress implements StyleRun.Listener {
         Double eta = speed == null || work <= firstWork ? null : (1 - work) * seconds / (work - firstWork);
         return new JobStatus(job.jobId(), state, step, totalSteps, last == null ? null : last.loss(),
                 last == null ? null : last.contentLoss(), last == null ? null : last.styleLoss(), speed, eta,
-                latestCheckpoint, attempt, null, startedAt, lastStatus.toString(), history.points());
+                latestCheckpoint, attempt, null, startedAt, lastStatus.toString(), history.points(), interruptions(), notes());
     }
 }

@@ -1,5 +1,6 @@
 package dev.stylize.worker;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
 import dev.stylize.engine.OptimizationDivergedException;
 import dev.stylize.engine.StyleInputs;
@@ -10,12 +11,14 @@ import dev.stylize.engine.model.Vgg19Weights;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.images.ImageEncoder;
 import dev.stylize.images.InvalidImageException;
+import dev.stylize.jobs.Checkpoint;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
+import dev.stylize.jobs.UnusableCheckpointException;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.plan.InvalidInputException;
 import org.jboss.logging.Logger;
@@ -63,19 +66,16 @@ final class JobRunner implements MessageHandler.Runner {
     @Override
     public StyleRun.Ending run(Job job, int attempt, BooleanSupplier stop) {
         StyleInputs originals = loadInputs(job);
-        Optional<Integer> resumeFrom = ledger.latestCheckpoint(job.jobId());
         RunMetrics runMetrics = new RunMetrics(metrics, job.jobId(), precision.name().toLowerCase(Locale.ROOT));
-        runMetrics.started(job, attempt == 1 && resumeFrom.isEmpty(), clock.instant());
         JobProgress progress = new JobProgress(job, attempt, ledger, statusInterval, clock,
-                resumeFrom.map(s -> JobLayout.checkpointImageKey(job.jobId(), s)).orElse(null), resumeFrom.orElse(null),
                 ledger.status(job.jobId()).orElse(null), runMetrics);
         try (Vgg19Features vgg = new Vgg19Features(weights, job.plan().pooling(), precision);
-             StyleRun run = resumeFrom.isPresent()
-                     ? StyleRun.resume(vgg, originals, job.plan(), manager, progress,
-                             ledger.checkpointState(job.jobId(), resumeFrom.get()).orElseThrow())
-                     : StyleRun.start(vgg, originals, job.plan(), manager, progress)) {
+             StyleRun run = resume(job, vgg, originals, progress)
+                     .orElseGet(() -> StyleRun.start(vgg, originals, job.plan(), manager, progress))) {
             LOG.infof("job %s attempt %d: %s, %s, precision=%s", job.jobId(), attempt,
-                    resumeFrom.map(s -> "resuming at step " + s).orElse("starting"), job.plan().summary(), precision);
+                    run.stepsDone() > 0 ? "resuming at step " + run.stepsDone() : "starting", job.plan().summary(), precision);
+            // A first start (first delivery, nothing resumed) ends the job's wait in the queue.
+            runMetrics.started(job, attempt == 1 && run.stepsDone() == 0, clock.instant());
             progress.began(run.stepsDone(), job.plan().totalSteps(), run.workDone());
             if (run.run(stop) == StyleRun.Ending.STOPPED) {
                 progress.stopped(run);
@@ -85,6 +85,53 @@ final class JobRunner implements MessageHandler.Runner {
             return StyleRun.Ending.FINISHED;
         } catch (InvalidInputException | OptimizationDivergedException e) {
             throw new PermanentJobFailure(e.getMessage(), e);
+        } catch (EngineException e) {
+            throw new PermanentJobFailure(OutOfMemory.is(e)
+                    ? "the job ran out of memory on " + manager.getDevice() + ": " + e.getMessage()
+                    : "the engine failed on this job: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The run resumed from the newest recorded checkpoint that is intact and fits the job, skipping
+     * (and noting) any that is not: a checkpoint only saves time, it never fails a job. Empty when
+     * the job starts over.
+     */
+    private Optional<StyleRun> resume(Job job, Vgg19Features vgg, StyleInputs originals, JobProgress progress) {
+        List<Checkpoint> recorded = ledger.checkpoints(job.jobId());
+        boolean skipped = false;
+        for (Checkpoint checkpoint : recorded) {
+            try {
+                byte[] state = ledger.checkpointState(job.jobId(), checkpoint);
+                StyleRun run = resumeFrom(vgg, originals, job, checkpoint, state, progress);
+                progress.resumedFrom(checkpoint.step(), JobLayout.checkpointImageKey(job.jobId(), checkpoint.step()));
+                if (skipped) {
+                    progress.note("resumed from the checkpoint at step " + checkpoint.step());
+                }
+                return Optional.of(run);
+            } catch (UnusableCheckpointException e) {
+                LOG.warnf("job %s: %s", job.jobId(), e.getMessage());
+                progress.note(e.getMessage());
+                skipped = true;
+            }
+        }
+        if (skipped) {
+            progress.note("started over: no usable checkpoint");
+        }
+        return Optional.empty();
+    }
+
+    private StyleRun resumeFrom(Vgg19Features vgg, StyleInputs originals, Job job, Checkpoint checkpoint, byte[] state,
+                                JobProgress progress) {
+        try {
+            StyleRun run = StyleRun.resume(vgg, originals, job.plan(), manager, progress, state);
+            if (run.stepsDone() != checkpoint.step()) {
+                run.close();
+                throw new InvalidInputException("it holds step " + run.stepsDone() + ", its record says " + checkpoint.step());
+            }
+            return run;
+        } catch (InvalidInputException | EngineException e) {
+            throw new UnusableCheckpointException(checkpoint, e.getMessage(), e);
         }
     }
 
@@ -118,7 +165,8 @@ final class JobRunner implements MessageHandler.Runner {
         Outcome outcome = new Outcome(job.jobId(), job.bucket(), JobState.SUCCEEDED, null, resultKey, job.source(),
                 job.contentKey(), job.styles(), job.preset(), job.options(), run.stepsDone(), loss,
                 weights.synthetic() ? "generated" : "imagenet",
-                new Outcome.Timings(job.acceptedAt(), progress.startedAt(), ledger.now(), progress.runSeconds()));
+                new Outcome.Timings(job.acceptedAt(), progress.startedAt(), ledger.now(), progress.runSeconds()),
+                progress.notes());
         // Ended once: if a duplicate delivery finished first, its outcome (and its metric) stands.
         if (ledger.end(outcome, progress.finished(run))) {
             runMetrics.succeeded(job.preset(), progress.runSeconds(), run.stepsDone());

@@ -186,6 +186,57 @@ class MessageHandlerTest {
     }
 
     @Test
+    void anErrorInsideAJobEndsThatJobAndNotTheWorker() {
+        recorded("oom");
+        recorded("next");
+        MessageHandler handler = handler((job, attempt, stop) -> {
+            if (job.jobId().equals("oom")) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return StyleRun.Ending.FINISHED;
+        });
+        handler.handle(messageFor("oom", 1), () -> false);
+        Outcome outcome = ledger.outcome("oom").orElseThrow();
+        assertEquals(JobState.FAILED, outcome.status());
+        assertEquals("the job ran out of memory: Java heap space", outcome.reason(), "permanent at once, never five retries");
+        handler.handle(messageFor("next", 1), () -> false);
+        assertEquals(List.of("oom-m1", "next-m1"), queue.deleted, "and the next job runs");
+    }
+
+    @Test
+    void outOfMemoryInTheEngineAndOtherNonTransientErrorsFailAtOnce() {
+        recorded("cuda");
+        recorded("bug");
+        handler((job, attempt, stop) -> {
+            throw new IllegalStateException(job.jobId().equals("cuda")
+                    ? "CUDA out of memory. Tried to allocate 2.00 GiB" : "Output size is too small");
+        }).handle(messageFor("cuda", 1), () -> false);
+        assertEquals("the job ran out of memory: CUDA out of memory. Tried to allocate 2.00 GiB",
+                ledger.outcome("cuda").orElseThrow().reason());
+        handler((job, attempt, stop) -> {
+            throw new IllegalStateException("Output size is too small");
+        }).handle(messageFor("bug", 1), () -> false);
+        assertEquals("the job failed: Output size is too small", ledger.outcome("bug").orElseThrow().reason(),
+                "only I/O and service errors are retried");
+    }
+
+    @Test
+    void aJobThatKilledItsWorkerTwiceFailsAtOnceOnItsNextDelivery() {
+        recorded("crash");
+        MessageHandler handler = handler((job, attempt, stop) -> {
+            throw new IllegalStateException("unreachable");
+        });
+        ledger.attemptStarted("crash", 1); // worker 1 died running it
+        ledger.attemptStarted("crash", 2); // and worker 2
+        handler.handle(messageFor("crash", 3), () -> false);
+        assertEquals(0, runs.get(), "not run a third time");
+        Outcome outcome = ledger.outcome("crash").orElseThrow();
+        assertEquals(JobState.FAILED, outcome.status());
+        assertEquals("the job stopped its worker 2 times (the process died while running it, e.g. out of memory); "
+                + "it is not tried again", outcome.reason());
+    }
+
+    @Test
     void aWorkerThatIsStoppingTakesNoNewJob() {
         recorded("i");
         Message m = messageFor("i", 1);

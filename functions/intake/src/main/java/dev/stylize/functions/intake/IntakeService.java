@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Turns one uploaded object into a queued job or a REJECTED outcome.
@@ -39,7 +38,6 @@ import java.util.Set;
  */
 public class IntakeService {
     private static final Logger LOG = Logger.getLogger(IntakeService.class);
-    private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "webp", "tif", "tiff");
 
     private final JobLedger ledger;
     private final ObjectStore store;
@@ -64,17 +62,25 @@ public class IntakeService {
 
     /** @return one line saying what happened, for the function's log and response */
     public String accept(S3EventNotificationRecord record) {
-        if (record.getEventName() == null || !record.getEventName().startsWith("ObjectCreated:")) {
-            return "ignored " + record.getEventName();
+        if (record == null || record.getEventName() == null || !record.getEventName().startsWith("ObjectCreated:")) {
+            return "ignored " + (record == null ? "an empty record" : record.getEventName());
         }
-        S3ObjectEntity object = record.getS3().getObject();
-        String key = object.getUrlDecodedKey();
-        String bucket = record.getS3().getBucket().getName();
+        S3ObjectEntity object = record.getS3() == null ? null : record.getS3().getObject();
+        String bucket = record.getS3() == null || record.getS3().getBucket() == null ? null : record.getS3().getBucket().getName();
+        String key = object == null ? null : JobLayout.decodeEventKey(object.getKey());
+        if (bucket == null || key == null) {
+            LOG.warnf("an S3 event record that names no object: %s", record);
+            return "ignored: the record names no object";
+        }
         if (!bucket.equals(store.bucket())) {
             return "ignored: " + bucket + " is not this service's bucket";
         }
         if (!key.startsWith(JobLayout.INBOX) && !key.startsWith(JobLayout.JOBS)) {
             return "ignored " + key + ": not under inbox/ or jobs/";
+        }
+        if (key.endsWith("/") && (object.getSizeAsLong() == null || object.getSizeAsLong() == 0)) {
+            // What the S3 console's "Create folder" makes: a zero-byte object named like a folder.
+            return "ignored " + key + ": a folder, not a file";
         }
         String jobId = JobLayout.jobId(bucket, key,
                 object.getSequencer() != null ? object.getSequencer() : object.geteTag() + record.getEventTime());
@@ -147,18 +153,13 @@ public class IntakeService {
     private String resolveStyle(String name) {
         JobLayout.requireStyleName(name);
         for (StoredObject object : store.list(JobLayout.STYLES + name + ".")) {
-            String extension = object.key().substring(JobLayout.STYLES.length() + name.length() + 1).toLowerCase(Locale.ROOT);
-            if (IMAGE_EXTENSIONS.contains(extension)) {
+            if (JobLayout.libraryStyleName(object.key()).filter(name::equals).isPresent()) {
                 checkImage(object.key(), object.size());
                 return object.key();
             }
         }
-        List<String> available = store.list(JobLayout.STYLES).stream()
-                .map(o -> o.key().substring(JobLayout.STYLES.length()))
-                .map(n -> n.contains(".") ? n.substring(0, n.lastIndexOf('.')) : n)
-                .sorted().limit(20).toList();
-        throw new InvalidInputException("style '" + name + "' not found: upload it as styles/" + name + ".jpg"
-                + (available.isEmpty() ? " (the style library is empty)" : " (available: " + String.join(", ", available) + ")"));
+        throw JobLayout.styleNotFound(name, store.list(JobLayout.STYLES).stream()
+                .flatMap(o -> JobLayout.libraryStyleName(o.key()).stream()).toList());
     }
 
     private ImageHeader checkImage(String key, Long size) {
@@ -181,7 +182,7 @@ public class IntakeService {
     }
 
     private void reject(String jobId, String source, String reason) {
-        if (ledger.end(Outcome.rejected(jobId, store.bucket(), source, reason, ledger.now()))) {
+        if (ledger.reject(Outcome.rejected(jobId, store.bucket(), source, reason, ledger.now()))) {
             metrics.ended(jobId, JobState.REJECTED, reason);
         }
         LOG.infof("rejected %s (%s): %s", jobId, source, reason);

@@ -102,6 +102,18 @@ class IntakeServiceTest {
     }
 
     @Test
+    void aZeroByteFolderObjectIsIgnoredNotRejected() {
+        // The S3 console's "Create folder" in inbox/ or jobs/: a zero-byte object whose key ends in "/".
+        for (String key : List.of("inbox/swirls/", "inbox/new-style/", "jobs/archive/")) {
+            store.write(key, new byte[0], "application/x-directory");
+            String result = handler.handleRequest(upload(key, 0), null);
+            assertEquals("ignored " + key + ": a folder, not a file", result);
+        }
+        assertEquals(List.of(), store.list(JobLayout.RESULTS + "new-style"), "no job, no outcome");
+        assertEquals(List.of(), receiveAll(), "nothing queued");
+    }
+
+    @Test
     void theSameEventThreeTimesRecordsOneJob() throws IOException {
         store.write("inbox/swirls/my harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
         S3Event event = event("s3-inbox-put.json");
@@ -169,6 +181,25 @@ class IntakeServiceTest {
 
         String manifestKey = "jobs/huge.json";
         assertEquals("manifest is 70000 bytes; the limit is 65536", rejected(upload(manifestKey, 70_000)).reason());
+    }
+
+    @Test
+    void shapesVggCannotTakeAreRejectedFromTheHeaderWithTheirNumbers() throws IOException {
+        assertEquals("a 20000x8 photo is too narrow: at 64 px on its longest side its shortest side is 1 px, and VGG19 "
+                + "needs at least 16 (at 64 px a photo may be at most 4:1)", rejectedPng("wide.png", 20000, 8));
+        assertEquals("a 8x20000 photo is too narrow: at 64 px on its longest side its shortest side is 1 px, and VGG19 "
+                + "needs at least 16 (at 64 px a photo may be at most 4:1)", rejectedPng("tall.png", 8, 20000));
+        assertEquals("a 1x1 photo is too small: VGG19 needs at least 16 px on its shortest side", rejectedPng("dot.png", 1, 1));
+        assertEquals("a 3x3 photo is too small: VGG19 needs at least 16 px on its shortest side", rejectedPng("tiny.png", 3, 3));
+        assertEquals(0, receiveAll().size(), "nothing is enqueued");
+    }
+
+    private String rejectedPng(String name, int width, int height) throws IOException {
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", png);
+        store.write("inbox/swirls/" + name, png.toByteArray(), "image/png");
+        return rejected(upload("inbox/swirls/" + name, png.size())).reason();
     }
 
     @Test
@@ -253,11 +284,7 @@ class IntakeServiceTest {
 
     /** The inbox test event, re-pointed at another key and size. */
     private S3Event upload(String key, long size) {
-        String json = read("s3-inbox-put.json")
-                .replace("inbox/swirls/my+harbour.png", java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"))
-                .replace("\"size\": 9619", "\"size\": " + size)
-                .replace("0A1B2C3D4E5F678901", UUID.randomUUID().toString());
-        return LambdaEvents.s3(json);
+        return LambdaEvents.s3Upload(bucket, key, size);
     }
 
     static S3Event event(String file) {

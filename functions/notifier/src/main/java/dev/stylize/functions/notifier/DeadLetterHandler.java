@@ -29,7 +29,13 @@ public class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatchRespo
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        if (event == null || event.getRecords() == null) {
+            return new SQSBatchResponse(failures);
+        }
         for (SQSEvent.SQSMessage message : event.getRecords()) {
+            if (message == null) {
+                continue;
+            }
             // The job's id on every line about it, the failure's included.
             try (JobLogging.Scope ignored = JobLogging.forJob(DeadLetterService.jobIdOf(message.getBody()))) {
                 if (!recorded(message)) {
@@ -52,6 +58,10 @@ public class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatchRespo
 
     private static int receiveCount(SQSEvent.SQSMessage message) {
         String count = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
-        return count == null ? 0 : Integer.parseInt(count);
+        try {
+            return count == null ? 0 : Integer.parseInt(count);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }
