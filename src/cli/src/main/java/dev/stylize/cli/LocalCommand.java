@@ -13,6 +13,7 @@ import dev.stylize.local.LambdaClients;
 import dev.stylize.local.LocalNames;
 import dev.stylize.local.LocalProcesses;
 import dev.stylize.local.LocalStackDeployment;
+import dev.stylize.local.MetricSummary;
 import dev.stylize.local.StackResources;
 import dev.stylize.local.template.Template;
 import picocli.CommandLine.Command;
@@ -238,7 +239,9 @@ final class LocalCommand {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Shows the local processes (each function's too), the queues and the latest jobs.")
+            description = "Shows the local processes (each function's too), the metrics in their logs (jobs by outcome, "
+                    + "queue wait, run, seconds per step by size and precision, checkpoint uploads), the queues and the "
+                    + "latest jobs.")
     static final class Status implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -248,6 +251,8 @@ final class LocalCommand {
             PrintWriter out = spec.commandLine().getOut();
             LocalProcesses processes = new LocalProcesses(home(), stateDir());
             processes.describe(out);
+            // The same metric lines CloudWatch would turn into metrics on AWS.
+            MetricSummary.read(processes.jobLogs()).print(out);
             if (!processes.isRunning("emulator")) {
                 return 1;
             }

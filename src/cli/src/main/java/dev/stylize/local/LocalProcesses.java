@@ -91,6 +91,17 @@ public final class LocalProcesses {
         return state.resolve("functions");
     }
 
+    /** The worker's log and each function's: where the metric lines are. */
+    public List<Path> jobLogs() {
+        List<Path> logs = new ArrayList<>(List.of(state.resolve("worker.log")));
+        try (var files = Files.list(functionsDir())) {
+            files.filter(p -> p.toString().endsWith(".log")).sorted().forEach(logs::add);
+        } catch (IOException e) {
+            // no function has run yet
+        }
+        return logs;
+    }
+
     public void startWorker(Map<String, String> env, int port, PrintWriter out) throws IOException {
         if (isRunning("worker")) {
             out.println("worker: already running");

@@ -171,6 +171,32 @@ class StylizeCommandTest {
         assertTrue(result.get("peakRssMiB").asLong() > 0);
     }
 
+    @Test
+    void benchWithAPriceSaysWhatAQualityImageCostsAtThreeSizes() throws IOException {
+        assertEquals(0, stylize("bench", "--size", "32", "--iterations", "2", "--warmup", "0", "--price-per-hour", "1.006"),
+                err.toString());
+        JsonNode result = new ObjectMapper().readTree(out.toString());
+        JsonNode cost = result.get("costPerImage");
+        assertEquals(1.006, cost.get("pricePerHour").asDouble());
+        assertEquals("quality", cost.get("preset").asText());
+        assertEquals(3, cost.get("images").size());
+        double step = result.get("medianMillis").asDouble() / 1000;
+        JsonNode at512 = cost.get("images").get(0);
+        assertEquals(512, at512.get("size").asInt());
+        assertEquals(65, at512.get("steps").asInt());
+        // 25 steps at 128 px, 20 at 256 and 20 at 512, each the measured 32 px step times its pixels
+        double seconds = step * (25 * 16 + 20 * 64 + 20 * 256);
+        assertEquals(seconds, at512.get("instanceSeconds").asDouble(), seconds * 0.01 + 0.1);
+        assertEquals(at512.get("instanceUsd").asDouble() + at512.get("serverlessUsd").asDouble(),
+                at512.get("totalUsd").asDouble(), at512.get("totalUsd").asDouble() * 0.002);
+        assertTrue(cost.get("images").get(2).get("totalUsd").asDouble() > at512.get("totalUsd").asDouble());
+    }
+
+    @Test
+    void benchRefusesANonsensePrice() {
+        assertEquals(2, stylize("bench", "--size", "32", "--iterations", "1", "--price-per-hour", "-1"));
+    }
+
     private static String fixture(String name) {
         try (InputStream in = StylizeCommandTest.class.getClassLoader().getResourceAsStream("reference/" + name)) {
             Path copy = Files.createTempFile("fixture-", "-" + name);

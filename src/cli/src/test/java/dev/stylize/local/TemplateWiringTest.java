@@ -40,8 +40,9 @@ class TemplateWiringTest {
             assertEquals(1305, intake.heapMb());
             assertEquals(60, intake.timeoutSeconds(), "Globals' Timeout");
             assertEquals(Optional.of("live"), intake.alias());
-            assertEquals(Map.of("STYLIZE_BUCKET", "wiring", "STYLIZE_AWS_ENDPOINT", "", "STYLIZE_JOB_QUEUE_URL",
-                    stack.output("JobQueueUrl")), intake.environment(), "Globals' variables merged with its own, resolved");
+            assertEquals(Map.of("STYLIZE_BUCKET", "wiring", "STYLIZE_AWS_ENDPOINT", "", "STYLIZE_METRICS_NAMESPACE", "stylize/wiring",
+                    "STYLIZE_JOB_QUEUE_URL", stack.output("JobQueueUrl")), intake.environment(),
+                    "Globals' variables merged with its own, resolved");
             assertEquals(List.of("inbox/", "jobs/"), intake.s3Triggers().stream().map(FunctionDefinition.S3Trigger::prefix).toList());
             assertEquals(new FunctionDefinition.AsyncConfig(2, 21600, Optional.of(arn(moto.clients().sqs(), stack.output("FailedEventsQueueUrl")))),
                     intake.async());
@@ -108,7 +109,7 @@ class TemplateWiringTest {
         Map<String, Object> resources = serverless.resources();
         for (String kept : List.of("StylizeBucket", "StylizeBucketPolicy", "JobQueue", "JobDeadLetterQueue", "FailedEventsQueue",
                 "FailedEventsAlarm", "CompletionTopic", "IntakeFunction", "IntakeFunctionRole", "IntakeLogGroup", "NotifierFunction",
-                "DeadLetterFunction")) {
+                "DeadLetterFunction", "AlarmTopic", "AlarmTopicPolicy", "DeadLetterAlarm", "OldestJobAlarm", "IntakeErrorsAlarm")) {
             assertTrue(resources.containsKey(kept), kept);
         }
         for (String id : resources.keySet()) {
@@ -117,10 +118,10 @@ class TemplateWiringTest {
         }
         // (WorkerTaskRole stays: the bucket policy names it among the roles that may write results/.)
         for (String dropped : List.of("WorkerInstanceRole", "WorkerInstanceProfile", "WorkerExecutionRole", "WorkerLogGroup",
-                "JobsWaitingAlarm", "QueueIdleAlarm")) {
+                "JobsWaitingAlarm", "QueueIdleAlarm", "Dashboard")) {
             assertFalse(resources.containsKey(dropped), dropped);
         }
-        assertEquals(List.of("AlarmTopicArn", "BucketName"), serverless.parameters().keySet().stream().sorted().toList());
+        assertEquals(List.of("AlarmEmail", "BucketName"), serverless.parameters().keySet().stream().sorted().toList());
         assertFalse(serverless.outputs().containsKey("ClusterName"));
         assertTrue(serverless.outputs().containsKey("FailedEventsQueueUrl"));
         Object codeUri = ((Map<?, ?>) resources.get("IntakeFunction")).get("Properties") instanceof Map<?, ?> p ? p.get("CodeUri") : null;

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.stylize.jobs.telemetry.JobLogging;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.jboss.logging.Logger;
@@ -35,14 +36,24 @@ public class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatchRespo
             if (message == null) {
                 continue;
             }
-            try {
-                service.fail(message.getBody(), receiveCount(message));
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "dead letter %s not recorded, retried later", message.getMessageId());
-                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+            // The job's id on every line about it, the failure's included.
+            try (JobLogging.Scope ignored = JobLogging.forJob(DeadLetterService.jobIdOf(message.getBody()))) {
+                if (!recorded(message)) {
+                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                }
             }
         }
         return new SQSBatchResponse(failures);
+    }
+
+    private boolean recorded(SQSEvent.SQSMessage message) {
+        try {
+            service.fail(message.getBody(), receiveCount(message));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "dead letter %s not recorded, retried later", message.getMessageId());
+            return false;
+        }
     }
 
     private static int receiveCount(SQSEvent.SQSMessage message) {

@@ -17,6 +17,7 @@ import java.util.Set;
 public final class ServerlessOnly {
     private static final List<String> NOT_SERVERLESS = List.of("AWS::ECS::", "AWS::AutoScaling::",
             "AWS::ApplicationAutoScaling::", "AWS::EC2::");
+    private static final Set<String> OBSERVERS = Set.of("AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard");
 
     private ServerlessOnly() {
     }
@@ -52,6 +53,23 @@ public final class ServerlessOnly {
         Map<String, Object> outputs = (Map<String, Object>) root.getOrDefault("Outputs", new LinkedHashMap<>());
         outputs.entrySet().removeIf(e -> references(e.getValue()).stream().anyMatch(dropped::contains));
 
+        // Conditions that only dropped resources named (the fleet's Spot and instance types) go too.
+        Map<String, Object> conditions = (Map<String, Object>) root.getOrDefault("Conditions", new LinkedHashMap<>());
+        Set<String> usedConditions = new HashSet<>();
+        for (String section : List.of("Resources", "Outputs", "Globals")) {
+            usedConditions.addAll(conditionsNamed(root.get(section)));
+        }
+        for (int before = -1; before != usedConditions.size(); ) {
+            before = usedConditions.size();
+            for (String name : List.copyOf(usedConditions)) {
+                usedConditions.addAll(conditionsNamed(conditions.get(name)));
+            }
+        }
+        conditions.keySet().removeIf(c -> !usedConditions.contains(c));
+        if (conditions.isEmpty()) {
+            root.remove("Conditions");
+        }
+
         Set<String> used = new HashSet<>();
         for (String section : List.of("Resources", "Outputs", "Globals", "Conditions")) {
             used.addAll(references(root.get(section)));
@@ -71,15 +89,46 @@ public final class ServerlessOnly {
         return result;
     }
 
-    /** Resources that refer to {@code id}. */
+    /**
+     * Resources that refer to {@code id} and need it. Alarms and dashboards only watch what they
+     * name: a function watched only by the dropped worker's dashboard stays.
+     */
     private static Set<String> usesOf(String id, Map<String, Object> resources, Set<String> dropped) {
         Set<String> users = new HashSet<>();
         resources.forEach((other, r) -> {
+            String type = String.valueOf(Template.map(r).get("Type"));
+            if (OBSERVERS.contains(type)) {
+                return;
+            }
             if (!other.equals(id) && references(r).contains(id)) {
                 users.add(other);
             }
         });
         return users;
+    }
+
+    /** The conditions a value names: a resource's or output's Condition, Fn::If's first argument, Condition in a condition. */
+    static Set<String> conditionsNamed(Object value) {
+        Set<String> names = new HashSet<>();
+        collectConditions(value, names);
+        return names;
+    }
+
+    private static void collectConditions(Object value, Set<String> names) {
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> {
+                if ("Condition".equals(k) && v instanceof String s) {
+                    names.add(s);
+                } else if ("Fn::If".equals(k) && v instanceof List<?> l && !l.isEmpty()) {
+                    names.add(String.valueOf(l.get(0)));
+                    l.subList(1, l.size()).forEach(x -> collectConditions(x, names));
+                } else {
+                    collectConditions(v, names);
+                }
+            });
+        } else if (value instanceof List<?> list) {
+            list.forEach(v -> collectConditions(v, names));
+        }
     }
 
     /** Every name a value refers to: Ref, Fn::GetAtt, ${...} in Fn::Sub, DependsOn. */
