@@ -22,7 +22,7 @@ class ManifestFuzzTest {
                 FuzzChecks.require(!manifest.styles().isEmpty() && manifest.styles().size() <= Manifest.MAX_STYLES,
                         "one to four styles");
             } catch (InvalidInputException refused) {
-                FuzzChecks.requireProductWords(refused);
+                FuzzChecks.requireProductWords(refused, json);
             }
         }, "reading a manifest of " + json.length + " bytes");
     }

@@ -50,7 +50,7 @@ class CheckpointFuzzTest {
                      StyleRun run = StyleRun.resume(VGG, INPUTS, plan, scope, StyleRun.Listener.NONE, snapshot)) {
                     FuzzChecks.require(run.stepsDone() >= 0 && run.stepsDone() <= plan.totalSteps(), "a step of the plan");
                 } catch (InvalidInputException refused) {
-                    FuzzChecks.requireProductWords(refused);
+                    FuzzChecks.requireProductWords(refused, snapshot);
                 }
             }, "resuming from " + snapshot.length + " bytes");
         }

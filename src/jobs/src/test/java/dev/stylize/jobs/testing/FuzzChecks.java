@@ -1,7 +1,9 @@
 package dev.stylize.jobs.testing;
 
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** What every fuzz target requires of an outcome; a failed check is a finding. */
@@ -20,13 +22,19 @@ public final class FuzzChecks {
         }
     }
 
-    /** Refusals are read by the person who sent the input: the product's words, no class names. */
-    public static void requireProductWords(RuntimeException refused) {
+    /**
+     * Refusals are read by the person who sent the input: the product's words, no class names.
+     * A name that the sender wrote (a key like 'uploads/s.Vpng') may come back quoted, so a
+     * match that occurs in the input itself is theirs, not ours.
+     */
+    public static void requireProductWords(RuntimeException refused, byte[] input) {
         String message = refused.getMessage();
         require(message != null && !message.isBlank(), "a refusal says why");
-        // What the sender wrote comes back quoted ('uploads//s.Vpng'); only the service's own words are checked.
-        String ownWords = message.replaceAll("'[^']*'", "''");
-        require(!CLASS_NAME.matcher(ownWords).find(), "a refusal without Java class names, got: " + message);
+        String sent = new String(input, StandardCharsets.UTF_8);
+        Matcher names = CLASS_NAME.matcher(message);
+        while (names.find()) {
+            require(sent.contains(names.group()), "a refusal without Java class names, got: " + message);
+        }
     }
 
     /** Bytes of heap the current thread allocates while running {@code task} (the JVM counts them exactly). */
