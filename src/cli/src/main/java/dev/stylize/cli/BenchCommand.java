@@ -69,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
         String weightsUsed;
         try (NDManager manager = NDManager.newBaseManager()) {
             Vgg19Weights vggWeights;
-            if (weights.location == null) {
+            if (!weights.given()) {
                 vggWeights = Vgg19Weights.fromSafetensors(manager, SyntheticWeights.generate(manager, 0));
                 weightsUsed = "generated (seed 0)";
             } else {

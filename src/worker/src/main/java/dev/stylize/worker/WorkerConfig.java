@@ -23,8 +23,11 @@ public interface WorkerConfig {
     @WithDefault("${AWS_REGION:us-east-1}")
     String region();
 
-    /** VGG19 weights: s3://bucket/key, an https URL, or a file. */
-    String weights();
+    /**
+     * VGG19 weights: s3://bucket/key, an https URL, or a file; unset: the ImageNet weights that
+     * {@code bin/stylize weights fetch} installed in {@link #cacheDir()}.
+     */
+    Optional<String> weights();
 
     /** Required for s3:// and https weights. */
     Optional<String> weightsSha256();

@@ -3,6 +3,7 @@ package dev.stylize.worker;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import dev.stylize.engine.model.TorchvisionVgg19;
 import dev.stylize.engine.model.Vgg19Weights;
 import dev.stylize.engine.model.WeightsException;
 import dev.stylize.engine.model.WeightsSource;
@@ -64,17 +65,32 @@ final class WorkerWiring {
         return new JobLoop(queue, handler, config.pollWaitSeconds(), config.visibilityTimeoutSeconds());
     }
 
-    /** s3:// weights come through the SDK; https and files as everywhere else. */
+    /**
+     * s3:// weights come through the SDK; https and files as everywhere else; without a setting,
+     * the ImageNet weights fetched into the cache. The log says which, loudly if generated.
+     */
     private static Vgg19Weights weights(WorkerConfig config, NDManager manager, S3Client s3) {
-        WeightsSource.Fetcher fromS3 = (uri, file) ->
-                s3.getObject(b -> b.bucket(uri.getHost()).key(uri.getPath().substring(1)), file);
-        Path file = new WeightsSource(config.weights(), config.weightsSha256().orElse(null), Map.of("s3", fromS3))
-                .resolve(Path.of(config.cacheDir()));
+        Path cacheDir = Path.of(config.cacheDir());
+        Path file;
+        String what;
+        if (config.weights().isPresent()) {
+            WeightsSource.Fetcher fromS3 = (uri, target) ->
+                    s3.getObject(b -> b.bucket(uri.getHost()).key(uri.getPath().substring(1)), target);
+            file = new WeightsSource(config.weights().get(), config.weightsSha256().orElse(null), Map.of("s3", fromS3))
+                    .resolve(cacheDir);
+            what = "real (not generated)";
+        } else {
+            TorchvisionVgg19.Installed fetched = TorchvisionVgg19.cached(cacheDir).orElseThrow(() -> new WeightsException(
+                    "STYLIZE_WEIGHTS is not set and no weights were fetched into " + cacheDir + " (STYLIZE_CACHE_DIR): set "
+                            + "STYLIZE_WEIGHTS, or run 'bin/stylize weights fetch --weights-cache " + cacheDir + "'"));
+            file = fetched.file();
+            what = fetched.describe() + ", sha256 " + fetched.sha256();
+        }
         try {
             Vgg19Weights weights = Vgg19Weights.load(manager, file);
-            LOG.infof("weights %s%s on %s", file,
-                    weights.synthetic() ? " (GENERATED, not ImageNet: results show the pipeline, not real style)" : "",
-                    manager.getDevice());
+            LOG.infof("weights: %s from %s, on %s",
+                    weights.synthetic() ? "GENERATED (not ImageNet: results show the pipeline, not real style)" : what,
+                    file, manager.getDevice());
             return weights;
         } catch (IOException e) {
             throw new WeightsException("cannot read weights " + file + ": " + e.getMessage(), e);

@@ -18,14 +18,32 @@ import java.util.Map;
  * does: full-size VGG19 checkpoints for tests, which are too large to commit. The reader is
  * checked against files PyTorch itself wrote (the committed fixtures); this writer only feeds it.
  */
-final class LegacyCheckpointWriter {
+public final class LegacyCheckpointWriter {
     private final ByteArrayOutputStream pickle = new ByteArrayOutputStream();
 
     private LegacyCheckpointWriter() {
     }
 
+    /**
+     * A checkpoint with torchvision VGG19's layout (every convolution up to conv5_1, plus a
+     * classifier tensor the converter must skip) holding generated weights of {@code seed}.
+     */
+    public static Path vgg19(ai.djl.ndarray.NDManager manager, long seed, Path file) throws IOException {
+        Map<String, Map.Entry<long[], float[]>> tensors = new java.util.LinkedHashMap<>();
+        try (ai.djl.ndarray.NDManager scope = manager.newSubManager()) {
+            for (ai.djl.ndarray.NDArray a : SyntheticWeights.generate(scope, seed)) {
+                if (a.getName().startsWith("features.")) {
+                    tensors.put(a.getName(), Map.entry(a.getShape().getShape(), a.toFloatArray()));
+                }
+            }
+        }
+        tensors.put("classifier.6.bias", Map.entry(new long[] {1000}, new float[1000]));
+        write(file, tensors);
+        return file;
+    }
+
     /** @param tensors name -> (shape, row-major values), written in this order */
-    static void write(Path file, Map<String, Map.Entry<long[], float[]>> tensors) throws IOException {
+    public static void write(Path file, Map<String, Map.Entry<long[], float[]>> tensors) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
             out.write(new LegacyCheckpointWriter().magic());
             out.write(new LegacyCheckpointWriter().proto().binint(1001).stop());

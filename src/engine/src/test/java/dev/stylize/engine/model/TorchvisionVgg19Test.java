@@ -1,6 +1,5 @@
 package dev.stylize.engine.model;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.stylize.plan.VggLayer;
@@ -11,8 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,18 +33,8 @@ class TorchvisionVgg19Test {
         manager.close();
     }
 
-    /** A full-layout VGG19 checkpoint (features up to conv5_1 plus a classifier tensor) with generated values. */
     private Path fullCheckpoint() throws IOException {
-        Map<String, Map.Entry<long[], float[]>> tensors = new LinkedHashMap<>();
-        for (NDArray a : SyntheticWeights.generate(manager, 3)) {
-            if (a.getName().startsWith("features.")) {
-                tensors.put(a.getName(), Map.entry(a.getShape().getShape(), a.toFloatArray()));
-            }
-        }
-        tensors.put("classifier.6.bias", Map.entry(new long[] {1000}, new float[1000]));
-        Path file = dir.resolve("vgg19-full.pth");
-        LegacyCheckpointWriter.write(file, tensors);
-        return file;
+        return LegacyCheckpointWriter.vgg19(manager, 3, dir.resolve("vgg19-full.pth"));
     }
 
     @Test
