@@ -12,6 +12,8 @@ import java.util.List;
  *                        weighted by their pixels)
  * @param lossHistory     {@code [step, loss]} pairs over the run so far, at most
  *                        {@link LossHistory#MAX_POINTS}, evenly spaced
+ * @param downsized       set when the worker runs the job smaller than asked to fit its memory;
+ *                        later attempts run the same size, so its checkpoints stay usable
  */
 public record JobStatus(
         String jobId,
@@ -28,7 +30,16 @@ public record JobStatus(
         String lastError,
         String startedAt,
         String updatedAt,
-        List<double[]> lossHistory) {
+        List<double[]> lossHistory,
+        Downsized downsized) {
+
+    /** A status of a job run at the size asked. */
+    public JobStatus(String jobId, JobState state, Integer step, Integer totalSteps, Double loss, Double contentLoss,
+                     Double styleLoss, Double itPerSecond, Double etaSeconds, String latestCheckpoint, Integer attempt,
+                     String lastError, String startedAt, String updatedAt, List<double[]> lossHistory) {
+        this(jobId, state, step, totalSteps, loss, contentLoss, styleLoss, itPerSecond, etaSeconds, latestCheckpoint,
+                attempt, lastError, startedAt, updatedAt, lossHistory, null);
+    }
 
     public static JobStatus queued(String jobId, String at) {
         return new JobStatus(jobId, JobState.QUEUED, 0, null, null, null, null, null, null, null, 0, null, null, at, null);
@@ -37,7 +48,7 @@ public record JobStatus(
     /** Back in the queue after a transient error: where the job had got to, and the error. */
     JobStatus retrying(int attempt, String error, String at) {
         return new JobStatus(jobId, JobState.QUEUED, step, totalSteps, null, null, null, null, null, latestCheckpoint,
-                attempt, error, null, at, lossHistory);
+                attempt, error, null, at, lossHistory, downsized);
     }
 
     /** The terminal status of {@code outcome}, keeping what this (the last) status knew of the run. */
@@ -46,6 +57,6 @@ public record JobStatus(
         return new JobStatus(outcome.jobId(), outcome.status(), succeeded ? outcome.steps() : step,
                 succeeded ? outcome.steps() : totalSteps, succeeded ? outcome.finalLoss() : loss, contentLoss, styleLoss,
                 itPerSecond, succeeded ? 0.0 : null, latestCheckpoint, attempt, outcome.reason(), startedAt,
-                outcome.timings().finishedAt(), lossHistory);
+                outcome.timings().finishedAt(), lossHistory, downsized);
     }
 }

@@ -14,9 +14,11 @@ import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobState;
+import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
 import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.StylePlan;
 import org.jboss.logging.Logger;
 
 import java.awt.image.BufferedImage;
@@ -40,10 +42,12 @@ final class JobRunner implements MessageHandler.Runner {
     private final NDManager manager;
     private final Duration statusInterval;
     private final Clock clock;
+    private final MemoryAdmission admission;
     private final ImageDecoder decoder = new ImageDecoder();
 
     JobRunner(JobLedger ledger, Vgg19Weights weights, Precision precision, NDManager manager, Duration statusInterval,
-              Clock clock) {
+              Clock clock, MemoryAdmission admission) {
+        this.admission = admission;
         this.ledger = ledger;
         this.weights = weights;
         this.precision = precision;
@@ -60,17 +64,28 @@ final class JobRunner implements MessageHandler.Runner {
     public StyleRun.Ending run(Job job, int attempt, BooleanSupplier stop) {
         StyleInputs originals = loadInputs(job);
         Optional<Integer> resumeFrom = ledger.latestCheckpoint(job.jobId());
+        JobStatus earlier = ledger.status(job.jobId()).orElse(null);
+        MemoryAdmission.Admitted admitted;
+        try {
+            admitted = admission.admit(job, originals.content().getWidth(), originals.content().getHeight(),
+                    earlier == null ? null : earlier.downsized(), resumeFrom.isPresent());
+        } catch (InvalidInputException e) {
+            throw new PermanentJobFailure(e.getMessage(), e);
+        }
+        StylePlan plan = admitted.plan();
         JobProgress progress = new JobProgress(job, attempt, ledger, statusInterval, clock,
                 resumeFrom.map(s -> JobLayout.checkpointImageKey(job.jobId(), s)).orElse(null), resumeFrom.orElse(null),
-                ledger.status(job.jobId()).orElse(null));
-        try (Vgg19Features vgg = new Vgg19Features(weights, job.plan().pooling(), precision);
+                earlier);
+        progress.runs(plan, admitted.downsized());
+        try (Vgg19Features vgg = new Vgg19Features(weights, plan.pooling(), precision);
              StyleRun run = resumeFrom.isPresent()
-                     ? StyleRun.resume(vgg, originals, job.plan(), manager, progress,
+                     ? StyleRun.resume(vgg, originals, plan, manager, progress,
                              ledger.checkpointState(job.jobId(), resumeFrom.get()).orElseThrow())
-                     : StyleRun.start(vgg, originals, job.plan(), manager, progress)) {
-            LOG.infof("job %s attempt %d: %s, %s, precision=%s", job.jobId(), attempt,
-                    resumeFrom.map(s -> "resuming at step " + s).orElse("starting"), job.plan().summary(), precision);
-            progress.began(run.stepsDone(), job.plan().totalSteps(), run.workDone());
+                     : StyleRun.start(vgg, originals, plan, manager, progress)) {
+            LOG.infof("job %s attempt %d: %s, %s, precision=%s%s", job.jobId(), attempt,
+                    resumeFrom.map(s -> "resuming at step " + s).orElse("starting"), plan.summary(), precision,
+                    admitted.downsized() == null ? "" : ", downsized from " + admitted.downsized().from() + " px to fit memory");
+            progress.began(run.stepsDone(), plan.totalSteps(), run.workDone());
             if (run.run(stop) == StyleRun.Ending.STOPPED) {
                 progress.stopped(run);
                 return StyleRun.Ending.STOPPED;
@@ -112,7 +127,8 @@ final class JobRunner implements MessageHandler.Runner {
         Outcome outcome = new Outcome(job.jobId(), job.bucket(), JobState.SUCCEEDED, null, resultKey, job.source(),
                 job.contentKey(), job.styles(), job.preset(), job.options(), run.stepsDone(), loss,
                 weights.synthetic() ? "generated" : "imagenet",
-                new Outcome.Timings(job.acceptedAt(), progress.startedAt(), ledger.now(), progress.runSeconds()));
+                new Outcome.Timings(job.acceptedAt(), progress.startedAt(), ledger.now(), progress.runSeconds()),
+                progress.downsized());
         // Ended once: if a duplicate delivery finished first, its outcome stands.
         ledger.end(outcome, progress.finished(run));
         LOG.infof("job %s SUCCEEDED: %d steps, loss %.4g", job.jobId(), run.stepsDone(), loss == null ? 0.0 : loss);

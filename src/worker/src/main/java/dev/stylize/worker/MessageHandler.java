@@ -105,8 +105,16 @@ final class MessageHandler {
             }
         } catch (PermanentJobFailure e) {
             settlement.fail(message, job, e);
-        } catch (RuntimeException e) {
-            settlement.retry(message, job.jobId(), attempt, e, stopping.getAsBoolean());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // Out of memory would happen again on every retry: the job fails now, with that reason.
+            Optional<String> outOfMemory = OutOfMemory.reason(e);
+            if (outOfMemory.isPresent()) {
+                settlement.fail(message, job, new PermanentJobFailure(outOfMemory.get(), e));
+            } else if (e instanceof RuntimeException transientError) {
+                settlement.retry(message, job.jobId(), attempt, transientError, stopping.getAsBoolean());
+            } else {
+                throw (Error) e;
+            }
         }
     }
 

@@ -54,6 +54,20 @@ public interface WorkerConfig {
     @WithDefault("fp32")
     Precision precision();
 
+    /**
+     * A job too large for the device's free memory runs at the largest size that fits, and says
+     * so in its status and outcome ("downsized"), instead of failing with that size named.
+     */
+    @WithDefault("false")
+    boolean downsizeToFit();
+
+    /**
+     * The memory a job may use, in MiB, instead of the device's free memory measured before each
+     * job (host MemAvailable on a CPU, CUDA's free memory on a GPU): for tests, or a device shared
+     * with another process.
+     */
+    Optional<Long> availableMemoryMib();
+
     /** How often status.json is rewritten while a job runs. */
     @WithDefault("2")
     int statusIntervalSeconds();

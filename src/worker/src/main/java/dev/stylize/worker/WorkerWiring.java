@@ -3,6 +3,7 @@ package dev.stylize.worker;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import dev.stylize.engine.MemoryEstimate;
 import dev.stylize.engine.model.TorchvisionVgg19;
 import dev.stylize.engine.model.Vgg19Weights;
 import dev.stylize.engine.model.WeightsException;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
 
 /**
  * Builds the worker's parts from its configuration, at start-up, so that a setting that cannot
@@ -56,7 +58,7 @@ final class WorkerWiring {
         JobQueue queue = new SqsJobQueue(clients.sqs(), config.jobQueueUrl());
         Vgg19Weights weights = weights(config, manager, s3);
         JobRunner runner = new JobRunner(ledger, weights, config.precision(), manager,
-                Duration.ofSeconds(config.statusIntervalSeconds()), Clock.systemUTC());
+                Duration.ofSeconds(config.statusIntervalSeconds()), Clock.systemUTC(), admission(config, manager.getDevice()));
         Settlement settlement = new Settlement(queue, ledger, config.retryBaseSeconds(), config.retryMaxSeconds(),
                 config.visibilityTimeoutSeconds());
         MessageHandler handler = new MessageHandler(ledger, queue, settlement, runner, heartbeats, workerId(),
@@ -95,6 +97,20 @@ final class WorkerWiring {
         } catch (IOException e) {
             throw new WeightsException("cannot read weights " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The memory check before each job: this device's and precision's estimate, its free memory (or the setting). */
+    static MemoryAdmission admission(WorkerConfig config, Device device) {
+        MemoryEstimate.Profile profile = MemoryEstimate.profile(device, config.precision());
+        LongSupplier available = config.availableMemoryMib().isPresent()
+                ? () -> config.availableMemoryMib().get() << 20
+                : () -> MemoryEstimate.availableBytes(device);
+        MemoryAdmission admission = new MemoryAdmission(profile, available, config.downsizeToFit());
+        LOG.infof("memory: %s free now (%s), %s per megapixel (%s); a job too large %s", MemoryAdmission.gib(admission.available()),
+                config.availableMemoryMib().isPresent() ? "STYLIZE_AVAILABLE_MEMORY_MIB" : device.isGpu() ? "CUDA" : "host",
+                MemoryAdmission.gib(profile.bytesPerPixel() * 1_000_000), profile.label(),
+                config.downsizeToFit() ? "runs at the largest size that fits (STYLIZE_DOWNSIZE_TO_FIT)" : "fails, naming the largest size that fits");
+        return admission;
     }
 
     /** Names this process in job leases and logs. */

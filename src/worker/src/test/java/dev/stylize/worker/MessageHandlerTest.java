@@ -1,5 +1,6 @@
 package dev.stylize.worker;
 
+import ai.djl.engine.EngineException;
 import dev.stylize.engine.StyleRun;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLedger;
@@ -152,6 +153,39 @@ class MessageHandlerTest {
         handler((job, attempt, stop) -> StyleRun.Ending.FINISHED).handle(m, () -> false);
         assertEquals(40, queue.visibility.get("junk"));
         assertTrue(queue.deleted.isEmpty(), "not ours to drop");
+    }
+
+    @Test
+    void runningOutOfGpuMemoryEndsTheJobFailedAtOnceWithThatReason() {
+        recorded("oom");
+        Message m = messageFor("oom", 1);
+        handler((job, attempt, stop) -> {
+            throw new EngineException("CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of "
+                    + "22.06 GiB of which 1.10 GiB is free.\nException raised from malloc at c10/cuda/CUDACachingAllocator.cpp");
+        }).handle(m, () -> false);
+        Outcome outcome = ledger.outcome("oom").orElseThrow();
+        assertEquals(JobState.FAILED, outcome.status());
+        assertEquals("the worker ran out of memory (CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total "
+                + "capacity of 22.06 GiB of which 1.10 GiB is free.); resubmit with a smaller maxSize", outcome.reason());
+        assertEquals(List.of(m.messageId()), queue.deleted, "never retried");
+    }
+
+    @Test
+    void runningOutOfHostOrJavaMemoryEndsTheJobFailedToo() {
+        recorded("host");
+        handler((job, attempt, stop) -> {
+            throw new EngineException("DefaultCPUAllocator: not enough memory: you tried to allocate 8589934592 bytes.");
+        }).handle(messageFor("host", 1), () -> false);
+        assertTrue(ledger.outcome("host").orElseThrow().reason().startsWith(
+                "the worker ran out of memory (DefaultCPUAllocator: not enough memory"));
+
+        recorded("heap");
+        handler((job, attempt, stop) -> {
+            throw new OutOfMemoryError("Java heap space");
+        }).handle(messageFor("heap", 1), () -> false);
+        assertEquals("the worker ran out of memory (Java: Java heap space); resubmit with a smaller maxSize",
+                ledger.outcome("heap").orElseThrow().reason());
+        assertEquals(List.of("host-m1", "heap-m1"), queue.deleted);
     }
 
     @Test
