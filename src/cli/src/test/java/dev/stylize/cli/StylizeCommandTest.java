@@ -190,6 +190,32 @@ class StylizeCommandTest {
         assertTrue(result.get("peakRssMiB").asLong() > 0);
     }
 
+    @Test
+    void doctorReportsTheDeviceTheWeightsAndABenchAtTheSizeAsked() throws IOException {
+        String weights = TestWeights.file().toString();
+        int exit = stylize("doctor", "--json", "--weights", weights, "--weights-cache", dir.toString(),
+                "--bench-size", "32", "--bench-steps", "2");
+        JsonNode report = new ObjectMapper().readTree(out.toString());
+        assertEquals(1, exit, "generated weights are a problem worth an exit code");
+        assertEquals("cpu()", report.get("device").asText());
+        assertTrue(report.get("gpu").isNull());
+        assertTrue(report.get("engine").asText().startsWith("PyTorch 2."), report.toString());
+        assertTrue(report.get("memory").get("availableMiB").asLong() > 0);
+        assertTrue(report.get("memory").get("largestSquareQualityJob").asInt() >= 32, report.toString());
+        assertEquals(WeightsSource.digest(TestWeights.file()), report.get("weights").get("sha256").asText());
+        assertEquals("GENERATED", report.get("weights").get("kind").asText());
+        assertEquals(32, report.get("bench").get("size").asInt());
+        assertTrue(report.get("bench").get("medianMillis").asDouble() > 0);
+        assertTrue(report.get("problems").toString().contains("the weights are GENERATED"), report.toString());
+
+        out.getBuffer().setLength(0);
+        stylize("doctor", "--no-bench", "--weights", "", "--weights-cache", dir.resolve("none").toString());
+        String text = out.toString();
+        assertTrue(text.contains("gpu: none visible to libtorch"), text);
+        assertTrue(text.contains("weights: none reachable"), text);
+        assertTrue(text.contains("  - no VGG19 weights given and none fetched into"), text);
+    }
+
     private static String fixture(String name) {
         try (InputStream in = StylizeCommandTest.class.getClassLoader().getResourceAsStream("reference/" + name)) {
             Path copy = Files.createTempFile("fixture-", "-" + name);

@@ -5,6 +5,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.cuda.CudaUtils;
 import dev.stylize.engine.model.Precision;
 import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.Limits;
 import dev.stylize.plan.OptimizerKind;
 import dev.stylize.plan.Scale;
 import dev.stylize.plan.StylePlan;
@@ -99,6 +100,27 @@ public final class MemoryEstimate {
             } catch (InvalidInputException e) {
                 return false;
             }
+        }
+
+        /**
+         * For a fresh process (the command line): refuses a plan whose run would not fit in
+         * {@code available}, naming the largest size that would.
+         *
+         * @param planAt the same plan at another longest side
+         * @throws InvalidInputException naming the sizes and the memory
+         */
+        public void require(StylePlan plan, IntFunction<StylePlan> planAt, int width, int height, long available) {
+            long needed = fixedBytes + jobBytes(plan, width, height);
+            if (needed <= available) {
+                return;
+            }
+            OptionalInt largest = largestFitting(planAt, width, height, available - fixedBytes, Limits.ENGINE.minSize(),
+                    plan.size() - 1);
+            throw new InvalidInputException(String.format(Locale.ROOT,
+                    "a %d px result needs about %.1f GiB (%s) but only %.1f GiB is free; %s", plan.size(),
+                    needed / 1073741824.0, label(), available / 1073741824.0, largest.isPresent()
+                            ? "the largest that fits is about " + largest.getAsInt() + " px on its longest side (--max-size)"
+                            : "not even " + Limits.ENGINE.minSize() + " px fits"));
         }
 
         /** "cpu fp32 (measured)" etc., for reports. */

@@ -3,6 +3,7 @@ package dev.stylize.worker;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import dev.stylize.engine.DeviceReport;
 import dev.stylize.engine.MemoryEstimate;
 import dev.stylize.engine.model.TorchvisionVgg19;
 import dev.stylize.engine.model.Vgg19Weights;
@@ -52,6 +53,10 @@ final class WorkerWiring {
 
     /** The loop, ready to run: its weights are loaded into {@code manager}. */
     static JobLoop loop(WorkerConfig config, NDManager manager, ScheduledExecutorService heartbeats) {
+        // What this machine gives the engine, once, for whoever reads the log of a new instance type.
+        DeviceReport device = DeviceReport.probe();
+        device.lines().forEach(line -> LOG.info(line));
+        device.problems().forEach(problem -> LOG.warn(problem));
         AwsClients clients = new AwsClients(config.awsEndpoint(), config.region());
         S3Client s3 = clients.s3();
         JobLedger ledger = new JobLedger(new S3ObjectStore(s3, config.bucket()), Clock.systemUTC());
