@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
 final class WeightsCommand {
 
     @Command(name = "fetch", mixinStandardHelpOptions = true,
-            description = "Downloads torchvision's ImageNet VGG19 (548 MB), checks its sha256, converts it in Java and "
+            description = "Downloads torchvision's ImageNet VGG19 (548 MiB), checks its sha256, converts it in Java and "
                     + "installs it in the weights cache (conv1_1 to conv5_1 as float32 safetensors, 52 MB), "
                     + "where run, local up and the worker find it. Nothing is installed unless the "
                     + "digest matches.")

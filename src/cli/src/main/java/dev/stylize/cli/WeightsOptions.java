@@ -45,7 +45,7 @@ final class WeightsOptions {
         Optional<TorchvisionVgg19.Installed> fetched = TorchvisionVgg19.cached(cache);
         if (fetched.isEmpty()) {
             throw new WeightsException("no VGG19 weights given and none fetched into " + cache + ": run "
-                    + "'bin/stylize weights fetch' once (torchvision's ImageNet VGG19, a 548 MB download), or pass "
+                    + "'bin/stylize weights fetch' once (torchvision's ImageNet VGG19, a 548 MiB download), or pass "
                     + "--weights FILE|URL or set STYLIZE_WEIGHTS (README, 'Weights'); for a trial run without a "
                     + "download, generate some with 'bin/stylize weights synth --seed 1 --out vgg19-synthetic.safetensors'");
         }

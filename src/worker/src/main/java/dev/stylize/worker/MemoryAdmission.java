@@ -87,7 +87,9 @@ final class MemoryAdmission {
         return downsizeToFit;
     }
 
+    /** "1.25 GiB", or "350 MiB" under a GiB. */
     static String gib(long bytes) {
-        return String.format(Locale.ROOT, "%.2f GiB", bytes / 1073741824.0);
+        return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.2f GiB", bytes / 1073741824.0)
+                : String.format(Locale.ROOT, "%d MiB", bytes >> 20);
     }
 }

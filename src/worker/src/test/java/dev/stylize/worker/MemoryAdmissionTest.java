@@ -84,7 +84,7 @@ class MemoryAdmissionTest {
         handle(job, enoughFor(job, 48), false);
         Outcome outcome = ledger.outcome("big").orElseThrow();
         assertEquals(JobState.FAILED, outcome.status());
-        assertTrue(outcome.reason().matches("a 64 px result needs about [0-9.]+ GiB of host memory but [0-9.]+ GiB is free; "
+        assertTrue(outcome.reason().matches("a 64 px result needs about [0-9.]+ (GiB|MiB) of host memory but [0-9.]+ (GiB|MiB) is free; "
                 + "the largest that fits is about 48 px on its longest side: resubmit with maxSize 48 or less"), outcome.reason());
         assertEquals(List.of("big-m1"), queue.deleted, "not retried");
         assertNull(ledger.status("big").orElseThrow().startedAt(), "never started");
