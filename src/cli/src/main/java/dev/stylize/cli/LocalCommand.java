@@ -45,7 +45,7 @@ final class LocalCommand {
     @Command(name = "up", mixinStandardHelpOptions = true,
             description = "Starts the emulator on 127.0.0.1:4566 (moto, or LocalStack 4.14 with --emulator localstack), "
                     + "creates the bucket, queues and topic, uploads weights and an example style, and starts the "
-                    + "local runner and a worker. Safe to run again.")
+                    + "local runner, a worker and the web console on 127.0.0.1. Safe to run again.")
     static final class Up implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -67,6 +67,10 @@ final class LocalCommand {
         @Option(names = "--worker-port", defaultValue = "8080", paramLabel = "PORT",
                 description = "The worker's health port (default: ${DEFAULT-VALUE}).")
         int workerPort;
+
+        @Option(names = "--console-port", defaultValue = "8765", paramLabel = "PORT",
+                description = "The web console's port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+        int consolePort;
 
         @Override
         public Integer call() throws Exception {
@@ -102,8 +106,10 @@ final class LocalCommand {
                     "QUARKUS_HTTP_PORT", String.valueOf(workerPort));
             processes.startRunner(env, out);
             processes.startWorker(env, workerPort, out);
+            URI console = processes.startConsole(consolePort, out);
             out.println();
-            out.println("ready. Try:  bin/stylize submit --content docs/examples/harbour.png --style-name swirls --watch");
+            out.println("ready. Open " + console + " and drop a photo, or try:");
+            out.println("  bin/stylize submit --content docs/examples/harbour.png --style-name swirls --watch");
             out.println("logs in " + stateDir() + "; stop with: bin/stylize local down");
             return 0;
         }
@@ -136,7 +142,7 @@ final class LocalCommand {
     }
 
     @Command(name = "down", mixinStandardHelpOptions = true,
-            description = "Stops the worker (it checkpoints first), the local runner and the emulator.")
+            description = "Stops the console, the worker (it checkpoints first), the local runner and the emulator.")
     static final class Down implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -178,8 +184,10 @@ final class LocalCommand {
                     .sorted(Comparator.comparing(o -> o.lastModified(), Comparator.reverseOrder()))
                     .limit(10)
                     .forEach(o -> ledger.status(o.key().split("/")[1]).ifPresent(s -> out.printf(
-                            "job %-40s %-9s %s%n", s.jobId(), s.state(),
-                            s.step() == null || s.totalSteps() == null ? "" : s.step() + "/" + s.totalSteps())));
+                            "job %-40s %-9s %s%s%n", s.jobId(), s.state(),
+                            s.step() == null || s.totalSteps() == null ? "" : s.step() + "/" + s.totalSteps(),
+                            ledger.workerLostAt(s.jobId()).map(at -> " (worker lost at " + at
+                                    + "; resumes when its message reappears)").orElse(""))));
             return 0;
         }
     }

@@ -95,13 +95,8 @@ final class SubmitCommand implements Callable<Integer> {
         }
 
         String styleName = style.name != null ? style.name : uploadStyle(store, style.file, out);
-        String fileName = content.getFileName().toString();
-        String extension = fileName.contains(".") ? fileName.substring(fileName.lastIndexOf('.')) : "";
-        String base = JobLayout.jobIdBase(fileName);
         // A random tail makes this upload's job id prefix unique, so the job can be found.
-        String unique = (base.isEmpty() ? "photo" : base.length() > 30 ? base.substring(0, 30) : base) + "-"
-                + UUID.randomUUID().toString().substring(0, 6);
-        String key = JobLayout.INBOX + styleName + "/" + unique + extension;
+        String key = JobLayout.INBOX + styleName + "/" + JobLayout.uniqueUploadName(content.getFileName().toString());
 
         Optional<EventListener> listener = watch ? EventListener.open(clients, local ? localTopic(clients.sns()) : topicArn, out)
                 : Optional.empty();
@@ -113,7 +108,7 @@ final class SubmitCommand implements Callable<Integer> {
                 return 0;
             }
             Instant deadline = Instant.now().plus(timeout);
-            String jobId = awaitJob(store, JobLayout.jobIdBase(key), deadline);
+            String jobId = awaitJob(ledger, key, deadline);
             out.println("job " + jobId);
             Outcome outcome = follow(ledger, jobId, deadline);
             out.println("outcome: " + outcome.status() + (outcome.reason() == null ? "" : ": " + outcome.reason()));
@@ -151,11 +146,10 @@ final class SubmitCommand implements Callable<Integer> {
         return sns.createTopic(b -> b.name(LocalNames.defaults().topic())).topicArn(); // idempotent: finds it
     }
 
-    private static String awaitJob(ObjectStore store, String prefix, Instant deadline) throws InterruptedException {
+    private static String awaitJob(JobLedger ledger, String upload, Instant deadline) throws InterruptedException {
         Instant noticeAt = Instant.now().plusSeconds(20);
         while (Instant.now().isBefore(deadline)) {
-            Optional<String> job = store.list(JobLayout.RESULTS + prefix + "-").stream()
-                    .map(o -> o.key().split("/")[1]).findFirst();
+            Optional<String> job = ledger.jobOf(upload);
             if (job.isPresent()) {
                 return job.get();
             }
@@ -186,7 +180,8 @@ final class SubmitCommand implements Callable<Integer> {
                     if (s.step() != null) {
                         bar.stepTo(s.step());
                     }
-                    bar.setExtraMessage(String.format(Locale.ROOT, " %s%s%s", s.state(),
+                    String state = ledger.workerLostAt(jobId).map(at -> "WORKER LOST at " + at).orElse(s.state().name());
+                    bar.setExtraMessage(String.format(Locale.ROOT, " %s%s%s", state,
                             s.loss() == null ? "" : String.format(Locale.ROOT, " loss %.4g", s.loss()),
                             s.itPerSecond() == null ? "" : String.format(Locale.ROOT, " %.2f it/s, ETA %.0f s",
                                     s.itPerSecond(), s.etaSeconds())));

@@ -94,9 +94,14 @@ final class TestStack implements AutoCloseable {
                 options, Preset.named(preset).plan(384, 256, options), "jobs/" + jobId + ".json", Instant.now().toString());
         ledger.record(job);
         for (int i = 0; i < copies; i++) {
-            sqs.sendMessage(b -> b.queueUrl(stack.jobQueueUrl()).messageBody(Json.compact(new JobMessage(jobId, job.bucket()))));
+            enqueue(jobId);
         }
         return job;
+    }
+
+    /** Enqueues a message for a job already recorded. */
+    void enqueue(String jobId) {
+        sqs.sendMessage(b -> b.queueUrl(stack.jobQueueUrl()).messageBody(Json.compact(new JobMessage(jobId, stack.names().bucket()))));
     }
 
     static PlanOptions small(int steps, int checkpointEvery) {

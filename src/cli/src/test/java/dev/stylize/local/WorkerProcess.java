@@ -47,6 +47,18 @@ final class WorkerProcess implements AutoCloseable {
         return worker;
     }
 
+    /** Whether /q/health/{@code check} (live or ready) answers UP. */
+    boolean healthUp(String check) {
+        try {
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/q/health/" + check)
+                    .toURL().openConnection();
+            c.setConnectTimeout(1000);
+            return c.getResponseCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     long pid() {
         return process.pid();
     }

@@ -89,9 +89,9 @@ public final class StyleRun implements AutoCloseable {
                                   Listener listener, byte[] snapshot) {
         StyleRun r = new StyleRun(vgg, originals, plan, manager, listener);
         try (NDManager decoded = manager.newSubManager()) {
-            NDList state = NDList.decode(decoded, snapshot);
+            NDList state = decode(decoded, snapshot);
             NDArray scale = state.get(SCALE);
-            int index = scale == null ? 0 : (int) scale.getLong();
+            int index = scale == null ? 0 : scale.size() == 1 ? (int) scale.getLong() : -1;
             if (index < 0 || index >= plan.schedule().size()) {
                 throw new InvalidInputException("the checkpoint belongs to scale " + (index + 1) + " but the schedule has "
                         + plan.schedule().size());
@@ -101,6 +101,15 @@ public final class StyleRun implements AutoCloseable {
             r.run = StyleTransfer.resume(vgg, r.inputs, plan, r.scale().steps(), manager, state);
         }
         return r;
+    }
+
+    /** A snapshot's arrays; bytes that are not one (damaged, or something else) are refused as bad input. */
+    private static NDList decode(NDManager manager, byte[] snapshot) {
+        try {
+            return NDList.decode(manager, snapshot);
+        } catch (RuntimeException e) {
+            throw new InvalidInputException("the checkpoint cannot be read: " + e.getMessage(), e);
+        }
     }
 
     /**

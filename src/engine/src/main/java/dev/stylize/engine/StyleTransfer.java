@@ -78,15 +78,28 @@ final class StyleTransfer implements AutoCloseable {
     static StyleTransfer resume(Vgg19Features vgg, StyleInputs inputs, StylePlan plan, int steps, NDManager parent,
                                 NDList state) {
         NDArray saved = state.get(IMAGE);
+        NDArray step = state.get(STEP);
+        if (saved == null || step == null || step.size() != 1 || saved.getShape().dimension() != 4) {
+            throw new InvalidInputException("the checkpoint holds no image and step");
+        }
         long[] shape = saved.getShape().getShape();
-        if (shape[2] != inputs.content().getHeight() || shape[3] != inputs.content().getWidth()) {
+        if (shape[0] != 1 || shape[1] != 3 || shape[2] != inputs.content().getHeight() || shape[3] != inputs.content().getWidth()) {
             throw new InvalidInputException("the checkpoint holds a " + shape[3] + "x" + shape[2]
                     + " image but the inputs give " + inputs.content().getWidth() + "x" + inputs.content().getHeight());
         }
-        NDArray initial = saved.duplicate();
+        long done = step.getLong();
+        if (done < 0 || done > steps) {
+            throw new InvalidInputException("the checkpoint is at step " + done + " of a scale of " + steps);
+        }
+        NDArray initial = saved.toType(DataType.FLOAT32, true);
         initial.attach(parent);
-        StyleTransfer run = new StyleTransfer(vgg, inputs, plan, steps, parent, initial, (int) state.get(STEP).getLong());
-        run.optimizer.restore(state);
+        StyleTransfer run = new StyleTransfer(vgg, inputs, plan, steps, parent, initial, (int) done);
+        try {
+            run.optimizer.restore(state, saved.size());
+        } catch (RuntimeException e) {
+            run.close();
+            throw e;
+        }
         return run;
     }
 

@@ -4,7 +4,9 @@ import dev.stylize.jobs.store.ObjectStore;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,6 +17,9 @@ import java.util.Optional;
  * one outcome (and one completion event) however many deliveries race to end it.
  */
 public final class JobLedger {
+    /** Checkpoint states carry this tag; template.yaml's lifecycle rule expires what the worker does not delete. */
+    public static final String LIFETIME_TAG = "stylize-lifetime=checkpoint-state";
+
     private final ObjectStore store;
     private final Clock clock;
 
@@ -57,8 +62,34 @@ public final class JobLedger {
         return readJson(JobLayout.outcomeKey(jobId), Outcome.class);
     }
 
+    /**
+     * The job an upload at {@code key} became, once the intake has recorded it: its id starts with
+     * the key's {@link JobLayout#jobIdBase}, which {@link JobLayout#uniqueUploadName} makes unique.
+     */
+    public Optional<String> jobOf(String key) {
+        String base = JobLayout.jobIdBase(key);
+        if (base.isEmpty()) {
+            return Optional.empty();
+        }
+        return store.list(JobLayout.RESULTS + base + "-").stream().map(o -> o.key().split("/")[1]).findFirst();
+    }
+
     public boolean hasEnded(String jobId) {
         return store.exists(JobLayout.outcomeKey(jobId));
+    }
+
+    /**
+     * A worker starts an attempt at the job: the status says RUNNING from now on. If it already said
+     * RUNNING, the previous attempt's worker died while running the job (a worker that stops in good
+     * order leaves it QUEUED or ended): that is counted.
+     *
+     * @return how many times a worker has died running this job
+     */
+    public int attemptStarted(String jobId, int attempt) {
+        JobStatus previous = status(jobId).orElse(JobStatus.queued(jobId, now()));
+        JobStatus started = previous.started(attempt, now());
+        writeJson(JobLayout.statusKey(jobId), started);
+        return started.interruptions();
     }
 
     /** The running job's progress. */
@@ -74,7 +105,8 @@ public final class JobLedger {
 
     /**
      * Ends a job: creates its outcome, then (only if this call created it) its terminal status,
-     * built from {@code last} (the run's final progress) or else from the status on record.
+     * built from {@code last} (the run's final progress) or else from the status on record, and
+     * removes its resumable checkpoint states.
      *
      * @return true if this call ended the job, false if it had ended already (its outcome stands)
      */
@@ -85,6 +117,7 @@ public final class JobLedger {
         JobStatus before = last != null ? last
                 : status(outcome.jobId()).orElse(JobStatus.queued(outcome.jobId(), outcome.timings().finishedAt()));
         writeJson(JobLayout.statusKey(outcome.jobId()), before.ended(outcome));
+        forgetCheckpointStates(outcome.jobId());
         return true;
     }
 
@@ -92,24 +125,87 @@ public final class JobLedger {
         return end(outcome, null);
     }
 
-    /** A checkpoint: the image to look at first, then the state to resume from, so a state key means a whole checkpoint. */
+    /**
+     * Ends an upload the intake refused: its REJECTED status first, then the outcome, so that when
+     * the outcome's event reaches the notifier the job is on record.
+     */
+    public boolean reject(Outcome outcome) {
+        if (hasEnded(outcome.jobId())) {
+            return false;
+        }
+        writeJson(JobLayout.statusKey(outcome.jobId()), JobStatus.queued(outcome.jobId(), now()).ended(outcome));
+        return createJson(JobLayout.outcomeKey(outcome.jobId()), outcome);
+    }
+
+    /** The record of a job's completion event, written once it was published. */
+    private record Announcement(String eventId, String at) {
+    }
+
+    public boolean isAnnounced(String jobId) {
+        return store.exists(JobLayout.announcedKey(jobId));
+    }
+
+    /** Records that the job's completion event was published, so a second outcome write never announces again. */
+    public void announced(String jobId, String eventId) {
+        createJson(JobLayout.announcedKey(jobId), new Announcement(eventId, now()));
+    }
+
+    /** The list of a job's checkpoints, as {@code checkpoints.json} holds it. */
+    private record CheckpointIndex(List<Checkpoint> checkpoints) {
+    }
+
+    /**
+     * A checkpoint: the image to look at, the state to resume from, then its record (step, digest,
+     * length), which is what makes it a checkpoint: a state nobody recorded is never resumed from.
+     *
+     * @return the image's key
+     */
     public String saveCheckpoint(String jobId, int step, byte[] png, byte[] state) {
         String imageKey = JobLayout.checkpointImageKey(jobId, step);
         store.write(imageKey, png, "image/png");
-        store.write(JobLayout.checkpointStateKey(jobId, step), state, "application/octet-stream");
+        store.writeTagged(JobLayout.checkpointStateKey(jobId, step), state, "application/octet-stream", LIFETIME_TAG);
+        List<Checkpoint> recorded = new ArrayList<>(checkpoints(jobId));
+        recorded.removeIf(c -> c.step() == step);
+        recorded.add(new Checkpoint(step, Digests.sha256(state), state.length));
+        recorded.sort(Comparator.comparingInt(Checkpoint::step).reversed());
+        writeJson(JobLayout.checkpointIndexKey(jobId), new CheckpointIndex(recorded));
         return imageKey;
     }
 
-    /** The step of the job's latest whole checkpoint. */
-    public Optional<Integer> latestCheckpoint(String jobId) {
-        return store.list(JobLayout.checkpointsPrefix(jobId)).stream()
-                .map(o -> JobLayout.checkpointStep(o.key()))
-                .flatMap(Optional::stream)
-                .max(Comparator.naturalOrder());
+    /** The job's recorded checkpoints, newest first. */
+    public List<Checkpoint> checkpoints(String jobId) {
+        return readJson(JobLayout.checkpointIndexKey(jobId), CheckpointIndex.class)
+                .map(CheckpointIndex::checkpoints).orElse(List.of());
     }
 
-    public Optional<byte[]> checkpointState(String jobId, int step) {
-        return store.read(JobLayout.checkpointStateKey(jobId, step));
+    /**
+     * A recorded checkpoint's state, checked against its record.
+     *
+     * @throws UnusableCheckpointException when it is gone or is not what was written
+     */
+    public byte[] checkpointState(String jobId, Checkpoint checkpoint) {
+        byte[] state = store.read(JobLayout.checkpointStateKey(jobId, checkpoint.step())).orElseThrow(() ->
+                new UnusableCheckpointException(checkpoint, "its state is gone"));
+        if (state.length != checkpoint.bytes() || !Digests.sha256(state).equals(checkpoint.sha256())) {
+            throw new UnusableCheckpointException(checkpoint, "its state is not what was written (" + state.length
+                    + " bytes, digest " + Digests.sha256(state).substring(0, 12) + "…)");
+        }
+        return state;
+    }
+
+    /**
+     * Removes an ended job's resumable states (large, of no use any more); the checkpoint images and
+     * their records stay. Best effort: the job has ended either way, and the bucket's lifecycle rule
+     * expires what is left.
+     */
+    private void forgetCheckpointStates(String jobId) {
+        try {
+            for (Checkpoint c : checkpoints(jobId)) {
+                store.delete(JobLayout.checkpointStateKey(jobId, c.step()));
+            }
+        } catch (RuntimeException e) {
+            // left to the lifecycle rule (tagged LIFETIME_TAG)
+        }
     }
 
     /** @return the result's key */
@@ -117,6 +213,19 @@ public final class JobLedger {
         String key = JobLayout.resultKey(jobId, "png");
         store.write(key, png, "image/png");
         return key;
+    }
+
+    /**
+     * When a job that says RUNNING lost its worker: the lease its worker keeps renewing has lapsed
+     * (the worker died or hangs; the job resumes when its message reappears). Empty while a worker
+     * holds it, or when the job is not running.
+     */
+    public Optional<String> workerLostAt(String jobId) {
+        if (status(jobId).map(s -> s.state() != JobState.RUNNING).orElse(true)) {
+            return Optional.empty();
+        }
+        Optional<JobLease.Holder> lease = readJson(JobLayout.leaseKey(jobId), JobLease.Holder.class);
+        return lease.map(JobLease.Holder::expiresAt).filter(at -> !clock.instant().isBefore(java.time.Instant.parse(at)));
     }
 
     /** Takes the job's lease for {@code worker}, unless another worker holds it. */

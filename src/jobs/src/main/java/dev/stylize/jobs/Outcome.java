@@ -13,6 +13,7 @@ import java.util.List;
  * @param resultKey  the result image, on success
  * @param source     the upload or manifest key that asked for the job
  * @param weights    "generated" when the worker ran on generated (not ImageNet) weights
+ * @param notes      what a person should know about the run, e.g. a checkpoint that could not be used
  * @param downsized  set when the worker ran the job smaller than asked, to fit its memory
  */
 public record Outcome(
@@ -30,14 +31,15 @@ public record Outcome(
         Double finalLoss,
         String weights,
         Timings timings,
+        List<String> notes,
         Downsized downsized) {
 
     /** An outcome of a job run at the size asked (or not run). */
     public Outcome(String jobId, String bucket, JobState status, String reason, String resultKey, String source,
                    String contentKey, List<StyleRef> styles, String preset, PlanOptions options, Integer steps,
-                   Double finalLoss, String weights, Timings timings) {
+                   Double finalLoss, String weights, Timings timings, List<String> notes) {
         this(jobId, bucket, status, reason, resultKey, source, contentKey, styles, preset, options, steps, finalLoss,
-                weights, timings, null);
+                weights, timings, notes, null);
     }
 
     /** ISO-8601 instants; {@code runSeconds} is the optimisation's own wall time. */
@@ -46,13 +48,13 @@ public record Outcome(
 
     public static Outcome rejected(String jobId, String bucket, String source, String reason, String at) {
         return new Outcome(jobId, bucket, JobState.REJECTED, reason, null, source, null, null, null, null, null, null,
-                null, new Timings(null, null, at, null));
+                null, new Timings(null, null, at, null), null);
     }
 
     /** A job that ended without a result: FAILED, or REJECTED when the upload itself proved unusable. */
     public static Outcome failed(Job job, JobState status, String reason, String startedAt, String at) {
         return new Outcome(job.jobId(), job.bucket(), status, reason, null, job.source(), job.contentKey(),
                 job.styles(), job.preset(), job.options(), null, null, null,
-                new Timings(job.acceptedAt(), startedAt, at, null));
+                new Timings(job.acceptedAt(), startedAt, at, null), null);
     }
 }

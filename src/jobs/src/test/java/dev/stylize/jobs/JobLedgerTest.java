@@ -14,6 +14,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JobLedgerTest {
@@ -31,6 +32,16 @@ class JobLedgerTest {
         assertFalse(ledger.record(job("a")), "a repeated event records nothing");
         assertEquals(job("a"), ledger.job("a").orElseThrow(), "job.json round-trips, plan included");
         assertEquals(JobState.QUEUED, ledger.status("a").orElseThrow().state());
+    }
+
+    @Test
+    void anUploadLeadsToItsJob() {
+        String upload = "inbox/s/" + JobLayout.uniqueUploadName("harbour.png");
+        assertTrue(ledger.jobOf(upload).isEmpty(), "not before the intake has recorded it");
+        String jobId = JobLayout.jobId("bucket", upload, "seq");
+        ledger.record(job(jobId));
+        assertEquals(jobId, ledger.jobOf(upload).orElseThrow());
+        assertEquals(jobId, ledger.jobOf(JobLayout.jobIdBase(upload)).orElseThrow(), "its id's start finds it too");
     }
 
     @Test
@@ -53,7 +64,7 @@ class JobLedgerTest {
     void aTransientErrorPutsTheJobBackInTheQueueKeepingWhereItGot() {
         ledger.record(job("c"));
         ledger.progress(new JobStatus("c", JobState.RUNNING, 40, 100, 1.0, 0.5, 0.5, 2.0, 30.0,
-                "results/c/checkpoints/step-000040.png", 1, null, "t0", "t1", List.of(new double[] {40, 1.0})));
+                "results/c/checkpoints/step-000040.png", 1, null, "t0", "t1", List.of(new double[] {40, 1.0}), null, null));
         ledger.retrying("c", 1, "S3 said 503");
         JobStatus status = ledger.status("c").orElseThrow();
         assertEquals(JobState.QUEUED, status.state());
@@ -63,11 +74,72 @@ class JobLedgerTest {
     }
 
     @Test
-    void theLatestWholeCheckpointIsTheOneWithAState() {
-        ledger.saveCheckpoint("d", 100, new byte[] {1}, new byte[] {2});
-        ledger.saveCheckpoint("d", 200, new byte[] {3}, new byte[] {4});
-        store.write(JobLayout.checkpointImageKey("d", 300), new byte[] {5}, "image/png"); // its state never written
-        assertEquals(200, ledger.latestCheckpoint("d").orElseThrow());
+    void onlyRecordedCheckpointsCountAndTheirStateMustBeWhatWasWritten() {
+        ledger.saveCheckpoint("d", 100, new byte[] {1}, new byte[] {2, 2});
+        ledger.saveCheckpoint("d", 200, new byte[] {3}, new byte[] {4, 4});
+        store.write(JobLayout.checkpointStateKey("d", 300), new byte[] {5}, "application/octet-stream"); // forged: never recorded
+        List<Checkpoint> recorded = ledger.checkpoints("d");
+        assertEquals(List.of(200, 100), recorded.stream().map(Checkpoint::step).toList(), "newest first, the forged one ignored");
+        assertEquals(2, ledger.checkpointState("d", recorded.get(0)).length);
+
+        store.write(JobLayout.checkpointStateKey("d", 200), new byte[] {9, 9}, "application/octet-stream"); // overwritten
+        UnusableCheckpointException e = assertThrows(UnusableCheckpointException.class,
+                () -> ledger.checkpointState("d", recorded.get(0)));
+        assertTrue(e.getMessage().startsWith("the checkpoint at step 200 could not be used: its state is not what was written"),
+                e.getMessage());
+        store.delete(JobLayout.checkpointStateKey("d", 100));
+        assertEquals("the checkpoint at step 100 could not be used: its state is gone",
+                assertThrows(UnusableCheckpointException.class, () -> ledger.checkpointState("d", recorded.get(1))).getMessage());
+    }
+
+    @Test
+    void anEndedJobsStatesGoButItsCheckpointImagesStay() {
+        ledger.record(job("f"));
+        ledger.saveCheckpoint("f", 10, new byte[] {1}, new byte[] {2});
+        ledger.end(Outcome.failed(job("f"), JobState.FAILED, "broken style", null, ledger.now()));
+        assertFalse(store.exists(JobLayout.checkpointStateKey("f", 10)));
+        assertTrue(store.exists(JobLayout.checkpointImageKey("f", 10)));
+    }
+
+    @Test
+    void aSizeReducedToFitMemoryStaysOnRecordForLaterAttempts() {
+        ledger.record(job("d"));
+        Downsized downsized = new Downsized(64, 48, "a 64 px result needs more memory than is free");
+        ledger.progress(new JobStatus("d", JobState.RUNNING, 4, 10, 1.0, 0.5, 0.5, 2.0, 3.0,
+                "results/d/checkpoints/step-000004.png", 1, null, "t0", "t1", null, 0, List.of(downsized.reason()),
+                downsized));
+        ledger.retrying("d", 1, "S3 said 503");
+        assertEquals(downsized, ledger.status("d").orElseThrow().downsized());
+        ledger.attemptStarted("d", 2);
+        assertEquals(downsized, ledger.status("d").orElseThrow().downsized(), "its checkpoints belong to the 48 px plan");
+    }
+
+    @Test
+    void aWorkerThatDiedWhileRunningAJobIsCountedByTheNextAttempt() {
+        ledger.record(job("g"));
+        assertEquals(0, ledger.attemptStarted("g", 1), "a first attempt");
+        assertEquals(1, ledger.attemptStarted("g", 2), "found RUNNING: the first attempt's worker died");
+        ledger.retrying("g", 2, "S3 said 503");
+        assertEquals(1, ledger.attemptStarted("g", 3), "a transient error hands the job back in good order");
+        assertEquals(2, ledger.attemptStarted("g", 4));
+    }
+
+    @Test
+    void aRunningJobWhoseWorkersLeaseLapsedSaysItLostItsWorker() {
+        ledger.record(job("i"));
+        ledger.attemptStarted("i", 1);
+        ledger.lease("i", "worker-1", Duration.ofSeconds(300));
+        assertTrue(ledger.workerLostAt("i").isEmpty(), "held");
+        ledger.lease("i", "worker-1", Duration.ofSeconds(-1)); // renewed into the past: lapsed
+        assertEquals("2026-11-29T11:59:59Z", ledger.workerLostAt("i").orElseThrow());
+    }
+
+    @Test
+    void aRejectionIsOnRecordBeforeItsOutcome() {
+        Outcome rejected = Outcome.rejected("h", "bucket", "inbox/s/x.gif", "x.gif is a GIF image", ledger.now());
+        assertTrue(ledger.reject(rejected));
+        assertEquals(JobState.REJECTED, ledger.status("h").orElseThrow().state());
+        assertFalse(ledger.reject(rejected), "once");
     }
 
     @Test

@@ -17,6 +17,8 @@ import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A running job as its owner sees it: the status (speed and ETA measured over this attempt's
@@ -32,7 +34,9 @@ final class JobProgress implements StyleRun.Listener {
     private final Clock clock;
     private final Instant began;
     private final String startedAt;
-    private final LossHistory history;
+    private final JobStatus earlier;
+    private final List<String> notes = new ArrayList<>();
+    private LossHistory history;
     private Instant lastStatus;
     private String latestCheckpoint;
     private int firstStep = -1;
@@ -41,30 +45,47 @@ final class JobProgress implements StyleRun.Listener {
     private StylePlan plan;
     private Downsized downsized;
 
-    /**
-     * @param resumedFrom the checkpoint image the run resumes from, or null for a fresh start
-     * @param earlier     the status on record, whose loss history a resumed run continues
-     */
-    JobProgress(Job job, int attempt, JobLedger ledger, Duration interval, Clock clock, String resumedFrom,
-                Integer resumedStep, JobStatus earlier) {
+    /** @param earlier the status on record, whose loss history a resumed run continues; null for a new job */
+    JobProgress(Job job, int attempt, JobLedger ledger, Duration interval, Clock clock, JobStatus earlier) {
         this.job = job;
         this.attempt = attempt;
         this.ledger = ledger;
         this.interval = interval;
         this.clock = clock;
+        this.earlier = earlier;
         this.began = clock.instant();
         this.startedAt = began.toString();
         this.lastStatus = began;
-        this.latestCheckpoint = resumedFrom;
         this.plan = job.plan();
-        this.history = new LossHistory(earlier == null || earlier.lossHistory() == null || resumedStep == null ? null
-                : earlier.lossHistory().stream().filter(p -> p[0] <= resumedStep).toList());
+        this.history = new LossHistory(null);
     }
 
-    /** The plan this attempt runs: the job's, or a smaller one that fits the device's memory ({@code downsized}). */
+    /** The run resumes from the checkpoint at {@code step}: its plot continues from there, its image is the latest. */
+    void resumedFrom(int step, String imageKey) {
+        latestCheckpoint = imageKey;
+        history = new LossHistory(earlier == null || earlier.lossHistory() == null ? null
+                : earlier.lossHistory().stream().filter(p -> p[0] <= step).toList());
+    }
+
+    /** Something a person should know about this run; it goes into the status and the outcome. */
+    void note(String note) {
+        notes.add(note);
+    }
+
+    List<String> notes() {
+        return notes.isEmpty() ? null : List.copyOf(notes);
+    }
+
+    /**
+     * The plan this attempt runs: the job's, or a smaller one that fits the device's memory
+     * ({@code downsized}, which the status keeps for later attempts and a note tells the owner).
+     */
     void runs(StylePlan plan, Downsized downsized) {
         this.plan = plan;
         this.downsized = downsized;
+        if (downsized != null) {
+            note(downsized.reason());
+        }
     }
 
     Downsized downsized() {
@@ -104,9 +125,12 @@ final class JobProgress implements StyleRun.Listener {
                 initial.getWidth(), initial.getHeight(), scale.steps());
     }
 
-    /** Stopped early: the status says where the job got to. */
+    /**
+     * Stopped early and checkpointed: the job goes back to the queue as QUEUED, where it got to on
+     * record, so the next delivery knows this worker stopped in good order.
+     */
     void stopped(StyleRun run) {
-        ledger.progress(status(JobState.RUNNING, run.stepsDone(), run.plan().totalSteps(), run.workDone()));
+        ledger.progress(status(JobState.QUEUED, run.stepsDone(), run.plan().totalSteps(), run.workDone()));
     }
 
     /** The run's last progress, as its terminal status builds on it. */
@@ -126,6 +150,11 @@ final class JobProgress implements StyleRun.Listener {
         return Duration.between(began, clock.instant()).toMillis() / 1000.0;
     }
 
+    /** How many times a worker died while running this job, as counted when this attempt started. */
+    private Integer interruptions() {
+        return earlier == null ? null : earlier.interruptions();
+    }
+
     /** Speed in steps; the ETA from the work left, as coarse-to-fine steps grow costlier. */
     JobStatus status(JobState state, int step, int totalSteps, double work) {
         lastStatus = clock.instant();
@@ -134,6 +163,7 @@ final class JobProgress implements StyleRun.Listener {
         Double eta = speed == null || work <= firstWork ? null : (1 - work) * seconds / (work - firstWork);
         return new JobStatus(job.jobId(), state, step, totalSteps, last == null ? null : last.loss(),
                 last == null ? null : last.contentLoss(), last == null ? null : last.styleLoss(), speed, eta,
-                latestCheckpoint, attempt, null, startedAt, lastStatus.toString(), history.points(), downsized);
+                latestCheckpoint, attempt, null, startedAt, lastStatus.toString(), history.points(), interruptions(), notes(),
+                downsized);
     }
 }

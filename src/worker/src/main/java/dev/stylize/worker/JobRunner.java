@@ -1,5 +1,6 @@
 package dev.stylize.worker;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
 import dev.stylize.engine.OptimizationDivergedException;
 import dev.stylize.engine.StyleInputs;
@@ -10,6 +11,7 @@ import dev.stylize.engine.model.Vgg19Weights;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.images.ImageEncoder;
 import dev.stylize.images.InvalidImageException;
+import dev.stylize.jobs.Checkpoint;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobLedger;
@@ -17,6 +19,7 @@ import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
+import dev.stylize.jobs.UnusableCheckpointException;
 import dev.stylize.plan.InvalidInputException;
 import dev.stylize.plan.StylePlan;
 import org.jboss.logging.Logger;
@@ -58,32 +61,29 @@ final class JobRunner implements MessageHandler.Runner {
 
     /**
      * @param stop asked before every step; when true the run checkpoints and returns STOPPED
-     * @throws PermanentJobFailure when retrying cannot help; anything else is transient
+     * @throws PermanentJobFailure when retrying cannot help (the job does not fit the device's memory,
+     *                             an input is gone or unusable); Settlement decides what any other error means
      */
     @Override
     public StyleRun.Ending run(Job job, int attempt, BooleanSupplier stop) {
         StyleInputs originals = loadInputs(job);
-        Optional<Integer> resumeFrom = ledger.latestCheckpoint(job.jobId());
         JobStatus earlier = ledger.status(job.jobId()).orElse(null);
+        List<Checkpoint> recorded = ledger.checkpoints(job.jobId());
         MemoryAdmission.Admitted admitted;
         try {
             admitted = admission.admit(job, originals.content().getWidth(), originals.content().getHeight(),
-                    earlier == null ? null : earlier.downsized(), resumeFrom.isPresent());
+                    earlier == null ? null : earlier.downsized(), !recorded.isEmpty());
         } catch (InvalidInputException e) {
             throw new PermanentJobFailure(e.getMessage(), e);
         }
         StylePlan plan = admitted.plan();
-        JobProgress progress = new JobProgress(job, attempt, ledger, statusInterval, clock,
-                resumeFrom.map(s -> JobLayout.checkpointImageKey(job.jobId(), s)).orElse(null), resumeFrom.orElse(null),
-                earlier);
+        JobProgress progress = new JobProgress(job, attempt, ledger, statusInterval, clock, earlier);
         progress.runs(plan, admitted.downsized());
         try (Vgg19Features vgg = new Vgg19Features(weights, plan.pooling(), precision);
-             StyleRun run = resumeFrom.isPresent()
-                     ? StyleRun.resume(vgg, originals, plan, manager, progress,
-                             ledger.checkpointState(job.jobId(), resumeFrom.get()).orElseThrow())
-                     : StyleRun.start(vgg, originals, plan, manager, progress)) {
+             StyleRun run = resume(job, plan, recorded, vgg, originals, progress)
+                     .orElseGet(() -> StyleRun.start(vgg, originals, plan, manager, progress))) {
             LOG.infof("job %s attempt %d: %s, %s, precision=%s%s", job.jobId(), attempt,
-                    resumeFrom.map(s -> "resuming at step " + s).orElse("starting"), plan.summary(), precision,
+                    run.stepsDone() > 0 ? "resuming at step " + run.stepsDone() : "starting", plan.summary(), precision,
                     admitted.downsized() == null ? "" : ", downsized from " + admitted.downsized().from() + " px to fit memory");
             progress.began(run.stepsDone(), plan.totalSteps(), run.workDone());
             if (run.run(stop) == StyleRun.Ending.STOPPED) {
@@ -94,6 +94,55 @@ final class JobRunner implements MessageHandler.Runner {
             return StyleRun.Ending.FINISHED;
         } catch (InvalidInputException | OptimizationDivergedException e) {
             throw new PermanentJobFailure(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The run resumed from the newest recorded checkpoint that is intact and fits the job, skipping
+     * (and noting) any that is not: a checkpoint only saves time, it never fails a job. Empty when
+     * the job starts over.
+     */
+    private Optional<StyleRun> resume(Job job, StylePlan plan, List<Checkpoint> recorded, Vgg19Features vgg,
+                                      StyleInputs originals, JobProgress progress) {
+        boolean skipped = false;
+        for (Checkpoint checkpoint : recorded) {
+            try {
+                byte[] state = ledger.checkpointState(job.jobId(), checkpoint);
+                StyleRun run = resumeFrom(vgg, originals, plan, checkpoint, state, progress);
+                progress.resumedFrom(checkpoint.step(), JobLayout.checkpointImageKey(job.jobId(), checkpoint.step()));
+                if (skipped) {
+                    progress.note("resumed from the checkpoint at step " + checkpoint.step());
+                }
+                return Optional.of(run);
+            } catch (UnusableCheckpointException e) {
+                LOG.warnf("job %s: %s", job.jobId(), e.getMessage());
+                progress.note(e.getMessage());
+                skipped = true;
+            }
+        }
+        if (skipped) {
+            progress.note("started over: no usable checkpoint");
+        }
+        return Optional.empty();
+    }
+
+    /** @param plan the plan the checkpoint was written by: the job's, or the size an earlier attempt downsized it to */
+    private StyleRun resumeFrom(Vgg19Features vgg, StyleInputs originals, StylePlan plan, Checkpoint checkpoint,
+                                byte[] state, JobProgress progress) {
+        try {
+            StyleRun run = StyleRun.resume(vgg, originals, plan, manager, progress, state);
+            if (run.stepsDone() != checkpoint.step()) {
+                run.close();
+                throw new InvalidInputException("it holds step " + run.stepsDone() + ", its record says " + checkpoint.step());
+            }
+            return run;
+        } catch (InvalidInputException e) {
+            throw new UnusableCheckpointException(checkpoint, e.getMessage(), e);
+        } catch (EngineException e) {
+            if (OutOfMemory.reason(e).isPresent()) {
+                throw e; // the device, not the checkpoint: Settlement fails the job with that reason
+            }
+            throw new UnusableCheckpointException(checkpoint, e.getMessage(), e);
         }
     }
 
@@ -128,7 +177,7 @@ final class JobRunner implements MessageHandler.Runner {
                 job.contentKey(), job.styles(), job.preset(), job.options(), run.stepsDone(), loss,
                 weights.synthetic() ? "generated" : "imagenet",
                 new Outcome.Timings(job.acceptedAt(), progress.startedAt(), ledger.now(), progress.runSeconds()),
-                progress.downsized());
+                progress.notes(), progress.downsized());
         // Ended once: if a duplicate delivery finished first, its outcome stands.
         ledger.end(outcome, progress.finished(run));
         LOG.infof("job %s SUCCEEDED: %d steps, loss %.4g", job.jobId(), run.stepsDone(), loss == null ? 0.0 : loss);

@@ -21,6 +21,11 @@ import java.util.function.BooleanSupplier;
  */
 final class MessageHandler {
     private static final Logger LOG = Logger.getLogger(MessageHandler.class);
+    /**
+     * A job whose runs killed the worker process this often (found RUNNING by the next delivery)
+     * fails at once instead of taking down the next worker too.
+     */
+    static final int MAX_INTERRUPTIONS = 2;
 
     /** Runs one job to its end or to a checkpoint when {@code stop} says so; {@link JobRunner} in production. */
     interface Runner {
@@ -89,12 +94,22 @@ final class MessageHandler {
                 settlement.done(message);
                 return;
             }
+            int interruptions = ledger.attemptStarted(jobId, attempt);
+            if (interruptions >= MAX_INTERRUPTIONS) {
+                settlement.fail(message, job.get(), new PermanentJobFailure("the job stopped its worker " + interruptions
+                        + " times (the process died while running it, e.g. out of memory); it is not tried again"));
+                return;
+            }
             run(message, job.get(), attempt, lease, stopping);
         } finally {
             releaseQuietly(lease);
         }
     }
 
+    /**
+     * Runs the job under a heartbeat. Errors the JVM survives (an allocation that does not fit, a
+     * stack too deep) end this job, not the worker: the loop goes on with the next message.
+     */
     private void run(Message message, Job job, int attempt, JobLease lease, BooleanSupplier stopping) {
         try (Heartbeat ignored = new Heartbeat(heartbeats, queue, message, lease, heartbeatSeconds, visibilitySeconds)) {
             if (runner.run(job, attempt, stopping) == StyleRun.Ending.FINISHED) {
@@ -103,18 +118,8 @@ final class MessageHandler {
                 settlement.release(message);
                 LOG.infof("job %s checkpointed and released for another worker", job.jobId());
             }
-        } catch (PermanentJobFailure e) {
-            settlement.fail(message, job, e);
-        } catch (RuntimeException | OutOfMemoryError e) {
-            // Out of memory would happen again on every retry: the job fails now, with that reason.
-            Optional<String> outOfMemory = OutOfMemory.reason(e);
-            if (outOfMemory.isPresent()) {
-                settlement.fail(message, job, new PermanentJobFailure(outOfMemory.get(), e));
-            } else if (e instanceof RuntimeException transientError) {
-                settlement.retry(message, job.jobId(), attempt, transientError, stopping.getAsBoolean());
-            } else {
-                throw (Error) e;
-            }
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            settlement.failed(message, job, attempt, e, stopping.getAsBoolean());
         }
     }
 

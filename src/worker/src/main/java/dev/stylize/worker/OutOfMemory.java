@@ -4,29 +4,28 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Running out of memory during a job: libtorch's CUDA allocator ("CUDA out of memory") or CPU
- * allocator ("can't allocate memory", an EngineException), or the JVM's OutOfMemoryError. The
- * same job would run out again on a retry, so it is a permanent failure with this reason.
+ * Recognises running out of memory during a job, which no retry can cure: the JVM's
+ * OutOfMemoryError, or libtorch's allocators, whose errors arrive as DJL EngineExceptions
+ * ("CUDA out of memory. Tried to allocate …", "DefaultCPUAllocator: can't allocate memory: …",
+ * "… not enough memory: you tried to allocate …").
  */
 final class OutOfMemory {
-    private static final Pattern LIBTORCH = Pattern.compile(
-            "(?i)out of memory|can't allocate memory|not enough memory|cannot allocate memory");
+    private static final Pattern MESSAGE = Pattern.compile(
+            "(?i)out of memory|can't allocate memory|cannot allocate memory|not enough memory");
+    /** libtorch appends a C++ stack trace to its first line; the reason keeps that line, this long at most. */
+    private static final int MAX_DETAIL = 300;
 
     private OutOfMemory() {
     }
 
-    /** The failure's reason when {@code error} (or a cause) is an out-of-memory error. */
+    /** The failure's reason when {@code error} (or one of its causes) is an allocation that did not fit. */
     static Optional<String> reason(Throwable error) {
-        for (Throwable e = error; e != null; e = e.getCause()) {
-            if (e instanceof OutOfMemoryError) {
-                return Optional.of("the worker ran out of memory (Java: " + e.getMessage() + "); resubmit with a smaller "
-                        + "maxSize");
-            }
-            String message = e.getMessage();
-            if (message != null && LIBTORCH.matcher(message).find()) {
-                String first = message.lines().findFirst().orElse(message).trim();
-                return Optional.of("the worker ran out of memory (" + (first.length() > 300 ? first.substring(0, 300) + "…"
-                        : first) + "); resubmit with a smaller maxSize");
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            String message = t.getMessage() == null ? "" : t.getMessage();
+            if (t instanceof OutOfMemoryError || MESSAGE.matcher(message).find()) {
+                String first = message.isBlank() ? t.getClass().getSimpleName() : message.lines().findFirst().orElseThrow().trim();
+                String detail = first.length() > MAX_DETAIL ? first.substring(0, MAX_DETAIL) + "…" : first;
+                return Optional.of("the job ran out of memory: " + detail + "; resubmit with a smaller maxSize");
             }
         }
         return Optional.empty();

@@ -4,12 +4,15 @@ import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.Outcome;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.model.Message;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
- * What becomes of a job's message, and the one place the worker decides to retry. Each message
+ * What becomes of a job's message, and the one place the worker decides to retry or to give up. Each message
  * ends in exactly one of: deleted (the job ended, here or elsewhere), released at once (this
  * worker is stopping; a checkpoint was written), or delayed (a transient error: exponential
  * backoff; after the queue's maxReceiveCount it moves to the dead-letter queue, whose handler
@@ -47,6 +50,29 @@ final class Settlement {
         queue.setVisibility(message, (int) Math.min(visibilitySeconds, remaining.toSeconds() + 1));
     }
 
+    /**
+     * What a run's error means, decided here and only here: I/O, throttling and service errors are
+     * transient (retried with backoff); everything else (the input, the options, the engine, an
+     * allocation that does not fit, also when an I/O layer wraps it) fails the job at once, since
+     * retrying gives the same answer. A worker that is stopping hands the job over whatever the error.
+     */
+    void failed(Message message, Job job, int attempt, Throwable error, boolean stopping) {
+        Optional<String> outOfMemory = OutOfMemory.reason(error);
+        if (stopping || (outOfMemory.isEmpty() && isTransient(error))) {
+            retry(message, job.jobId(), attempt, error, stopping);
+        } else if (error instanceof PermanentJobFailure failure) {
+            fail(message, job, failure);
+        } else {
+            LOG.errorf(error, "job %s failed", job.jobId());
+            fail(message, job, new PermanentJobFailure(outOfMemory.orElseGet(() -> "the job failed: " + error.getMessage()),
+                    error));
+        }
+    }
+
+    static boolean isTransient(Throwable error) {
+        return error instanceof SdkException || error instanceof UncheckedIOException;
+    }
+
     /** Retrying cannot help: the job ends now with the failure's status and reason. */
     void fail(Message message, Job job, PermanentJobFailure failure) {
         ledger.end(Outcome.failed(job, failure.status(), failure.getMessage(), null, ledger.now()));
@@ -58,7 +84,7 @@ final class Settlement {
      * A transient error: the job goes back to the queue, later each time (or at once when this
      * worker is stopping, so another takes it), with the error on record for the dead-letter outcome.
      */
-    void retry(Message message, String jobId, int attempt, RuntimeException error, boolean stopping) {
+    private void retry(Message message, String jobId, int attempt, Throwable error, boolean stopping) {
         int delay = stopping ? 0 : backoff(attempt);
         LOG.warnf(error, "job %s attempt %d failed; retrying in %d s", jobId, attempt, delay);
         try {

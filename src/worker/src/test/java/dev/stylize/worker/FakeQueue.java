@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A job queue in memory that remembers how each message was settled. */
-final class FakeQueue implements JobQueue {
+class FakeQueue implements JobQueue {
     final Deque<Message> waiting = new ArrayDeque<>();
     final List<String> deleted = new ArrayList<>();
     final Map<String, Integer> visibility = new HashMap<>();

@@ -52,7 +52,7 @@ class JobProgressTest {
 
     @Test
     void speedAndEtaComeFromThisAttemptsWorkNotItsSteps() {
-        JobProgress progress = new JobProgress(job, 2, ledger, Duration.ofSeconds(2), clock, null, null, null);
+        JobProgress progress = new JobProgress(job, 2, ledger, Duration.ofSeconds(2), clock, null);
         progress.began(10, 65, 0.1);
         assertNull(progress.status(JobState.RUNNING, 10, 65, 0.1).etaSeconds(), "no pace measured yet");
         clock.advance(Duration.ofSeconds(20));
@@ -65,12 +65,16 @@ class JobProgressTest {
 
     @Test
     void aResumedJobContinuesItsLossHistoryFromItsCheckpoint() {
-        JobStatus before = new JobStatus("j", JobState.QUEUED, 25, 65, null, null, null, null, null, null, 1, "killed",
-                null, "t", List.of(new double[] {10, 5.0}, new double[] {20, 3.0}, new double[] {25, 2.5}));
-        JobProgress progress = new JobProgress(job, 2, ledger, Duration.ofSeconds(2), clock,
-                "results/j/checkpoints/step-000020.png", 20, before);
+        JobStatus before = new JobStatus("j", JobState.RUNNING, 25, 65, null, null, null, null, null, null, 2, null,
+                null, "t", List.of(new double[] {10, 5.0}, new double[] {20, 3.0}, new double[] {25, 2.5}), 1, null);
+        JobProgress progress = new JobProgress(job, 2, ledger, Duration.ofSeconds(2), clock, before);
+        progress.resumedFrom(20, "results/j/checkpoints/step-000020.png");
+        progress.note("the checkpoint at step 25 could not be used: its state is gone");
         List<double[]> history = progress.status(JobState.RUNNING, 20, 65, 0.2).lossHistory();
         assertEquals(List.of(10.0, 20.0), history.stream().map(p -> p[0]).toList(), "points past the checkpoint are redone");
-        assertEquals("results/j/checkpoints/step-000020.png", progress.status(JobState.RUNNING, 20, 65, 0.2).latestCheckpoint());
+        JobStatus status = progress.status(JobState.RUNNING, 20, 65, 0.2);
+        assertEquals("results/j/checkpoints/step-000020.png", status.latestCheckpoint());
+        assertEquals(1, status.interruptions(), "as counted when the attempt started");
+        assertEquals(List.of("the checkpoint at step 25 could not be used: its state is gone"), status.notes());
     }
 }

@@ -87,7 +87,8 @@ class MemoryAdmissionTest {
         assertTrue(outcome.reason().matches("a 64 px result needs about [0-9.]+ (GiB|MiB) of host memory but [0-9.]+ (GiB|MiB) is free; "
                 + "the largest that fits is about 48 px on its longest side: resubmit with maxSize 48 or less"), outcome.reason());
         assertEquals(List.of("big-m1"), queue.deleted, "not retried");
-        assertNull(ledger.status("big").orElseThrow().startedAt(), "never started");
+        assertNull(outcome.timings().startedAt(), "never started");
+        assertEquals(0, ledger.status("big").orElseThrow().step(), "not one step");
         assertTrue(store.list("results/big/checkpoints/").isEmpty() && ledger.store().read("results/big/result.png").isEmpty());
     }
 
@@ -102,6 +103,8 @@ class MemoryAdmissionTest {
         assertEquals(48, downsized.to());
         assertTrue(downsized.reason().endsWith("; run at 48 px, the largest that fits"), downsized.reason());
         assertEquals(downsized, ledger.status("downsized").orElseThrow().downsized(), "the status says so too");
+        assertEquals(List.of(downsized.reason()), outcome.notes(), "and so do the notes people read");
+        assertEquals(outcome.notes(), ledger.status("downsized").orElseThrow().notes());
         BufferedImage result = ImageIO.read(new ByteArrayInputStream(store.read(outcome.resultKey()).orElseThrow()));
         assertEquals(48, Math.max(result.getWidth(), result.getHeight()));
     }

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.model.Message;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -156,36 +158,76 @@ class MessageHandlerTest {
     }
 
     @Test
-    void runningOutOfGpuMemoryEndsTheJobFailedAtOnceWithThatReason() {
+    void anErrorInsideAJobEndsThatJobAndNotTheWorker() {
         recorded("oom");
-        Message m = messageFor("oom", 1);
+        recorded("next");
+        MessageHandler handler = handler((job, attempt, stop) -> {
+            if (job.jobId().equals("oom")) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return StyleRun.Ending.FINISHED;
+        });
+        handler.handle(messageFor("oom", 1), () -> false);
+        Outcome outcome = ledger.outcome("oom").orElseThrow();
+        assertEquals(JobState.FAILED, outcome.status());
+        assertEquals("the job ran out of memory: Java heap space; resubmit with a smaller maxSize", outcome.reason(),
+                "permanent at once, never five retries");
+        handler.handle(messageFor("next", 1), () -> false);
+        assertEquals(List.of("oom-m1", "next-m1"), queue.deleted, "and the next job runs");
+    }
+
+    @Test
+    void libtorchRunningOutOfGpuOrHostMemoryEndsTheJobFailedAtOnceWithThatReason() {
+        recorded("cuda");
+        Message m = messageFor("cuda", 1);
         handler((job, attempt, stop) -> {
             throw new EngineException("CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of "
                     + "22.06 GiB of which 1.10 GiB is free.\nException raised from malloc at c10/cuda/CUDACachingAllocator.cpp");
         }).handle(m, () -> false);
-        Outcome outcome = ledger.outcome("oom").orElseThrow();
+        Outcome outcome = ledger.outcome("cuda").orElseThrow();
         assertEquals(JobState.FAILED, outcome.status());
-        assertEquals("the worker ran out of memory (CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total "
-                + "capacity of 22.06 GiB of which 1.10 GiB is free.); resubmit with a smaller maxSize", outcome.reason());
-        assertEquals(List.of(m.messageId()), queue.deleted, "never retried");
-    }
+        assertEquals("the job ran out of memory: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total "
+                + "capacity of 22.06 GiB of which 1.10 GiB is free.; resubmit with a smaller maxSize", outcome.reason());
 
-    @Test
-    void runningOutOfHostOrJavaMemoryEndsTheJobFailedToo() {
         recorded("host");
         handler((job, attempt, stop) -> {
             throw new EngineException("DefaultCPUAllocator: not enough memory: you tried to allocate 8589934592 bytes.");
         }).handle(messageFor("host", 1), () -> false);
-        assertTrue(ledger.outcome("host").orElseThrow().reason().startsWith(
-                "the worker ran out of memory (DefaultCPUAllocator: not enough memory"));
+        assertEquals("the job ran out of memory: DefaultCPUAllocator: not enough memory: you tried to allocate 8589934592 "
+                + "bytes.; resubmit with a smaller maxSize", ledger.outcome("host").orElseThrow().reason());
 
-        recorded("heap");
+        recorded("wrapped");
         handler((job, attempt, stop) -> {
-            throw new OutOfMemoryError("Java heap space");
-        }).handle(messageFor("heap", 1), () -> false);
-        assertEquals("the worker ran out of memory (Java: Java heap space); resubmit with a smaller maxSize",
-                ledger.outcome("heap").orElseThrow().reason());
-        assertEquals(List.of("host-m1", "heap-m1"), queue.deleted);
+            throw new UncheckedIOException(new IOException("Cannot allocate memory"));
+        }).handle(messageFor("wrapped", 1), () -> false);
+        assertEquals(JobState.FAILED, ledger.outcome("wrapped").orElseThrow().status(), "out of memory even inside an I/O error");
+        assertEquals(List.of("cuda-m1", "host-m1", "wrapped-m1"), queue.deleted, "none retried");
+    }
+
+    @Test
+    void otherNonTransientErrorsFailAtOnceToo() {
+        recorded("bug");
+        handler((job, attempt, stop) -> {
+            throw new IllegalStateException("Output size is too small");
+        }).handle(messageFor("bug", 1), () -> false);
+        assertEquals("the job failed: Output size is too small", ledger.outcome("bug").orElseThrow().reason(),
+                "only I/O and service errors are retried");
+    }
+
+    @Test
+    void aJobThatKilledItsWorkerTwiceFailsAtOnceOnItsNextDelivery() {
+        recorded("crash");
+        MessageHandler handler = handler((job, attempt, stop) -> {
+            throw new IllegalStateException("unreachable");
+        });
+        ledger.attemptStarted("crash", 1); // worker 1 died running it
+        ledger.attemptStarted("crash", 2); // and worker 2
+        handler.handle(messageFor("crash", 3), () -> false);
+        assertEquals(0, runs.get(), "not run a third time");
+        Outcome outcome = ledger.outcome("crash").orElseThrow();
+        assertEquals(JobState.FAILED, outcome.status());
+        assertEquals("the job stopped its worker 2 times (the process died while running it, e.g. out of memory); "
+                + "it is not tried again", outcome.reason());
     }
 
     @Test

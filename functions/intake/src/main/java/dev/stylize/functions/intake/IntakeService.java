@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Turns one uploaded object into a queued job or a REJECTED outcome.
@@ -36,7 +35,6 @@ import java.util.Set;
  */
 public class IntakeService {
     private static final Logger LOG = Logger.getLogger(IntakeService.class);
-    private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "webp", "tif", "tiff");
 
     private final JobLedger ledger;
     private final ObjectStore store;
@@ -128,18 +126,13 @@ public class IntakeService {
     private String resolveStyle(String name) {
         JobLayout.requireStyleName(name);
         for (StoredObject object : store.list(JobLayout.STYLES + name + ".")) {
-            String extension = object.key().substring(JobLayout.STYLES.length() + name.length() + 1).toLowerCase(Locale.ROOT);
-            if (IMAGE_EXTENSIONS.contains(extension)) {
+            if (JobLayout.libraryStyleName(object.key()).filter(name::equals).isPresent()) {
                 checkImage(object.key(), object.size());
                 return object.key();
             }
         }
-        List<String> available = store.list(JobLayout.STYLES).stream()
-                .map(o -> o.key().substring(JobLayout.STYLES.length()))
-                .map(n -> n.contains(".") ? n.substring(0, n.lastIndexOf('.')) : n)
-                .sorted().limit(20).toList();
-        throw new InvalidInputException("style '" + name + "' not found: upload it as styles/" + name + ".jpg"
-                + (available.isEmpty() ? " (the style library is empty)" : " (available: " + String.join(", ", available) + ")"));
+        throw JobLayout.styleNotFound(name, store.list(JobLayout.STYLES).stream()
+                .flatMap(o -> JobLayout.libraryStyleName(o.key()).stream()).toList());
     }
 
     private ImageHeader checkImage(String key, Long size) {
@@ -162,7 +155,7 @@ public class IntakeService {
     }
 
     private void reject(String jobId, String source, String reason) {
-        ledger.end(Outcome.rejected(jobId, store.bucket(), source, reason, ledger.now()));
+        ledger.reject(Outcome.rejected(jobId, store.bucket(), source, reason, ledger.now()));
         LOG.infof("rejected %s (%s): %s", jobId, source, reason);
     }
 }

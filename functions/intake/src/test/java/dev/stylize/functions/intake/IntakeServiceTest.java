@@ -150,6 +150,25 @@ class IntakeServiceTest {
     }
 
     @Test
+    void shapesVggCannotTakeAreRejectedFromTheHeaderWithTheirNumbers() throws IOException {
+        assertEquals("a 20000x8 photo is too narrow: at 64 px on its longest side its shortest side is 1 px, and VGG19 "
+                + "needs at least 16 (at 64 px a photo may be at most 4:1)", rejectedPng("wide.png", 20000, 8));
+        assertEquals("a 8x20000 photo is too narrow: at 64 px on its longest side its shortest side is 1 px, and VGG19 "
+                + "needs at least 16 (at 64 px a photo may be at most 4:1)", rejectedPng("tall.png", 8, 20000));
+        assertEquals("a 1x1 photo is too small: VGG19 needs at least 16 px on its shortest side", rejectedPng("dot.png", 1, 1));
+        assertEquals("a 3x3 photo is too small: VGG19 needs at least 16 px on its shortest side", rejectedPng("tiny.png", 3, 3));
+        assertEquals(0, receiveAll().size(), "nothing is enqueued");
+    }
+
+    private String rejectedPng(String name, int width, int height) throws IOException {
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", png);
+        store.write("inbox/swirls/" + name, png.toByteArray(), "image/png");
+        return rejected(upload("inbox/swirls/" + name, png.size())).reason();
+    }
+
+    @Test
     void oddUnicodeAndUrlEncodedKeysAreDecodedExactly() throws IOException {
         String key = "inbox/swirls/фото été 📷 (1)+plus.png";
         store.write(key, Examples.bytes(Examples.PHOTO), "image/png");
@@ -231,11 +250,7 @@ class IntakeServiceTest {
 
     /** The inbox test event, re-pointed at another key and size. */
     private S3Event upload(String key, long size) {
-        String json = read("s3-inbox-put.json")
-                .replace("inbox/swirls/my+harbour.png", java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"))
-                .replace("\"size\": 9619", "\"size\": " + size)
-                .replace("0A1B2C3D4E5F678901", UUID.randomUUID().toString());
-        return LambdaEvents.s3(json);
+        return LambdaEvents.s3Upload(bucket, key, size);
     }
 
     static S3Event event(String file) {

@@ -44,6 +44,7 @@ public record CompletionEvent(
             String weights,
             Outcome.Timings timings,
             Error error,
+            List<String> notes,
             Downsized downsized) {
     }
 
@@ -63,7 +64,7 @@ public record CompletionEvent(
         Data data = new Data(SCHEMA_VERSION, outcome.jobId(), status, result,
                 new Inputs(outcome.source(), outcome.contentKey(), outcome.styles()), outcome.preset(), outcome.options(),
                 outcome.steps(), outcome.finalLoss(), outcome.weights(), outcome.timings(),
-                outcome.reason() == null ? null : new Error(outcome.reason()), outcome.downsized());
+                outcome.reason() == null ? null : new Error(outcome.reason()), outcome.notes(), outcome.downsized());
         String time = outcome.timings() != null ? outcome.timings().finishedAt() : null;
         return new CompletionEvent("1.0", outcome.jobId() + "/" + status, "urn:stylize:" + outcome.bucket(),
                 "dev.stylize.job." + status.toLowerCase(Locale.ROOT), outcome.jobId(), time, "application/json",

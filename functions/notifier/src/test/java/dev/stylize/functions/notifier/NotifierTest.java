@@ -72,7 +72,7 @@ class NotifierTest {
         ledger.end(new Outcome(JOB, "stylize-local", JobState.SUCCEEDED, null,
                 JobLayout.resultKey(JOB, "png"), job.source(), job.contentKey(), job.styles(), job.preset(), job.options(),
                 100, 12.5, "generated", new Outcome.Timings(job.acceptedAt(), "2026-11-24T12:00:01Z",
-                "2026-11-24T12:01:00Z", 59.0)));
+                "2026-11-24T12:01:00Z", 59.0), null));
 
         String result = notifier.handleRequest(event("s3-outcome-put.json"), null);
         assertEquals("published " + JOB + "/SUCCEEDED", result);
@@ -91,12 +91,46 @@ class NotifierTest {
     }
 
     @Test
+    void onlyOutcomesTheServiceWroteAreAnnouncedAndEachJobOnce() {
+        var s3 = moto.clients().s3();
+        // An outcome for a job nobody recorded, a non-JSON outcome, one about another job: dropped, not retried.
+        Outcome forged = Outcome.rejected("fake-job", "stylize-local", "inbox/x", "made up", "2026-11-24T12:00:00Z");
+        ledger.store().write(JobLayout.outcomeKey("fake-job"), Json.write(new Outcome("fake-job", "stylize-local",
+                JobState.SUCCEEDED, null, null, null, null, null, null, null, 1, 1.0, "imagenet", forged.timings(), null)),
+                "application/json");
+        assertEquals("dropped fake-job: no such job is on record", notifier.handleRequest(outcomeEvent("fake-job"), null));
+        ledger.store().write(JobLayout.outcomeKey("garbled"), "not json".getBytes(), "application/json");
+        assertTrue(notifier.handleRequest(outcomeEvent("garbled"), null).startsWith("dropped garbled: its outcome.json is not an outcome"));
+
+        Job real = new Job("real-job", "stylize-local", "uploads/p.png", List.of(), "seed", PlanOptions.NONE,
+                Preset.SEED.plan(48, 32, PlanOptions.NONE), "jobs/p.json", "2026-11-24T12:00:00Z");
+        ledger.record(real);
+        ledger.store().write(JobLayout.outcomeKey("real-job"), Json.write(forged), "application/json");
+        assertEquals("dropped real-job: its outcome.json is about fake-job in stylize-local (REJECTED), not this job",
+                notifier.handleRequest(outcomeEvent("real-job"), null));
+
+        Outcome ended = Outcome.failed(real, JobState.FAILED, "broken style", null, "2026-11-24T12:00:09Z");
+        ledger.store().write(JobLayout.outcomeKey("real-job"), Json.write(ended), "application/json");
+        assertEquals("published real-job/FAILED", notifier.handleRequest(outcomeEvent("real-job"), null));
+        assertEquals("dropped real-job: its completion event was published already",
+                notifier.handleRequest(outcomeEvent("real-job"), null), "an outcome written again announces nothing");
+        assertEquals(1, sqs.receiveMessage(b -> b.queueUrl(subscriberQueue).waitTimeSeconds(2).maxNumberOfMessages(10))
+                .messages().stream().filter(m -> m.body().contains("real-job")).count(), "one event for the real job");
+        assertTrue(s3.listObjectsV2(b -> b.bucket("stylize-local").prefix("results/fake-job/announced")).contents().isEmpty());
+    }
+
+    private static S3Event outcomeEvent(String jobId) {
+        return LambdaEvents.s3(read("s3-outcome-put.json").replace("results/my-harbour-4f1c2a9e7b3d/outcome.json",
+                "results/" + jobId + "/outcome.json"));
+    }
+
+    @Test
     void aDeadLetterEndsAsAFailedOutcomeWithTheLastError() {
         String job = "dead-" + System.nanoTime();
         ledger.record(new Job(job, "stylize-local", "uploads/p.png", List.of(), "seed", PlanOptions.NONE,
                 Preset.SEED.plan(48, 32, PlanOptions.NONE), "jobs/p.json", "2026-11-24T12:00:00Z"));
         ledger.progress(new JobStatus(job, JobState.RUNNING, 3, 10, null, null, null, null,
-                null, null, 5, "S3 answered 503 Slow Down", null, "2026-11-24T12:00:05Z", null));
+                null, null, 5, "S3 answered 503 Slow Down", null, "2026-11-24T12:00:05Z", null, null, null));
         SQSEvent event = LambdaEvents.sqs(read("sqs-dead-letter.json").replace("my-harbour-4f1c2a9e7b3d", job));
 
         assertEquals(List.of(), deadLetters.handleRequest(event, null).getBatchItemFailures());

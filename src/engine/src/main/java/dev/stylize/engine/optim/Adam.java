@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.stylize.engine.tensor.Scalars;
+import dev.stylize.plan.InvalidInputException;
 
 /**
  * Adam (Kingma and Ba) on the image, written as torch.optim.Adam computes it (lerp for the
@@ -58,12 +59,15 @@ public final class Adam implements ImageOptimizer {
     }
 
     @Override
-    public void restore(NDList state) {
-        steps = state.get("adam.steps").getLong();
-        NDArray m = state.get("adam.m");
-        if (m != null) {
-            firstMoment = StateArrays.keep(manager, m.duplicate());
-            secondMoment = StateArrays.keep(manager, state.get("adam.v").duplicate());
+    public void restore(NDList state, long imageSize) {
+        NDArray stepsArray = state.get("adam.steps");
+        if (stepsArray == null || stepsArray.size() != 1) {
+            throw new InvalidInputException("the checkpoint has no Adam step count");
+        }
+        steps = (long) StateArrays.requireNumber("Adam step count", stepsArray.getLong(), 0, Long.MAX_VALUE);
+        if (state.get("adam.m") != null) {
+            firstMoment = StateArrays.keep(manager, StateArrays.require(state, "adam.m", imageSize).duplicate());
+            secondMoment = StateArrays.keep(manager, StateArrays.require(state, "adam.v", imageSize).duplicate());
         }
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.stylize.engine.tensor.Scalars;
+import dev.stylize.plan.InvalidInputException;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -121,18 +122,24 @@ public final class Lbfgs implements ImageOptimizer {
     }
 
     @Override
-    public void restore(NDList state) {
-        double[] scalars = state.get("lbfgs.scalars").toDoubleArray();
-        steps = (long) scalars[0];
-        hessianDiagonal = scalars[1];
-        for (int i = 0; i + 2 < scalars.length; i++) {
-            history.addLast(new Pair(StateArrays.keep(manager, state.get("lbfgs.s." + i).duplicate()),
-                    StateArrays.keep(manager, state.get("lbfgs.y." + i).duplicate()), scalars[i + 2]));
+    public void restore(NDList state, long imageSize) {
+        NDArray scalarArray = state.get("lbfgs.scalars");
+        if (scalarArray == null || scalarArray.getDataType() != ai.djl.ndarray.types.DataType.FLOAT64
+                || scalarArray.size() < 2 || scalarArray.size() > HISTORY + 2) {
+            throw new InvalidInputException("the checkpoint has no valid L-BFGS history");
         }
-        NDArray g = state.get("lbfgs.previousGradient");
-        if (g != null) {
-            previousGradient = StateArrays.keep(manager, g.duplicate());
-            previousStep = StateArrays.keep(manager, state.get("lbfgs.previousStep").duplicate());
+        double[] scalars = scalarArray.toDoubleArray();
+        steps = (long) StateArrays.requireNumber("L-BFGS step count", scalars[0], 0, Long.MAX_VALUE);
+        hessianDiagonal = StateArrays.requireNumber("L-BFGS scaling", scalars[1], Double.MIN_VALUE, Double.MAX_VALUE);
+        for (int i = 0; i + 2 < scalars.length; i++) {
+            StateArrays.requireNumber("L-BFGS curvature", scalars[i + 2], Double.MIN_VALUE, Double.MAX_VALUE);
+            history.addLast(new Pair(StateArrays.keep(manager, StateArrays.require(state, "lbfgs.s." + i, imageSize).duplicate()),
+                    StateArrays.keep(manager, StateArrays.require(state, "lbfgs.y." + i, imageSize).duplicate()), scalars[i + 2]));
+        }
+        if (state.get("lbfgs.previousGradient") != null) {
+            previousGradient = StateArrays.keep(manager,
+                    StateArrays.require(state, "lbfgs.previousGradient", imageSize).duplicate());
+            previousStep = StateArrays.keep(manager, StateArrays.require(state, "lbfgs.previousStep", imageSize).duplicate());
         }
     }
 }

@@ -21,14 +21,22 @@ public interface ObjectStore {
     /** The last {@code length} bytes (fewer if the object is shorter), or empty when there is none. */
     Optional<byte[]> readLast(String key, int length);
 
+    /** The object's listing entry (size, time, ETag) without reading it, or empty when there is none. */
+    Optional<StoredObject> describe(String key);
+
     /** The object's size in bytes, or empty when there is none. */
-    Optional<Long> size(String key);
+    default Optional<Long> size(String key) {
+        return describe(key).map(StoredObject::size);
+    }
 
     default boolean exists(String key) {
         return size(key).isPresent();
     }
 
     void write(String key, byte[] bytes, String contentType);
+
+    /** Writes an object tagged {@code tag} ({@code key=value}), which the bucket's lifecycle rules may expire. */
+    void writeTagged(String key, byte[] bytes, String contentType, String tag);
 
     /**
      * Writes only if no object exists at {@code key} (a conditional write).

@@ -48,9 +48,10 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public Optional<Long> size(String key) {
+    public Optional<StoredObject> describe(String key) {
         try {
-            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)).contentLength());
+            var head = s3.headObject(b -> b.bucket(bucket).key(key));
+            return Optional.of(new StoredObject(key, head.contentLength(), head.lastModified(), head.eTag()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -64,6 +65,11 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public void write(String key, byte[] bytes, String contentType) {
         s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
+    }
+
+    @Override
+    public void writeTagged(String key, byte[] bytes, String contentType, String tag) {
+        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).tagging(tag), RequestBody.fromBytes(bytes));
     }
 
     @Override
@@ -82,7 +88,7 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public List<StoredObject> list(String prefix) {
         return s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build())
-                .contents().stream().map(o -> new StoredObject(o.key(), o.size(), o.lastModified())).toList();
+                .contents().stream().map(o -> new StoredObject(o.key(), o.size(), o.lastModified(), o.eTag())).toList();
     }
 
     @Override

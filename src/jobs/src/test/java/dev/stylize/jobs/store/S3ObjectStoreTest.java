@@ -7,10 +7,12 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The S3 store against the emulator process, and the in-memory one tests use held to the same behaviour. */
@@ -56,6 +58,17 @@ class S3ObjectStoreTest {
         assertEquals(1000, store.readFirst("uploads/x.bin", 4096).orElseThrow().length);
         store.write("uploads/y.bin", bytes("0123456789"), "application/octet-stream");
         assertArrayEquals(bytes("789"), store.readLast("uploads/y.bin", 3).orElseThrow());
+
+        StoredObject y = store.describe("uploads/y.bin").orElseThrow();
+        assertEquals(10L, y.size());
+        assertTrue(store.describe("nope").isEmpty());
+        StoredObject listed = store.list("uploads/y").getFirst();
+        assertEquals(List.of(y.key(), y.size(), y.etag()), List.of(listed.key(), listed.size(), listed.etag()),
+                "a listing says what describe says");
+        store.write("uploads/y.bin", bytes("0123456789"), "application/octet-stream");
+        assertEquals(y.etag(), store.describe("uploads/y.bin").orElseThrow().etag(), "the same bytes, the same ETag");
+        store.write("uploads/y.bin", bytes("9876543210"), "application/octet-stream");
+        assertNotEquals(y.etag(), store.describe("uploads/y.bin").orElseThrow().etag(), "new bytes, a new ETag");
 
         assertEquals(2, store.list("uploads/").size());
         store.delete("uploads/x.bin");

@@ -3,8 +3,11 @@ package dev.stylize.jobs.testing;
 import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.StoredObject;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -16,6 +19,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InMemoryObjectStore implements ObjectStore {
     private record Entry(byte[] bytes, Instant modified) {
+        /** As S3 makes it for an object written in one piece: the MD5 of its bytes, quoted. */
+        String etag() {
+            try {
+                return "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes)) + "\"";
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        StoredObject listed(String key) {
+            return new StoredObject(key, bytes.length, modified, etag());
+        }
     }
 
     private final String bucket;
@@ -47,14 +62,19 @@ public final class InMemoryObjectStore implements ObjectStore {
     }
 
     @Override
-    public Optional<Long> size(String key) {
-        return Optional.ofNullable(objects.get(key)).map(e -> (long) e.bytes().length);
+    public Optional<StoredObject> describe(String key) {
+        return Optional.ofNullable(objects.get(key)).map(e -> e.listed(key));
     }
 
     @Override
     public void write(String key, byte[] bytes, String contentType) {
         writes.incrementAndGet();
         objects.put(key, new Entry(bytes.clone(), Instant.now()));
+    }
+
+    @Override
+    public void writeTagged(String key, byte[] bytes, String contentType, String tag) {
+        write(key, bytes, contentType);
     }
 
     @Override
@@ -69,7 +89,7 @@ public final class InMemoryObjectStore implements ObjectStore {
     @Override
     public List<StoredObject> list(String prefix) {
         return objects.subMap(prefix, prefix + Character.MAX_VALUE).entrySet().stream()
-                .map(e -> new StoredObject(e.getKey(), e.getValue().bytes().length, e.getValue().modified())).toList();
+                .map(e -> e.getValue().listed(e.getKey())).toList();
     }
 
     @Override
