@@ -25,13 +25,18 @@ import java.util.function.IntFunction;
  * pixel (activations kept for the backward pass), linear in the pixel count.
  *
  * <p>{@link Profile} holds these constants per device and precision: the CPU's measured
- * (README, "Speed and memory"), the GPU's estimated from published figures until measured on
- * one. Where a plan is known ({@link Profile#jobBytes}), every scale counts, with L-BFGS's
- * history at that scale.
+ * (README, "Speed and memory"; bf16 needs less per pixel), a GPU's the same and marked an
+ * estimate until measured on one. Where a plan is known ({@link Profile#jobBytes}), every
+ * scale counts, with L-BFGS's history at that scale.
  */
 public final class MemoryEstimate {
     static final long FIXED_BYTES = 490L << 20;
     static final long BYTES_PER_PIXEL = 3_750;
+    /**
+     * bf16 convolutions keep smaller activations: peaks of 1180, 1975 and 3434 MiB at 512, 768 and
+     * 1024 px (bench, seed preset) fit 3026 bytes per pixel under the same fixed cost; rounded up.
+     */
+    static final long BF16_BYTES_PER_PIXEL = 3_100;
 
     /**
      * One device and precision's constants.
@@ -137,15 +142,17 @@ public final class MemoryEstimate {
         return profile(device.isGpu(), precision);
     }
 
+    /**
+     * The CPU's constants are measured, per precision. No GPU has been measured yet: a GPU gets the
+     * CPU's constants for its precision, labelled an estimate, until {@code doctor --json} runs on
+     * one and tools/bench/fit_memory.py fits its own. The optimised tensors are the same size on
+     * either device; the CUDA context, the weights and cuDNN's workspaces are left out of the
+     * per-pixel figure, and the worker measures CUDA's free memory with its context and weights
+     * already loaded.
+     */
     public static Profile profile(boolean gpu, Precision precision) {
-        if (!gpu) {
-            return precision == Precision.BF16
-                    ? new Profile("cpu", precision, FIXED_BYTES, BYTES_PER_PIXEL, true)
-                    : new Profile("cpu", precision, FIXED_BYTES, BYTES_PER_PIXEL, true);
-        }
-        return precision == Precision.BF16
-                ? new Profile("gpu", precision, FIXED_BYTES, BYTES_PER_PIXEL, false)
-                : new Profile("gpu", precision, FIXED_BYTES, BYTES_PER_PIXEL, false);
+        return new Profile(gpu ? "gpu" : "cpu", precision, FIXED_BYTES,
+                precision == Precision.BF16 ? BF16_BYTES_PER_PIXEL : BYTES_PER_PIXEL, !gpu);
     }
 
     /** The image's pixels at a scale: the photo fitted to {@code size} on its longest side, never enlarged. */

@@ -44,8 +44,8 @@ class MemoryEstimateTest {
     @Test
     void theCostliestScaleCountsNotTheSumOfScales() {
         MemoryEstimate.Profile cpu = MemoryEstimate.profile(false, Precision.FP32);
-        StylePlan pyramid = QUALITY_3000x2000.apply(1024);  // 256, 512, 1024 px: 25, 20, 20 L-BFGS steps
-        assertEquals(3, pyramid.schedule().size());
+        StylePlan pyramid = QUALITY_3000x2000.apply(1024);  // 128, 256, 512, 1024 px: 25, 20, 20, 20 L-BFGS steps
+        assertEquals(4, pyramid.schedule().size());
         long top = MemoryEstimate.pixels(1024, 3000, 2000);
         assertEquals(1024L * 683, top, "the photo at 1024 px on its longest side");
         assertEquals(cpu.bytesPerPixel() * top + (2 * 20 + 2) * 12L * top, cpu.jobBytes(pyramid, 3000, 2000));
