@@ -2,11 +2,11 @@
 """Converts torchvision's ImageNet VGG19 checkpoint into the safetensors file bin/stylize reads
 (features.0 … features.28, torchvision's key names, float32), and prints its sha256.
 
-    curl -LO https://download.pytorch.org/models/vgg19-dcbedf0e.pth
+    curl -LO https://download.pytorch.org/models/vgg19-dcbb9e9d.pth
     python3 -m pip install torch safetensors
-    python3 tools/weights/convert_torchvision_vgg19.py vgg19-dcbedf0e.pth vgg19-features.safetensors
+    python3 tools/weights/convert_torchvision_vgg19.py vgg19-dcbb9e9d.pth vgg19-features.safetensors
 
-torchvision names its files by the first 8 hex digits of their sha256 (here dcbedf0e): the
+torchvision names its files by the first 8 hex digits of their sha256 (here dcbb9e9d): the
 script checks that prefix before converting.
 """
 import hashlib
@@ -41,5 +41,5 @@ def main(source, target):
 
 if __name__ == "__main__":
     if len(sys.argv) != 3:
-        sys.exit("usage: convert_torchvision_vgg19.py vgg19-dcbedf0e.pth vgg19-features.safetensors")
+        sys.exit("usage: convert_torchvision_vgg19.py vgg19-dcbb9e9d.pth vgg19-features.safetensors")
     main(sys.argv[1], sys.argv[2])

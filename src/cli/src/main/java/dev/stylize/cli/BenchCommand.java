@@ -76,33 +76,18 @@ final class BenchCommand implements Callable<Integer> {
         if (pricePerHour != null && !(pricePerHour > 0)) {
             throw new InvalidInputException("--price-per-hour must be a positive number of dollars, got " + pricePerHour);
         }
-        // One scale of exactly the steps timed, whatever the preset's schedule.
-        StylePlan plan = preset.plan(size, size, PlanOptions.of(PlanOptions.MAX_SIZE, size)
-                .with(PlanOptions.STEPS, warmup + iterations).validate(Limits.ENGINE));
-        double[] millis = new double[iterations];
+        double[] millis;
         String weightsUsed;
         try (NDManager manager = NDManager.newBaseManager()) {
             Vgg19Weights vggWeights;
-            if (weights.location == null) {
+            if (!weights.given()) {
                 vggWeights = Vgg19Weights.fromSafetensors(manager, SyntheticWeights.generate(manager, 0));
                 weightsUsed = "generated (seed 0)";
             } else {
                 vggWeights = weights.load(manager, spec.commandLine().getErr());
                 weightsUsed = weights.location;
             }
-            StyleInputs inputs = new StyleInputs(noiseImage(manager, 1), noiseImage(manager, 2));
-            StyleRun.Listener timer = new StyleRun.Listener() {
-                @Override
-                public void stepped(StyleRun run, StepReport report) {
-                    if (report.step() > warmup) {
-                        millis[report.step() - warmup - 1] = report.millis();
-                    }
-                }
-            };
-            try (Vgg19Features vgg = new Vgg19Features(vggWeights, plan.pooling(), precision);
-                 StyleRun run = StyleRun.start(vgg, inputs, plan, manager, timer)) {
-                run.run(() -> false);
-            }
+            millis = timeSteps(vggWeights, manager, size, precision, preset, warmup, iterations, null);
         }
         double[] sorted = millis.clone();
         Arrays.sort(sorted);
@@ -155,7 +140,38 @@ final class BenchCommand implements Callable<Integer> {
         return new BigDecimal(usd).round(new MathContext(4)).doubleValue();
     }
 
-    private BufferedImage noiseImage(NDManager manager, long seed) {
+    /**
+     * Times {@code iterations} steps at {@code size} x {@code size} (noise images) after {@code warmup}
+     * untimed ones: one scale of exactly those steps, whatever the preset's schedule.
+     *
+     * @param afterEachStep called after every step (e.g. to sample a GPU's memory); may be null
+     * @return each timed step's milliseconds, in order
+     */
+    static double[] timeSteps(Vgg19Weights vggWeights, NDManager manager, int size, Precision precision, Preset preset,
+                              int warmup, int iterations, Runnable afterEachStep) {
+        StylePlan plan = preset.plan(size, size, PlanOptions.of(PlanOptions.MAX_SIZE, size)
+                .with(PlanOptions.STEPS, warmup + iterations).validate(Limits.ENGINE));
+        double[] millis = new double[iterations];
+        StyleInputs inputs = new StyleInputs(noiseImage(manager, size, 1), noiseImage(manager, size, 2));
+        StyleRun.Listener timer = new StyleRun.Listener() {
+            @Override
+            public void stepped(StyleRun run, StepReport report) {
+                if (report.step() > warmup) {
+                    millis[report.step() - warmup - 1] = report.millis();
+                }
+                if (afterEachStep != null) {
+                    afterEachStep.run();
+                }
+            }
+        };
+        try (Vgg19Features vgg = new Vgg19Features(vggWeights, plan.pooling(), precision);
+             StyleRun run = StyleRun.start(vgg, inputs, plan, manager, timer)) {
+            run.run(() -> false);
+        }
+        return millis;
+    }
+
+    private static BufferedImage noiseImage(NDManager manager, int size, long seed) {
         try (NDManager scope = manager.newSubManager()) {
             return TensorImages.toImage(TensorImages.noise(scope, size, size, seed));
         }
@@ -167,12 +183,12 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static double median(double[] sorted) {
+    static double median(double[] sorted) {
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 10) / 10.0;
     }
 

@@ -2,6 +2,7 @@ package dev.stylize.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.stylize.engine.model.SyntheticWeights;
+import dev.stylize.engine.model.TorchvisionVgg19;
 import dev.stylize.engine.model.WeightsSource;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobLedger;
@@ -84,8 +85,14 @@ final class LocalCommand {
         boolean dryRun;
 
         @Option(names = "--weights", paramLabel = "FILE",
-                description = "VGG19 weights to give the worker (default: generated ones, made once).")
+                description = "VGG19 weights to give the worker (default: the ImageNet weights 'weights fetch' "
+                        + "installed in the cache, else generated ones, made once).")
         Path weights;
+
+        @Option(names = "--weights-cache", paramLabel = "DIR",
+                defaultValue = "${env:STYLIZE_CACHE:-${sys:user.home}/.cache/stylize}",
+                description = "Where 'weights fetch' installed weights (default: ${DEFAULT-VALUE}).")
+        Path weightsCache;
 
         @Option(names = "--worker-port", defaultValue = "8080", paramLabel = "PORT",
                 description = "The worker's health port (default: ${DEFAULT-VALUE}).")
@@ -192,9 +199,10 @@ final class LocalCommand {
                                                       PrintWriter out) throws Exception {
             String bucket = outputs.get("BucketName");
             ObjectStore store = new S3ObjectStore(clients.s3(), bucket);
-            Path weightsFile = weights != null ? weights : generatedWeights(out);
+            Path weightsFile = workerWeights(out);
             String sha256 = WeightsSource.digest(weightsFile);
-            String weightsKey = JobLayout.MODELS + weightsFile.getFileName();
+            // The digest in the key: other weights never meet an old upload under the same name.
+            String weightsKey = JobLayout.MODELS + sha256.substring(0, 12) + "-" + weightsFile.getFileName();
             if (!store.exists(weightsKey)) {
                 store.write(weightsKey, Files.readAllBytes(weightsFile), "application/octet-stream");
             }
@@ -212,6 +220,20 @@ final class LocalCommand {
                     "QUARKUS_HTTP_PORT", String.valueOf(workerPort));
         }
 
+        /** The weights given, else the fetched ImageNet ones, else generated ones; says which. */
+        private Path workerWeights(PrintWriter out) throws Exception {
+            if (weights != null) {
+                out.println("weights: " + weights + " (given)");
+                return weights;
+            }
+            Optional<TorchvisionVgg19.Installed> fetched = TorchvisionVgg19.cached(weightsCache);
+            if (fetched.isPresent()) {
+                out.println("weights: " + fetched.get().describe() + " " + fetched.get().file());
+                return fetched.get().file();
+            }
+            return generatedWeights(out);
+        }
+
         private Path generatedWeights(PrintWriter out) throws Exception {
             Path file = stateDir().resolve("vgg19-synthetic.safetensors");
             if (!Files.exists(file)) {
@@ -219,7 +241,8 @@ final class LocalCommand {
                     SyntheticWeights.write(manager, 1, file);
                 }
             }
-            out.println("weights: GENERATED (seed 1, not ImageNet) " + file + "; pass --weights for real ones");
+            out.println("weights: GENERATED (seed 1, not ImageNet) " + file
+                    + "; 'bin/stylize weights fetch' installs real ones, which local up then uses");
             return file;
         }
     }

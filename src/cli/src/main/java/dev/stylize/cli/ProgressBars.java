@@ -5,6 +5,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
+import java.io.InputStream;
 import java.time.Duration;
 
 /** The one look of a progress bar in bin/stylize: steps, on stderr, plain ASCII (logs and CI read it too). */
@@ -22,5 +23,16 @@ final class ProgressBars {
                 .showSpeed()
                 .setConsumer(new ConsoleProgressBarConsumer(System.err))
                 .build();
+    }
+
+    /** A download of {@code totalBytes} (unknown: -1), counted in MiB as {@code in} is read. */
+    static InputStream bytes(String task, InputStream in, long totalBytes) {
+        return ProgressBar.wrap(in, new ProgressBarBuilder()
+                .setTaskName(task.length() > 24 ? task.substring(0, 24) : task)
+                .setInitialMax(totalBytes)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" MiB", 1 << 20)
+                .showSpeed()
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)));
     }
 }

@@ -1,5 +1,7 @@
 package dev.stylize.cli;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -113,7 +115,11 @@ final class RunCommand implements Callable<Integer> {
         StyleInputs originals = new StyleInputs(contentImage, styleImages, blend);
         StylePlan plan = styleArguments.preset.plan(contentImage.getWidth(), contentImage.getHeight(), options);
         StyleInputs result = originals.sizedFor(plan, plan.schedule().get(plan.schedule().size() - 1));
-        MemoryEstimate.require(result.content().getWidth(), result.content().getHeight(), MemoryEstimate.availableHostBytes());
+        Device device = Engine.getInstance().defaultDevice();
+        PlanOptions asked = options;
+        MemoryEstimate.profile(device, precision).require(plan, size -> styleArguments.preset.plan(contentImage.getWidth(),
+                contentImage.getHeight(), asked.with(PlanOptions.MAX_SIZE, size)), contentImage.getWidth(),
+                contentImage.getHeight(), MemoryEstimate.availableBytes(device));
 
         try (NDManager manager = NDManager.newBaseManager()) {
             Vgg19Weights vggWeights = weights.load(manager, err);

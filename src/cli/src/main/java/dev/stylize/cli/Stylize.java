@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
 /** {@code bin/stylize}: neural style transfer from the command line. */
 @Command(name = "stylize", mixinStandardHelpOptions = true, version = "stylize 0.1.0",
         description = "Repaints a photo in the style of a painting (Gatys et al. 2016, VGG19 on DJL/PyTorch).",
-        subcommands = {RunCommand.class, WeightsCommand.class, BenchCommand.class, LocalCommand.class, SubmitCommand.class,
-                RedriveCommand.class, ConsoleCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, WeightsCommand.class, BenchCommand.class, DoctorCommand.class, LocalCommand.class,
+                SubmitCommand.class, RedriveCommand.class, ConsoleCommand.class, CommandLine.HelpCommand.class})
 public final class Stylize {
     /** Exit code for input the user must change: not an image, too large, option out of bounds. */
     static final int EXIT_INVALID_INPUT = 2;

@@ -2,7 +2,11 @@ package dev.stylize.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ai.djl.ndarray.NDManager;
+import com.sun.net.httpserver.HttpServer;
 import dev.stylize.engine.TestWeights;
+import dev.stylize.engine.model.LegacyCheckpointWriter;
+import dev.stylize.engine.model.WeightsSource;
 import dev.stylize.images.ColorTransfer;
 import dev.stylize.images.RgbImages;
 import org.junit.jupiter.api.Test;
@@ -13,6 +17,9 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -150,9 +157,56 @@ class StylizeCommandTest {
     @Test
     void missingWeightsExitWithCodeThreeAndSayHowToGetThem() {
         int exit = stylize("run", "--content", fixture("content.png"), "--style", fixture("style.png"),
-                "--weights", "", "--out", dir.resolve("x.png").toString());
+                "--weights", "", "--weights-cache", dir.resolve("empty-cache").toString(), "--out", dir.resolve("x.png").toString());
         assertEquals(3, exit);
-        assertTrue(err.toString().contains("no VGG19 weights given"), err.toString());
+        assertTrue(err.toString().contains("no VGG19 weights given and none fetched into"), err.toString());
+        assertTrue(err.toString().contains("run 'bin/stylize weights fetch' once"), err.toString());
+    }
+
+    /** torchvision's file is served from 127.0.0.1 under its own kind of name (a full-layout checkpoint, generated values). */
+    @Test
+    void weightsFetchInstallsCheckedWeightsThatRunThenUses() throws IOException {
+        Path checkpoint;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            checkpoint = LegacyCheckpointWriter.vgg19(manager, 5, dir.resolve("served.pth"));
+        }
+        String sha256 = WeightsSource.digest(checkpoint);
+        String name = "vgg19-" + sha256.substring(0, 8) + ".pth";
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/models/", exchange -> {
+            byte[] body = Files.readAllBytes(checkpoint);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream o = exchange.getResponseBody()) {
+                o.write(body);
+            }
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/models/" + name;
+            Path cache = dir.resolve("cache");
+
+            assertEquals(3, stylize("weights", "fetch", "--url", url, "--sha256", "ab".repeat(32), "--weights-cache",
+                    cache.toString()));
+            assertTrue(err.toString().contains("has sha256 " + sha256 + ", expected " + "ab".repeat(32)
+                    + ": not the published weights; nothing was installed"), err.toString());
+            try (var files = Files.list(cache)) {
+                assertEquals(0, files.count(), "nothing reaches the cache before its digest matched");
+            }
+
+            assertEquals(0, stylize("weights", "fetch", "--url", url, "--sha256", sha256, "--weights-cache", cache.toString()),
+                    err.toString());
+            assertTrue(out.toString().contains("installed " + cache.resolve("vgg19-imagenet.safetensors")), out.toString());
+            assertEquals(0, stylize("weights", "fetch", "--url", url, "--sha256", sha256, "--weights-cache", cache.toString()));
+            assertTrue(out.toString().contains("already installed"), out.toString());
+
+            assertEquals(0, stylize("run", "--content", fixture("content.png"), "--style", fixture("style.png"),
+                    "--weights", "", "--weights-cache", cache.toString(), "--out", dir.resolve("real.png").toString(),
+                    "--max-size", "32", "--steps", "2"), err.toString());
+            assertTrue(err.toString().contains("weights: real (ImageNet, torchvision's VGG19 " + sha256.substring(0, 8)
+                    + ", fetched from " + url + ") from " + cache.resolve("vgg19-imagenet.safetensors")), err.toString());
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test
@@ -195,6 +249,32 @@ class StylizeCommandTest {
     @Test
     void benchRefusesANonsensePrice() {
         assertEquals(2, stylize("bench", "--size", "32", "--iterations", "1", "--price-per-hour", "-1"));
+    }
+
+    @Test
+    void doctorReportsTheDeviceTheWeightsAndABenchAtTheSizeAsked() throws IOException {
+        String weights = TestWeights.file().toString();
+        int exit = stylize("doctor", "--json", "--weights", weights, "--weights-cache", dir.toString(),
+                "--bench-size", "32", "--bench-steps", "2");
+        JsonNode report = new ObjectMapper().readTree(out.toString());
+        assertEquals(1, exit, "generated weights are a problem worth an exit code");
+        assertEquals("cpu()", report.get("device").asText());
+        assertTrue(report.get("gpu").isNull());
+        assertTrue(report.get("engine").asText().startsWith("PyTorch 2."), report.toString());
+        assertTrue(report.get("memory").get("availableMiB").asLong() > 0);
+        assertTrue(report.get("memory").get("largestSquareQualityJob").asInt() >= 32, report.toString());
+        assertEquals(WeightsSource.digest(TestWeights.file()), report.get("weights").get("sha256").asText());
+        assertEquals("GENERATED", report.get("weights").get("kind").asText());
+        assertEquals(32, report.get("bench").get("size").asInt());
+        assertTrue(report.get("bench").get("medianMillis").asDouble() > 0);
+        assertTrue(report.get("problems").toString().contains("the weights are GENERATED"), report.toString());
+
+        out.getBuffer().setLength(0);
+        stylize("doctor", "--no-bench", "--weights", "", "--weights-cache", dir.resolve("none").toString());
+        String text = out.toString();
+        assertTrue(text.contains("gpu: none visible to libtorch"), text);
+        assertTrue(text.contains("weights: none reachable"), text);
+        assertTrue(text.contains("  - no VGG19 weights given and none fetched into"), text);
     }
 
     private static String fixture(String name) {

@@ -14,6 +14,8 @@ import java.util.List;
  *                        {@link LossHistory#MAX_POINTS}, evenly spaced
  * @param interruptions   how many times a worker died while running the job (found RUNNING by the next delivery)
  * @param notes           what a person should know about the run: a checkpoint that could not be used, a size reduced to fit
+ * @param downsized       set when the worker runs the job smaller than asked to fit its memory;
+ *                        later attempts run the same size, so its checkpoints stay usable
  */
 public record JobStatus(
         String jobId,
@@ -32,7 +34,17 @@ public record JobStatus(
         String updatedAt,
         List<double[]> lossHistory,
         Integer interruptions,
-        List<String> notes) {
+        List<String> notes,
+        Downsized downsized) {
+
+    /** A status of a job run at the size asked. */
+    public JobStatus(String jobId, JobState state, Integer step, Integer totalSteps, Double loss, Double contentLoss,
+                     Double styleLoss, Double itPerSecond, Double etaSeconds, String latestCheckpoint, Integer attempt,
+                     String lastError, String startedAt, String updatedAt, List<double[]> lossHistory,
+                     Integer interruptions, List<String> notes) {
+        this(jobId, state, step, totalSteps, loss, contentLoss, styleLoss, itPerSecond, etaSeconds, latestCheckpoint,
+                attempt, lastError, startedAt, updatedAt, lossHistory, interruptions, notes, null);
+    }
 
     public static JobStatus queued(String jobId, String at) {
         return new JobStatus(jobId, JobState.QUEUED, 0, null, null, null, null, null, null, null, 0, null, null, at, null,
@@ -43,13 +55,13 @@ public record JobStatus(
     JobStatus started(int newAttempt, String at) {
         int died = (interruptions == null ? 0 : interruptions) + (state == JobState.RUNNING ? 1 : 0);
         return new JobStatus(jobId, JobState.RUNNING, step, totalSteps, loss, contentLoss, styleLoss, null, null,
-                latestCheckpoint, newAttempt, lastError, at, at, lossHistory, died, notes);
+                latestCheckpoint, newAttempt, lastError, at, at, lossHistory, died, notes, downsized);
     }
 
     /** Back in the queue after a transient error: where the job had got to, and the error. */
     JobStatus retrying(int attempt, String error, String at) {
         return new JobStatus(jobId, JobState.QUEUED, step, totalSteps, null, null, null, null, null, latestCheckpoint,
-                attempt, error, null, at, lossHistory, interruptions, notes);
+                attempt, error, null, at, lossHistory, interruptions, notes, downsized);
     }
 
     /** The terminal status of {@code outcome}, keeping what this (the last) status knew of the run. */
@@ -58,6 +70,6 @@ public record JobStatus(
         return new JobStatus(outcome.jobId(), outcome.status(), succeeded ? outcome.steps() : step,
                 succeeded ? outcome.steps() : totalSteps, succeeded ? outcome.finalLoss() : loss, contentLoss, styleLoss,
                 itPerSecond, succeeded ? 0.0 : null, latestCheckpoint, attempt, outcome.reason(), startedAt,
-                outcome.timings().finishedAt(), lossHistory, interruptions, outcome.notes());
+                outcome.timings().finishedAt(), lossHistory, interruptions, outcome.notes(), downsized);
     }
 }

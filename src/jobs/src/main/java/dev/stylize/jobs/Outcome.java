@@ -14,6 +14,7 @@ import java.util.List;
  * @param source     the upload or manifest key that asked for the job
  * @param weights    "generated" when the worker ran on generated (not ImageNet) weights
  * @param notes      what a person should know about the run, e.g. a checkpoint that could not be used
+ * @param downsized  set when the worker ran the job smaller than asked, to fit its memory
  */
 public record Outcome(
         String jobId,
@@ -30,7 +31,16 @@ public record Outcome(
         Double finalLoss,
         String weights,
         Timings timings,
-        List<String> notes) {
+        List<String> notes,
+        Downsized downsized) {
+
+    /** An outcome of a job run at the size asked (or not run). */
+    public Outcome(String jobId, String bucket, JobState status, String reason, String resultKey, String source,
+                   String contentKey, List<StyleRef> styles, String preset, PlanOptions options, Integer steps,
+                   Double finalLoss, String weights, Timings timings, List<String> notes) {
+        this(jobId, bucket, status, reason, resultKey, source, contentKey, styles, preset, options, steps, finalLoss,
+                weights, timings, notes, null);
+    }
 
     /** ISO-8601 instants; {@code runSeconds} is the optimisation's own wall time. */
     public record Timings(String acceptedAt, String startedAt, String finishedAt, Double runSeconds) {

@@ -102,6 +102,19 @@ class JobLedgerTest {
     }
 
     @Test
+    void aSizeReducedToFitMemoryStaysOnRecordForLaterAttempts() {
+        ledger.record(job("d"));
+        Downsized downsized = new Downsized(64, 48, "a 64 px result needs more memory than is free");
+        ledger.progress(new JobStatus("d", JobState.RUNNING, 4, 10, 1.0, 0.5, 0.5, 2.0, 3.0,
+                "results/d/checkpoints/step-000004.png", 1, null, "t0", "t1", null, 0, List.of(downsized.reason()),
+                downsized));
+        ledger.retrying("d", 1, "S3 said 503");
+        assertEquals(downsized, ledger.status("d").orElseThrow().downsized());
+        ledger.attemptStarted("d", 2);
+        assertEquals(downsized, ledger.status("d").orElseThrow().downsized(), "its checkpoints belong to the 48 px plan");
+    }
+
+    @Test
     void aWorkerThatDiedWhileRunningAJobIsCountedByTheNextAttempt() {
         ledger.record(job("g"));
         assertEquals(0, ledger.attemptStarted("g", 1), "a first attempt");

@@ -3,12 +3,14 @@ package dev.stylize.worker;
 import dev.stylize.engine.StepReport;
 import dev.stylize.engine.StyleRun;
 import dev.stylize.images.ImageEncoder;
+import dev.stylize.jobs.Downsized;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.LossHistory;
 import dev.stylize.plan.Scale;
+import dev.stylize.plan.StylePlan;
 import org.jboss.logging.Logger;
 
 import java.awt.image.BufferedImage;
@@ -41,6 +43,8 @@ final class JobProgress implements StyleRun.Listener {
     private int firstStep = -1;
     private double firstWork;
     private StepReport last;
+    private StylePlan plan;
+    private Downsized downsized;
 
     /**
      * @param earlier the status on record, whose loss history a resumed run continues; null for a new job
@@ -58,6 +62,7 @@ final class JobProgress implements StyleRun.Listener {
         this.startedAt = began.toString();
         this.lastStatus = began;
         this.metrics = metrics;
+        this.plan = job.plan();
         this.history = new LossHistory(null);
     }
 
@@ -75,6 +80,22 @@ final class JobProgress implements StyleRun.Listener {
 
     List<String> notes() {
         return notes.isEmpty() ? null : List.copyOf(notes);
+    }
+
+    /**
+     * The plan this attempt runs: the job's, or a smaller one that fits the device's memory
+     * ({@code downsized}, which the status keeps for later attempts and a note tells the owner).
+     */
+    void runs(StylePlan plan, Downsized downsized) {
+        this.plan = plan;
+        this.downsized = downsized;
+        if (downsized != null) {
+            note(downsized.reason());
+        }
+    }
+
+    Downsized downsized() {
+        return downsized;
     }
 
     /** The run is ready at its first (or resumed) step: the first status, and the baseline for speed. */
@@ -111,7 +132,7 @@ final class JobProgress implements StyleRun.Listener {
 
     @Override
     public void scaleStarted(int index, Scale scale, BufferedImage initial) {
-        LOG.infof("job %s: scale %d of %d, %dx%d, %d steps", job.jobId(), index + 1, job.plan().schedule().size(),
+        LOG.infof("job %s: scale %d of %d, %dx%d, %d steps", job.jobId(), index + 1, plan.schedule().size(),
                 initial.getWidth(), initial.getHeight(), scale.steps());
     }
 
@@ -154,6 +175,7 @@ final class JobProgress implements StyleRun.Listener {
         Double eta = speed == null || work <= firstWork ? null : (1 - work) * seconds / (work - firstWork);
         return new JobStatus(job.jobId(), state, step, totalSteps, last == null ? null : last.loss(),
                 last == null ? null : last.contentLoss(), last == null ? null : last.styleLoss(), speed, eta,
-                latestCheckpoint, attempt, null, startedAt, lastStatus.toString(), history.points(), interruptions(), notes());
+                latestCheckpoint, attempt, null, startedAt, lastStatus.toString(), history.points(), interruptions(), notes(),
+                downsized);
     }
 }

@@ -16,11 +16,13 @@ import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobState;
+import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
 import dev.stylize.jobs.UnusableCheckpointException;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.StylePlan;
 import org.jboss.logging.Logger;
 
 import java.awt.image.BufferedImage;
@@ -46,10 +48,12 @@ final class JobRunner implements MessageHandler.Runner {
     private final NDManager manager;
     private final Duration statusInterval;
     private final Clock clock;
+    private final MemoryAdmission admission;
     private final ImageDecoder decoder = new ImageDecoder();
 
     JobRunner(JobLedger ledger, Vgg19Weights weights, Precision precision, NDManager manager, Duration statusInterval,
-              Clock clock, JobMetrics metrics) {
+              Clock clock, JobMetrics metrics, MemoryAdmission admission) {
+        this.admission = admission;
         this.ledger = ledger;
         this.weights = weights;
         this.precision = precision;
@@ -61,22 +65,34 @@ final class JobRunner implements MessageHandler.Runner {
 
     /**
      * @param stop asked before every step; when true the run checkpoints and returns STOPPED
-     * @throws PermanentJobFailure when retrying cannot help; anything else is transient
+     * @throws PermanentJobFailure when retrying cannot help (the job does not fit the device's memory,
+     *                             an input is gone or unusable); Settlement decides what any other error means
      */
     @Override
     public StyleRun.Ending run(Job job, int attempt, BooleanSupplier stop) {
         StyleInputs originals = loadInputs(job);
+        JobStatus earlier = ledger.status(job.jobId()).orElse(null);
+        List<Checkpoint> recorded = ledger.checkpoints(job.jobId());
+        MemoryAdmission.Admitted admitted;
+        try {
+            admitted = admission.admit(job, originals.content().getWidth(), originals.content().getHeight(),
+                    earlier == null ? null : earlier.downsized(), !recorded.isEmpty());
+        } catch (InvalidInputException e) {
+            throw new PermanentJobFailure(e.getMessage(), e);
+        }
+        StylePlan plan = admitted.plan();
         RunMetrics runMetrics = new RunMetrics(metrics, job.jobId(), precision.name().toLowerCase(Locale.ROOT));
-        JobProgress progress = new JobProgress(job, attempt, ledger, statusInterval, clock,
-                ledger.status(job.jobId()).orElse(null), runMetrics);
-        try (Vgg19Features vgg = new Vgg19Features(weights, job.plan().pooling(), precision);
-             StyleRun run = resume(job, vgg, originals, progress)
-                     .orElseGet(() -> StyleRun.start(vgg, originals, job.plan(), manager, progress))) {
-            LOG.infof("job %s attempt %d: %s, %s, precision=%s", job.jobId(), attempt,
-                    run.stepsDone() > 0 ? "resuming at step " + run.stepsDone() : "starting", job.plan().summary(), precision);
+        JobProgress progress = new JobProgress(job, attempt, ledger, statusInterval, clock, earlier, runMetrics);
+        progress.runs(plan, admitted.downsized());
+        try (Vgg19Features vgg = new Vgg19Features(weights, plan.pooling(), precision);
+             StyleRun run = resume(job, plan, recorded, vgg, originals, progress)
+                     .orElseGet(() -> StyleRun.start(vgg, originals, plan, manager, progress))) {
+            LOG.infof("job %s attempt %d: %s, %s, precision=%s%s", job.jobId(), attempt,
+                    run.stepsDone() > 0 ? "resuming at step " + run.stepsDone() : "starting", plan.summary(), precision,
+                    admitted.downsized() == null ? "" : ", downsized from " + admitted.downsized().from() + " px to fit memory");
             // A first start (first delivery, nothing resumed) ends the job's wait in the queue.
             runMetrics.started(job, attempt == 1 && run.stepsDone() == 0, clock.instant());
-            progress.began(run.stepsDone(), job.plan().totalSteps(), run.workDone());
+            progress.began(run.stepsDone(), plan.totalSteps(), run.workDone());
             if (run.run(stop) == StyleRun.Ending.STOPPED) {
                 progress.stopped(run);
                 return StyleRun.Ending.STOPPED;
@@ -85,10 +101,6 @@ final class JobRunner implements MessageHandler.Runner {
             return StyleRun.Ending.FINISHED;
         } catch (InvalidInputException | OptimizationDivergedException e) {
             throw new PermanentJobFailure(e.getMessage(), e);
-        } catch (EngineException e) {
-            throw new PermanentJobFailure(OutOfMemory.is(e)
-                    ? "the job ran out of memory on " + manager.getDevice() + ": " + e.getMessage()
-                    : "the engine failed on this job: " + e.getMessage(), e);
         }
     }
 
@@ -97,13 +109,13 @@ final class JobRunner implements MessageHandler.Runner {
      * (and noting) any that is not: a checkpoint only saves time, it never fails a job. Empty when
      * the job starts over.
      */
-    private Optional<StyleRun> resume(Job job, Vgg19Features vgg, StyleInputs originals, JobProgress progress) {
-        List<Checkpoint> recorded = ledger.checkpoints(job.jobId());
+    private Optional<StyleRun> resume(Job job, StylePlan plan, List<Checkpoint> recorded, Vgg19Features vgg,
+                                      StyleInputs originals, JobProgress progress) {
         boolean skipped = false;
         for (Checkpoint checkpoint : recorded) {
             try {
                 byte[] state = ledger.checkpointState(job.jobId(), checkpoint);
-                StyleRun run = resumeFrom(vgg, originals, job, checkpoint, state, progress);
+                StyleRun run = resumeFrom(vgg, originals, plan, checkpoint, state, progress);
                 progress.resumedFrom(checkpoint.step(), JobLayout.checkpointImageKey(job.jobId(), checkpoint.step()));
                 if (skipped) {
                     progress.note("resumed from the checkpoint at step " + checkpoint.step());
@@ -121,16 +133,22 @@ final class JobRunner implements MessageHandler.Runner {
         return Optional.empty();
     }
 
-    private StyleRun resumeFrom(Vgg19Features vgg, StyleInputs originals, Job job, Checkpoint checkpoint, byte[] state,
-                                JobProgress progress) {
+    /** @param plan the plan the checkpoint was written by: the job's, or the size an earlier attempt downsized it to */
+    private StyleRun resumeFrom(Vgg19Features vgg, StyleInputs originals, StylePlan plan, Checkpoint checkpoint,
+                                byte[] state, JobProgress progress) {
         try {
-            StyleRun run = StyleRun.resume(vgg, originals, job.plan(), manager, progress, state);
+            StyleRun run = StyleRun.resume(vgg, originals, plan, manager, progress, state);
             if (run.stepsDone() != checkpoint.step()) {
                 run.close();
                 throw new InvalidInputException("it holds step " + run.stepsDone() + ", its record says " + checkpoint.step());
             }
             return run;
-        } catch (InvalidInputException | EngineException e) {
+        } catch (InvalidInputException e) {
+            throw new UnusableCheckpointException(checkpoint, e.getMessage(), e);
+        } catch (EngineException e) {
+            if (OutOfMemory.reason(e).isPresent()) {
+                throw e; // the device, not the checkpoint: Settlement fails the job with that reason
+            }
             throw new UnusableCheckpointException(checkpoint, e.getMessage(), e);
         }
     }
@@ -166,7 +184,7 @@ final class JobRunner implements MessageHandler.Runner {
                 job.contentKey(), job.styles(), job.preset(), job.options(), run.stepsDone(), loss,
                 weights.synthetic() ? "generated" : "imagenet",
                 new Outcome.Timings(job.acceptedAt(), progress.startedAt(), ledger.now(), progress.runSeconds()),
-                progress.notes());
+                progress.notes(), progress.downsized());
         // Ended once: if a duplicate delivery finished first, its outcome (and its metric) stands.
         if (ledger.end(outcome, progress.finished(run))) {
             runMetrics.succeeded(job.preset(), progress.runSeconds(), run.stepsDone());

@@ -9,8 +9,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.io.UncheckedIOException;
-
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * What becomes of a job's message, and the one place the worker decides to retry or to give up. Each message
@@ -57,19 +57,19 @@ final class Settlement {
     /**
      * What a run's error means, decided here and only here: I/O, throttling and service errors are
      * transient (retried with backoff); everything else (the input, the options, the engine, an
-     * allocation that does not fit) fails the job at once, since retrying gives the same answer.
-     * A worker that is stopping hands the job over whatever the error.
+     * allocation that does not fit, also when an I/O layer wraps it) fails the job at once, since
+     * retrying gives the same answer. A worker that is stopping hands the job over whatever the error.
      */
     void failed(Message message, Job job, int attempt, Throwable error, boolean stopping) {
-        if (stopping || isTransient(error)) {
+        Optional<String> outOfMemory = OutOfMemory.reason(error);
+        if (stopping || (outOfMemory.isEmpty() && isTransient(error))) {
             retry(message, job.jobId(), attempt, error, stopping);
         } else if (error instanceof PermanentJobFailure failure) {
             fail(message, job, failure);
         } else {
             LOG.errorf(error, "job %s failed", job.jobId());
-            fail(message, job, new PermanentJobFailure(OutOfMemory.is(error)
-                    ? "the job ran out of memory: " + error.getMessage()
-                    : "the job failed: " + error.getMessage(), error));
+            fail(message, job, new PermanentJobFailure(outOfMemory.orElseGet(() -> "the job failed: " + error.getMessage()),
+                    error));
         }
     }
 

@@ -24,8 +24,11 @@ public interface WorkerConfig {
     @WithDefault("${AWS_REGION:us-east-1}")
     String region();
 
-    /** VGG19 weights: s3://bucket/key, an https URL, or a file. */
-    String weights();
+    /**
+     * VGG19 weights: s3://bucket/key, an https URL, or a file; unset: the ImageNet weights that
+     * {@code bin/stylize weights fetch} installed in {@link #cacheDir()}.
+     */
+    Optional<String> weights();
 
     /** Required for s3:// and https weights. */
     Optional<String> weightsSha256();
@@ -51,6 +54,20 @@ public interface WorkerConfig {
      */
     @WithDefault("fp32")
     Precision precision();
+
+    /**
+     * A job too large for the device's free memory runs at the largest size that fits, and says
+     * so in its status and outcome ("downsized"), instead of failing with that size named.
+     */
+    @WithDefault("false")
+    boolean downsizeToFit();
+
+    /**
+     * The memory a job may use, in MiB, instead of the device's free memory measured before each
+     * job (host MemAvailable on a CPU, CUDA's free memory on a GPU): for tests, or a device shared
+     * with another process.
+     */
+    Optional<Long> availableMemoryMib();
 
     /** How often status.json is rewritten while a job runs. */
     @WithDefault("2")

@@ -3,6 +3,9 @@ package dev.stylize.worker;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import dev.stylize.engine.DeviceReport;
+import dev.stylize.engine.MemoryEstimate;
+import dev.stylize.engine.model.TorchvisionVgg19;
 import dev.stylize.engine.model.Vgg19Weights;
 import dev.stylize.engine.model.WeightsException;
 import dev.stylize.engine.model.WeightsSource;
@@ -22,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
 
 /**
  * Builds the worker's parts from its configuration, at start-up, so that a setting that cannot
@@ -51,6 +55,10 @@ final class WorkerWiring {
 
     /** The loop, ready to run: its weights are loaded into {@code manager}. */
     static JobLoop loop(WorkerConfig config, NDManager manager, ScheduledExecutorService heartbeats) {
+        // What this machine gives the engine, once, for whoever reads the log of a new instance type.
+        DeviceReport device = DeviceReport.probe();
+        device.lines().forEach(line -> LOG.info(line));
+        device.problems().forEach(problem -> LOG.warn(problem));
         AwsClients clients = new AwsClients(config.awsEndpoint(), config.region());
         S3Client s3 = clients.s3();
         JobLedger ledger = new JobLedger(new S3ObjectStore(s3, config.bucket()), Clock.systemUTC());
@@ -58,7 +66,7 @@ final class WorkerWiring {
         Vgg19Weights weights = weights(config, manager, s3);
         JobMetrics metrics = new JobMetrics(EmfWriter.toStandardOutput(config.metricsNamespace()));
         JobRunner runner = new JobRunner(ledger, weights, config.precision(), manager,
-                Duration.ofSeconds(config.statusIntervalSeconds()), Clock.systemUTC(), metrics);
+                Duration.ofSeconds(config.statusIntervalSeconds()), Clock.systemUTC(), metrics, admission(config, manager.getDevice()));
         Settlement settlement = new Settlement(queue, ledger, config.retryBaseSeconds(), config.retryMaxSeconds(),
                 config.visibilityTimeoutSeconds(), metrics);
         MessageHandler handler = new MessageHandler(ledger, queue, settlement, runner, heartbeats, workerId(),
@@ -67,21 +75,50 @@ final class WorkerWiring {
         return new JobLoop(queue, handler, config.pollWaitSeconds(), config.visibilityTimeoutSeconds());
     }
 
-    /** s3:// weights come through the SDK; https and files as everywhere else. */
+    /**
+     * s3:// weights come through the SDK; https and files as everywhere else; without a setting,
+     * the ImageNet weights fetched into the cache. The log says which, loudly if generated.
+     */
     private static Vgg19Weights weights(WorkerConfig config, NDManager manager, S3Client s3) {
-        WeightsSource.Fetcher fromS3 = (uri, file) ->
-                s3.getObject(b -> b.bucket(uri.getHost()).key(uri.getPath().substring(1)), file);
-        Path file = new WeightsSource(config.weights(), config.weightsSha256().orElse(null), Map.of("s3", fromS3))
-                .resolve(Path.of(config.cacheDir()));
+        Path cacheDir = Path.of(config.cacheDir());
+        Path file;
+        String what;
+        if (config.weights().isPresent()) {
+            WeightsSource.Fetcher fromS3 = (uri, target) ->
+                    s3.getObject(b -> b.bucket(uri.getHost()).key(uri.getPath().substring(1)), target);
+            file = new WeightsSource(config.weights().get(), config.weightsSha256().orElse(null), Map.of("s3", fromS3))
+                    .resolve(cacheDir);
+            what = "real (not generated)";
+        } else {
+            TorchvisionVgg19.Installed fetched = TorchvisionVgg19.cached(cacheDir).orElseThrow(() -> new WeightsException(
+                    "STYLIZE_WEIGHTS is not set and no weights were fetched into " + cacheDir + " (STYLIZE_CACHE_DIR): set "
+                            + "STYLIZE_WEIGHTS, or run 'bin/stylize weights fetch --weights-cache " + cacheDir + "'"));
+            file = fetched.file();
+            what = fetched.describe() + ", sha256 " + fetched.sha256();
+        }
         try {
             Vgg19Weights weights = Vgg19Weights.load(manager, file);
-            LOG.infof("weights %s%s on %s", file,
-                    weights.synthetic() ? " (GENERATED, not ImageNet: results show the pipeline, not real style)" : "",
-                    manager.getDevice());
+            LOG.infof("weights: %s from %s, on %s",
+                    weights.synthetic() ? "GENERATED (not ImageNet: results show the pipeline, not real style)" : what,
+                    file, manager.getDevice());
             return weights;
         } catch (IOException e) {
             throw new WeightsException("cannot read weights " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The memory check before each job: this device's and precision's estimate, its free memory (or the setting). */
+    static MemoryAdmission admission(WorkerConfig config, Device device) {
+        MemoryEstimate.Profile profile = MemoryEstimate.profile(device, config.precision());
+        LongSupplier available = config.availableMemoryMib().isPresent()
+                ? () -> config.availableMemoryMib().get() << 20
+                : () -> MemoryEstimate.availableBytes(device);
+        MemoryAdmission admission = new MemoryAdmission(profile, available, config.downsizeToFit());
+        LOG.infof("memory: %s free now (%s), %s per megapixel (%s); a job too large %s", MemoryAdmission.gib(admission.available()),
+                config.availableMemoryMib().isPresent() ? "STYLIZE_AVAILABLE_MEMORY_MIB" : device.isGpu() ? "CUDA" : "host",
+                MemoryAdmission.gib(profile.bytesPerPixel() * 1_000_000), profile.label(),
+                config.downsizeToFit() ? "runs at the largest size that fits (STYLIZE_DOWNSIZE_TO_FIT)" : "fails, naming the largest size that fits");
+        return admission;
     }
 
     /** Names this process in job leases and logs. */

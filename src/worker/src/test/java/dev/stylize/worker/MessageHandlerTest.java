@@ -1,5 +1,6 @@
 package dev.stylize.worker;
 
+import ai.djl.engine.EngineException;
 import dev.stylize.engine.StyleRun;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLedger;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.model.Message;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -198,21 +201,43 @@ class MessageHandlerTest {
         handler.handle(messageFor("oom", 1), () -> false);
         Outcome outcome = ledger.outcome("oom").orElseThrow();
         assertEquals(JobState.FAILED, outcome.status());
-        assertEquals("the job ran out of memory: Java heap space", outcome.reason(), "permanent at once, never five retries");
+        assertEquals("the job ran out of memory: Java heap space; resubmit with a smaller maxSize", outcome.reason(),
+                "permanent at once, never five retries");
         handler.handle(messageFor("next", 1), () -> false);
         assertEquals(List.of("oom-m1", "next-m1"), queue.deleted, "and the next job runs");
     }
 
     @Test
-    void outOfMemoryInTheEngineAndOtherNonTransientErrorsFailAtOnce() {
+    void libtorchRunningOutOfGpuOrHostMemoryEndsTheJobFailedAtOnceWithThatReason() {
         recorded("cuda");
-        recorded("bug");
+        Message m = messageFor("cuda", 1);
         handler((job, attempt, stop) -> {
-            throw new IllegalStateException(job.jobId().equals("cuda")
-                    ? "CUDA out of memory. Tried to allocate 2.00 GiB" : "Output size is too small");
-        }).handle(messageFor("cuda", 1), () -> false);
-        assertEquals("the job ran out of memory: CUDA out of memory. Tried to allocate 2.00 GiB",
-                ledger.outcome("cuda").orElseThrow().reason());
+            throw new EngineException("CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of "
+                    + "22.06 GiB of which 1.10 GiB is free.\nException raised from malloc at c10/cuda/CUDACachingAllocator.cpp");
+        }).handle(m, () -> false);
+        Outcome outcome = ledger.outcome("cuda").orElseThrow();
+        assertEquals(JobState.FAILED, outcome.status());
+        assertEquals("the job ran out of memory: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total "
+                + "capacity of 22.06 GiB of which 1.10 GiB is free.; resubmit with a smaller maxSize", outcome.reason());
+
+        recorded("host");
+        handler((job, attempt, stop) -> {
+            throw new EngineException("DefaultCPUAllocator: not enough memory: you tried to allocate 8589934592 bytes.");
+        }).handle(messageFor("host", 1), () -> false);
+        assertEquals("the job ran out of memory: DefaultCPUAllocator: not enough memory: you tried to allocate 8589934592 "
+                + "bytes.; resubmit with a smaller maxSize", ledger.outcome("host").orElseThrow().reason());
+
+        recorded("wrapped");
+        handler((job, attempt, stop) -> {
+            throw new UncheckedIOException(new IOException("Cannot allocate memory"));
+        }).handle(messageFor("wrapped", 1), () -> false);
+        assertEquals(JobState.FAILED, ledger.outcome("wrapped").orElseThrow().status(), "out of memory even inside an I/O error");
+        assertEquals(List.of("cuda-m1", "host-m1", "wrapped-m1"), queue.deleted, "none retried");
+    }
+
+    @Test
+    void otherNonTransientErrorsFailAtOnceToo() {
+        recorded("bug");
         handler((job, attempt, stop) -> {
             throw new IllegalStateException("Output size is too small");
         }).handle(messageFor("bug", 1), () -> false);

@@ -2,6 +2,7 @@ package dev.stylize.functions.notifier;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.stylize.plan.PlanOptions;
+import dev.stylize.jobs.Downsized;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
 
@@ -43,7 +44,8 @@ public record CompletionEvent(
             String weights,
             Outcome.Timings timings,
             Error error,
-            List<String> notes) {
+            List<String> notes,
+            Downsized downsized) {
     }
 
     public record Result(String bucket, String key, String uri) {
@@ -62,7 +64,7 @@ public record CompletionEvent(
         Data data = new Data(SCHEMA_VERSION, outcome.jobId(), status, result,
                 new Inputs(outcome.source(), outcome.contentKey(), outcome.styles()), outcome.preset(), outcome.options(),
                 outcome.steps(), outcome.finalLoss(), outcome.weights(), outcome.timings(),
-                outcome.reason() == null ? null : new Error(outcome.reason()), outcome.notes());
+                outcome.reason() == null ? null : new Error(outcome.reason()), outcome.notes(), outcome.downsized());
         String time = outcome.timings() != null ? outcome.timings().finishedAt() : null;
         return new CompletionEvent("1.0", outcome.jobId() + "/" + status, "urn:stylize:" + outcome.bucket(),
                 "dev.stylize.job." + status.toLowerCase(Locale.ROOT), outcome.jobId(), time, "application/json",

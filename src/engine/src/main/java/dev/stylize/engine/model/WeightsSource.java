@@ -107,7 +107,8 @@ public final class WeightsSource {
         }
     }
 
-    private static void httpGet(URI location, Path target) throws IOException {
+    /** GETs an http(s) URL into {@code target}, following redirects; anything but 200 is an error. */
+    static void httpGet(URI location, Path target) throws IOException {
         HttpClient client = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(20))

@@ -1,0 +1,149 @@
+package dev.stylize.worker;
+
+import ai.djl.ndarray.NDManager;
+import dev.stylize.engine.MemoryEstimate;
+import dev.stylize.engine.TestWeights;
+import dev.stylize.engine.model.Precision;
+import dev.stylize.jobs.Downsized;
+import dev.stylize.jobs.Job;
+import dev.stylize.jobs.JobLedger;
+import dev.stylize.jobs.JobMessage;
+import dev.stylize.jobs.JobState;
+import dev.stylize.jobs.Json;
+import dev.stylize.jobs.telemetry.EmfWriter;
+import dev.stylize.jobs.telemetry.JobMetrics;
+import dev.stylize.jobs.Outcome;
+import dev.stylize.jobs.StyleRef;
+import dev.stylize.jobs.testing.Examples;
+import dev.stylize.jobs.testing.InMemoryObjectStore;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Preset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A job checked against the device's memory before it starts: the real runner and engine on the
+ * in-memory bucket, with the memory the worker may give a job set (as STYLIZE_AVAILABLE_MEMORY_MIB
+ * does) to just what a 48 px result of the 384x256 example photo needs, and the job asking for 64 px.
+ */
+class MemoryAdmissionTest {
+    private static final JobMetrics METRICS = new JobMetrics(new EmfWriter("test", Clock.systemUTC(), line -> { }));
+    private static final MemoryEstimate.Profile CPU = MemoryEstimate.profile(false, Precision.FP32);
+    private static final PlanOptions ASKED = PlanOptions.of(PlanOptions.STEPS, 3).with(PlanOptions.MAX_SIZE, 64);
+
+    private final InMemoryObjectStore store = new InMemoryObjectStore("bucket");
+    private final JobLedger ledger = new JobLedger(store, Clock.systemUTC());
+    private final FakeQueue queue = new FakeQueue();
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
+    private final NDManager manager = NDManager.newBaseManager();
+
+    @AfterEach
+    void close() {
+        heartbeats.shutdownNow();
+        manager.close();
+    }
+
+    private Job recorded(String jobId) {
+        store.write("uploads/harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
+        store.write("styles/swirls.png", Examples.bytes(Examples.STYLE), "image/png");
+        Job job = new Job(jobId, "bucket", "uploads/harbour.png", List.of(new StyleRef("styles/swirls.png", 1)), "seed",
+                ASKED, Preset.SEED.plan(384, 256, ASKED), "jobs/" + jobId + ".json", ledger.now());
+        ledger.record(job);
+        return job;
+    }
+
+    /** Exactly what the plan at {@code size} px adds: anything larger does not fit. */
+    private static long enoughFor(Job job, int size) {
+        return CPU.jobBytes(MemoryAdmission.planAt(job, 384, 256, size), 384, 256);
+    }
+
+    private void handle(Job job, long available, boolean downsizeToFit) {
+        JobRunner runner = new JobRunner(ledger, TestWeights.weights(), Precision.FP32, manager, Duration.ofSeconds(2),
+                Clock.systemUTC(), METRICS, new MemoryAdmission(CPU, () -> available, downsizeToFit));
+        MessageHandler handler = new MessageHandler(ledger, queue, new Settlement(queue, ledger, 10, 900, 300, METRICS), runner,
+                heartbeats, "worker-1", 300, 60);
+        handler.handle(FakeQueue.message(job.jobId() + "-m1", Json.compact(new JobMessage(job.jobId(), "bucket")), 1),
+                () -> false);
+    }
+
+    @Test
+    void aJobLargerThanTheFreeMemoryEndsFailedBeforeItStartsNamingTheLargestSizeThatFits() {
+        Job job = recorded("big");
+        handle(job, enoughFor(job, 48), false);
+        Outcome outcome = ledger.outcome("big").orElseThrow();
+        assertEquals(JobState.FAILED, outcome.status());
+        assertTrue(outcome.reason().matches("a 64 px result needs about [0-9.]+ (GiB|MiB) of host memory but [0-9.]+ (GiB|MiB) is free; "
+                + "the largest that fits is about 48 px on its longest side: resubmit with maxSize 48 or less"), outcome.reason());
+        assertEquals(List.of("big-m1"), queue.deleted, "not retried");
+        assertNull(outcome.timings().startedAt(), "never started");
+        assertEquals(0, ledger.status("big").orElseThrow().step(), "not one step");
+        assertTrue(store.list("results/big/checkpoints/").isEmpty() && ledger.store().read("results/big/result.png").isEmpty());
+    }
+
+    @Test
+    void withDownsizeToFitItRunsAtTheLargestSizeThatFitsAndSaysSo() throws IOException {
+        Job job = recorded("downsized");
+        handle(job, enoughFor(job, 48), true);
+        Outcome outcome = ledger.outcome("downsized").orElseThrow();
+        assertEquals(JobState.SUCCEEDED, outcome.status(), String.valueOf(outcome.reason()));
+        Downsized downsized = outcome.downsized();
+        assertEquals(64, downsized.from());
+        assertEquals(48, downsized.to());
+        assertTrue(downsized.reason().endsWith("; run at 48 px, the largest that fits"), downsized.reason());
+        assertEquals(downsized, ledger.status("downsized").orElseThrow().downsized(), "the status says so too");
+        assertEquals(List.of(downsized.reason()), outcome.notes(), "and so do the notes people read");
+        assertEquals(outcome.notes(), ledger.status("downsized").orElseThrow().notes());
+        BufferedImage result = ImageIO.read(new ByteArrayInputStream(store.read(outcome.resultKey()).orElseThrow()));
+        assertEquals(48, Math.max(result.getWidth(), result.getHeight()));
+    }
+
+    @Test
+    void aJobThatFitsRunsAsAsked() throws IOException {
+        Job job = recorded("fits");
+        handle(job, enoughFor(job, 64), true);
+        Outcome outcome = ledger.outcome("fits").orElseThrow();
+        assertEquals(JobState.SUCCEEDED, outcome.status());
+        assertNull(outcome.downsized());
+        BufferedImage result = ImageIO.read(new ByteArrayInputStream(store.read(outcome.resultKey()).orElseThrow()));
+        assertEquals(64, result.getWidth());
+    }
+
+    @Test
+    void aLaterAttemptKeepsTheSizeAnEarlierOneDownsizedToAndNeverChangesTheSizeOfACheckpoint() {
+        Job job = recorded("resumed");
+        Downsized earlier = new Downsized(64, 48, "earlier");
+        MemoryAdmission roomy = new MemoryAdmission(CPU, () -> enoughFor(job, 64), true);
+        MemoryAdmission.Admitted admitted = roomy.admit(job, 384, 256, earlier, true);
+        assertEquals(48, admitted.plan().size(), "the checkpoints belong to the 48 px plan");
+        assertEquals(earlier, admitted.downsized());
+
+        MemoryAdmission tight = new MemoryAdmission(CPU, () -> enoughFor(job, 40), true);
+        PermanentJobFailure e = assertThrows(PermanentJobFailure.class, () -> tight.admit(job, 384, 256, earlier, true));
+        assertTrue(e.getMessage().endsWith("the largest that fits is about 40 px on its longest side: resubmit with maxSize "
+                + "40 or less"), e.getMessage());
+        assertEquals(40, tight.admit(job, 384, 256, earlier, false).plan().size(), "no checkpoint yet: smaller again");
+    }
+
+    @Test
+    void lbfgsHistoryCountsAtEveryScale() {
+        PlanOptions options = PlanOptions.of(PlanOptions.MAX_SIZE, 512);
+        long adam = CPU.jobBytes(Preset.SEED.plan(512, 512, options.with(PlanOptions.STEPS, 300)), 512, 512);
+        long lbfgs = CPU.jobBytes(Preset.QUALITY.plan(512, 512, options.with(PlanOptions.STEPS, 300)), 512, 512);
+        assertEquals(adam + 202L * 12 * 512 * 512, lbfgs, "100 (s, y) pairs and two more image-sized vectors");
+    }
+}
