@@ -3,6 +3,8 @@ package dev.stylize.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stylize.engine.InvalidInputException;
+import dev.stylize.engine.MemoryBudget;
+import dev.stylize.engine.MemoryPlan;
 import dev.stylize.engine.Preset;
 import dev.stylize.engine.StyleInputs;
 import dev.stylize.engine.StyleOptions;
@@ -48,6 +50,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2", paramLabel = "K", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--tile-size", paramLabel = "PX",
+            description = "Run the steps in tiles of at most PX a side (default: only if the untiled step does not fit).")
+    Integer tileSize;
+
     @Option(names = "--preset", defaultValue = "SEED", paramLabel = "NAME", description = "Loss and optimiser: ${COMPLETION-CANDIDATES}.")
     Preset preset;
 
@@ -64,6 +70,7 @@ final class BenchCommand implements Callable<Integer> {
                 .withSteps(StyleOptions.MAX_STEPS);
         double[] millis = new double[iterations];
         String weightsUsed;
+        MemoryPlan plan;
         try (NDManager manager = NDManager.newBaseManager()) {
             Vgg19Weights vggWeights;
             if (weights.location == null) {
@@ -74,8 +81,10 @@ final class BenchCommand implements Callable<Integer> {
                 weightsUsed = weights.location;
             }
             StyleInputs inputs = new StyleInputs(noiseImage(manager, 1), noiseImage(manager, 2));
+            MemoryBudget budget = MemoryBudget.ofAvailableMemory().withTileSize(tileSize == null ? 0 : tileSize);
             try (Vgg19Features vgg = new Vgg19Features(vggWeights, options.pooling(), precision);
-                 StyleTransfer run = StyleTransfer.start(vgg, inputs, options, manager)) {
+                 StyleTransfer run = StyleTransfer.start(vgg, inputs, options, manager, budget)) {
+                plan = run.memoryPlan();
                 for (int i = 0; i < warmup; i++) {
                     run.step();
                 }
@@ -95,6 +104,7 @@ final class BenchCommand implements Callable<Integer> {
         result.put("minMillis", round(sorted[0]));
         result.put("maxMillis", round(sorted[sorted.length - 1]));
         result.put("peakRssMiB", peakResidentMiB());
+        result.put("tileSize", plan.tiled() ? plan.tileSize() : null);
         result.put("device", deviceName());
         result.put("threads", Runtime.getRuntime().availableProcessors());
         result.put("glibcTunables", System.getenv("GLIBC_TUNABLES") != null);

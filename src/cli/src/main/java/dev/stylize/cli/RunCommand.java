@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stylize.engine.CoarseToFine;
+import dev.stylize.engine.MemoryBudget;
 import dev.stylize.engine.MemoryEstimate;
+import dev.stylize.engine.MemoryPlan;
 import dev.stylize.engine.InvalidInputException;
 import dev.stylize.engine.StepReport;
 import dev.stylize.engine.StyleInputs;
@@ -90,6 +92,12 @@ final class RunCommand implements Callable<Integer> {
                     + "uses a GPU's tensor cores; Gram matrices, losses and the image stay float32.")
     Precision precision;
 
+    @Option(names = "--tile-size", paramLabel = "PX",
+            description = "Run every scale larger than PX in tiles of at most PX a side (a multiple of 16, from 128), "
+                    + "whatever the memory (default: tiles only where the untiled steps would not fit; the result is "
+                    + "the same either way).")
+    Integer tileSize;
+
     @Mixin
     WeightsOptions weights = new WeightsOptions();
 
@@ -130,7 +138,9 @@ final class RunCommand implements Callable<Integer> {
         StyleInputs inputs = StyleInputs.prepare(contentImage, styleImages, blend, options, styleScale);
 
         List<CoarseToFine.Scale> schedule = schedule(options, Math.max(inputs.content().getWidth(), inputs.content().getHeight()));
-        MemoryEstimate.require(inputs.content().getWidth(), inputs.content().getHeight(), MemoryEstimate.availableHostBytes());
+        MemoryBudget budget = MemoryBudget.ofAvailableMemory().withTileSize(tileSize == null ? 0 : tileSize);
+        MemoryPlan finest = MemoryEstimate.plan(inputs.content().getWidth(), inputs.content().getHeight(),
+                options.optimizer(), schedule.get(schedule.size() - 1).steps(), budget);
         StyleInputs originals = new StyleInputs(contentImage, styleImages, blend);
 
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -141,11 +151,13 @@ final class RunCommand implements Callable<Integer> {
                     inputs.style().getHeight(), blend, manager.getDevice());
             try (Vgg19Features vgg = new Vgg19Features(vggWeights, options.pooling(), precision);
                  CoarseToFine run = output.resume == null
-                         ? CoarseToFine.start(vgg, originals, styleScale, options, schedule, manager, CoarseToFine.Listener.NONE)
+                         ? CoarseToFine.start(vgg, originals, styleScale, options, schedule, manager,
+                                 CoarseToFine.Listener.NONE, budget)
                          : CoarseToFine.resume(vgg, originals, styleScale, options, schedule, manager,
-                                 CoarseToFine.Listener.NONE, Files.readAllBytes(output.resume))) {
+                                 CoarseToFine.Listener.NONE, Files.readAllBytes(output.resume), budget)) {
                 err.println("options: " + options.withSteps(run.totalSteps()).summary() + " precision=" + precision
                         + " scales=" + schedule);
+                err.println("memory at " + schedule.get(schedule.size() - 1).size() + " px: " + finest.summary());
                 optimise(run);
                 BufferedImage result = keepColors ? ColorTransfer.keepColors(run.image(), run.content()) : run.image();
                 ImageEncoder.forFileName(out.toString()).write(result, out);

@@ -54,12 +54,13 @@ public final class CoarseToFine implements AutoCloseable {
     private final List<Scale> scales;
     private final NDManager manager;
     private final Listener listener;
+    private final MemoryBudget budget;
     private int index;
     private StyleInputs inputs;
     private StyleTransfer run;
 
     private CoarseToFine(Vgg19Features vgg, StyleInputs originals, double styleScale, StyleOptions options,
-                         List<Scale> scales, NDManager manager, Listener listener) {
+                         List<Scale> scales, NDManager manager, Listener listener, MemoryBudget budget) {
         if (scales.isEmpty()) {
             throw new IllegalArgumentException("a schedule has at least one scale");
         }
@@ -70,6 +71,7 @@ public final class CoarseToFine implements AutoCloseable {
         this.scales = List.copyOf(scales);
         this.manager = manager;
         this.listener = listener;
+        this.budget = budget;
     }
 
     /**
@@ -103,7 +105,13 @@ public final class CoarseToFine implements AutoCloseable {
      */
     public static CoarseToFine start(Vgg19Features vgg, StyleInputs originals, double styleScale, StyleOptions options,
                                      List<Scale> scales, NDManager manager, Listener listener) {
-        CoarseToFine c = new CoarseToFine(vgg, originals, styleScale, options, scales, manager, listener);
+        return start(vgg, originals, styleScale, options, scales, manager, listener, MemoryBudget.ofAvailableMemory());
+    }
+
+    /** As above; each scale plans its memory within {@code budget} (see {@link StyleTransfer}). */
+    public static CoarseToFine start(Vgg19Features vgg, StyleInputs originals, double styleScale, StyleOptions options,
+                                     List<Scale> scales, NDManager manager, Listener listener, MemoryBudget budget) {
+        CoarseToFine c = new CoarseToFine(vgg, originals, styleScale, options, scales, manager, listener, budget);
         c.begin(0, null);
         return c;
     }
@@ -111,7 +119,15 @@ public final class CoarseToFine implements AutoCloseable {
     /** Continues from {@link #snapshot()} bytes taken with the same inputs, options and schedule. */
     public static CoarseToFine resume(Vgg19Features vgg, StyleInputs originals, double styleScale, StyleOptions options,
                                       List<Scale> scales, NDManager manager, Listener listener, byte[] snapshot) {
-        CoarseToFine c = new CoarseToFine(vgg, originals, styleScale, options, scales, manager, listener);
+        return resume(vgg, originals, styleScale, options, scales, manager, listener, snapshot,
+                MemoryBudget.ofAvailableMemory());
+    }
+
+    /** As above; scales after the snapshot's plan their memory within {@code budget}. */
+    public static CoarseToFine resume(Vgg19Features vgg, StyleInputs originals, double styleScale, StyleOptions options,
+                                      List<Scale> scales, NDManager manager, Listener listener, byte[] snapshot,
+                                      MemoryBudget budget) {
+        CoarseToFine c = new CoarseToFine(vgg, originals, styleScale, options, scales, manager, listener, budget);
         try (NDManager decoded = manager.newSubManager()) {
             NDList state = NDList.decode(decoded, snapshot);
             NDArray scale = state.get(SCALE);
@@ -122,7 +138,7 @@ public final class CoarseToFine implements AutoCloseable {
             }
             c.index = index;
             c.inputs = c.prepare(index);
-            c.run = StyleTransfer.resume(vgg, c.inputs, c.optionsAt(index), manager, state);
+            c.run = StyleTransfer.resume(vgg, c.inputs, c.optionsAt(index), manager, state, budget);
         }
         return c;
     }
@@ -148,8 +164,8 @@ public final class CoarseToFine implements AutoCloseable {
         BufferedImage initial = previous == null ? null
                 : RgbImages.resize(previous, inputs.content().getWidth(), inputs.content().getHeight());
         run = initial == null
-                ? StyleTransfer.start(vgg, inputs, at, manager)
-                : StyleTransfer.startFrom(vgg, inputs, at, manager, initial);
+                ? StyleTransfer.start(vgg, inputs, at, manager, budget)
+                : StyleTransfer.startFrom(vgg, inputs, at, manager, initial, budget);
         listener.scaleStarted(i, scale(), initial == null ? run.image() : initial);
     }
 
@@ -201,6 +217,11 @@ public final class CoarseToFine implements AutoCloseable {
 
     public Scale scale() {
         return scales.get(index);
+    }
+
+    /** How the current scale uses memory. */
+    public MemoryPlan memoryPlan() {
+        return run.memoryPlan();
     }
 
     public List<Scale> scales() {

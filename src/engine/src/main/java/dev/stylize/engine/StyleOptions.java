@@ -37,7 +37,8 @@ public record StyleOptions(
 
     public static final int MAX_STEPS = 20_000;
     public static final int MIN_SIZE = 16;
-    public static final int MAX_SIZE = 4096;
+    /** Room for 8K UHD (7680 px wide); sizes whose steps do not fit the memory run in tiles ({@link MemoryEstimate}). */
+    public static final int MAX_SIZE = 8192;
 
     public enum OptimizerKind { ADAM, LBFGS }
 

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,14 +112,34 @@ class CoarseToFineTest {
     }
 
     @Test
-    void aSizeThatDoesNotFitIsRefusedNamingTheLargestThatDoes() {
-        long eightGiB = 8L << 30;
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> MemoryEstimate.require(4096, 4096, eightGiB));
-        Matcher m = Pattern.compile("a 4096x4096 result needs about [0-9.]+ GiB but only 8.0 GiB is free; "
-                + "the largest that fits is about (\\d+) px on its longest side").matcher(e.getMessage());
+    void aSizeThatDoesNotFitEvenInTilesIsRefusedNamingTheLargestThatDoes() {
+        MemoryBudget fourGiB = new MemoryBudget(4L << 30, 0);
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> MemoryEstimate.plan(8192, 6144, StyleOptions.OptimizerKind.LBFGS, 20, fourGiB));
+        Matcher m = Pattern.compile("a 8192x6144 result needs about [0-9.]+ GiB even in tiles of 128 px, but only "
+                + "4.0 GiB is usable; the largest that fits is about (\\d+) px on its longest side").matcher(e.getMessage());
         assertTrue(m.matches(), e.getMessage());
         int largest = Integer.parseInt(m.group(1));
-        assertDoesNotThrow(() -> MemoryEstimate.require(largest, largest, eightGiB));
-        assertThrows(InvalidInputException.class, () -> MemoryEstimate.require(largest + 16, largest + 16, eightGiB));
+        int other = (int) Math.round(largest * 0.75);
+        assertDoesNotThrow(() -> MemoryEstimate.plan(largest, other, StyleOptions.OptimizerKind.LBFGS, 20, fourGiB));
+        assertThrows(InvalidInputException.class, () -> MemoryEstimate.plan(largest + 1, (int) Math.round((largest + 1) * 0.75),
+                StyleOptions.OptimizerKind.LBFGS, 20, fourGiB));
+    }
+
+    @Test
+    void stepsRunUntiledWhereTheyFitInTilesWhereNotAndTheHistoryGivesWayLast() {
+        MemoryBudget twentyGiB = new MemoryBudget(20L << 30, 0);
+        MemoryPlan small = MemoryEstimate.plan(1024, 768, StyleOptions.OptimizerKind.LBFGS, 20, twentyGiB);
+        assertFalse(small.tiled());
+        assertEquals(20, small.lbfgsHistory(), "one pair per step");
+        MemoryPlan print = MemoryEstimate.plan(7680, 4320, StyleOptions.OptimizerKind.LBFGS, 20, twentyGiB);
+        assertTrue(print.tiled(), print.summary());
+        assertTrue(print.lbfgsHistory() >= 5 && print.bytes() <= twentyGiB.bytes(), print.summary());
+        MemoryPlan adam = MemoryEstimate.plan(7680, 4320, StyleOptions.OptimizerKind.ADAM, 20, twentyGiB);
+        assertTrue(adam.tileSize() >= print.tileSize(), "without history the tiles can only be larger");
+        MemoryPlan forced = MemoryEstimate.plan(1024, 768, StyleOptions.OptimizerKind.LBFGS, 20, twentyGiB.withTileSize(256));
+        assertEquals(256, forced.tileSize());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> twentyGiB.withTileSize(100));
+        assertEquals("tile size must be a multiple of 16 from 128 up, got 100", e.getMessage());
     }
 }

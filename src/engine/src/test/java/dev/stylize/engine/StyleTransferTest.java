@@ -176,7 +176,7 @@ class StyleTransferTest {
     void optionsOutOfBoundsAreRefusedWithTheirName() {
         StyleOptions seed = Preset.SEED.options();
         assertMessage("steps must be between 1 and 20000, got 1000000000", () -> seed.withSteps(1_000_000_000).validate());
-        assertMessage("max size must be between 16 and 4096 pixels, got 1000000", () -> seed.withMaxSize(1_000_000).validate());
+        assertMessage("max size must be between 16 and 8192 pixels, got 1000000", () -> seed.withMaxSize(1_000_000).validate());
         assertMessage("style weight must be a number from 0 to 1e12, got NaN", () -> seed.withWeights(1, Double.NaN, 0).validate());
         assertMessage("content weight must be a number from 0 to 1e12, got -1.0", () -> seed.withWeights(-1, 1, 0).validate());
         assertMessage("learning rate must be above 0", () -> seed.withOptimizer(OptimizerKind.ADAM, 0).validate());

@@ -39,8 +39,23 @@ public enum VggLayer {
     }
 
     /** A 2x2 pool sits between this layer and the next (after conv1_2, conv2_2, conv3_4, conv4_4). */
-    boolean poolsAfter() {
+    public boolean poolsAfter() {
         return this == CONV1_2 || this == CONV2_2 || this == CONV3_4 || this == CONV4_4;
+    }
+
+    /**
+     * How many 2x2 pools lie between the image and this layer: its feature map is
+     * floor(H / 2^k) x floor(W / 2^k), k from 0 (conv1_x) to 4 (conv5_1).
+     */
+    public int poolings() {
+        int k = 0;
+        for (VggLayer layer : values()) {
+            if (layer == this) {
+                return k;
+            }
+            k += layer.poolsAfter() ? 1 : 0;
+        }
+        throw new AssertionError(this);
     }
 
     public String weightKey() {
