@@ -2,18 +2,21 @@ package dev.stylize.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stylize.engine.InvalidInputException;
 import dev.stylize.engine.MemoryBudget;
 import dev.stylize.engine.MemoryPlan;
-import dev.stylize.engine.Preset;
+import dev.stylize.engine.StepReport;
 import dev.stylize.engine.StyleInputs;
-import dev.stylize.engine.StyleOptions;
-import dev.stylize.engine.StyleTransfer;
-import dev.stylize.engine.image.TensorImages;
-import dev.stylize.engine.model.SyntheticWeights;
+import dev.stylize.engine.StyleRun;
 import dev.stylize.engine.model.Precision;
+import dev.stylize.engine.model.SyntheticWeights;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.model.Vgg19Weights;
+import dev.stylize.engine.tensor.TensorImages;
+import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.Limits;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Preset;
+import dev.stylize.plan.StylePlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,15 +65,15 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (size < StyleOptions.MIN_SIZE || iterations < 1 || warmup < 0) {
-            throw new InvalidInputException("--size must be at least " + StyleOptions.MIN_SIZE
-                    + ", --iterations at least 1 and --warmup at least 0");
+        if (iterations < 1 || warmup < 0) {
+            throw new InvalidInputException("--iterations must be at least 1 and --warmup at least 0");
         }
-        StyleOptions options = preset.options().withMaxSize(Math.max(size, StyleOptions.MIN_SIZE))
-                .withSteps(StyleOptions.MAX_STEPS);
+        // One scale of exactly the steps timed, whatever the preset's schedule.
+        StylePlan plan = preset.plan(size, size, PlanOptions.of(PlanOptions.MAX_SIZE, size)
+                .with(PlanOptions.STEPS, warmup + iterations).validate(Limits.ENGINE));
         double[] millis = new double[iterations];
         String weightsUsed;
-        MemoryPlan plan;
+        MemoryPlan[] memory = new MemoryPlan[1];
         try (NDManager manager = NDManager.newBaseManager()) {
             Vgg19Weights vggWeights;
             if (weights.location == null) {
@@ -82,15 +85,18 @@ final class BenchCommand implements Callable<Integer> {
             }
             StyleInputs inputs = new StyleInputs(noiseImage(manager, 1), noiseImage(manager, 2));
             MemoryBudget budget = MemoryBudget.ofAvailableMemory().withTileSize(tileSize == null ? 0 : tileSize);
-            try (Vgg19Features vgg = new Vgg19Features(vggWeights, options.pooling(), precision);
-                 StyleTransfer run = StyleTransfer.start(vgg, inputs, options, manager, budget)) {
-                plan = run.memoryPlan();
-                for (int i = 0; i < warmup; i++) {
-                    run.step();
+            StyleRun.Listener timer = new StyleRun.Listener() {
+                @Override
+                public void stepped(StyleRun run, StepReport report) {
+                    if (report.step() > warmup) {
+                        millis[report.step() - warmup - 1] = report.millis();
+                    }
                 }
-                for (int i = 0; i < iterations; i++) {
-                    millis[i] = run.step().millis();
-                }
+            };
+            try (Vgg19Features vgg = new Vgg19Features(vggWeights, plan.pooling(), precision);
+                 StyleRun run = StyleRun.start(vgg, inputs, plan, manager, timer, budget)) {
+                memory[0] = run.memoryPlan();
+                run.run(() -> false);
             }
         }
         double[] sorted = millis.clone();
@@ -104,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
         result.put("minMillis", round(sorted[0]));
         result.put("maxMillis", round(sorted[sorted.length - 1]));
         result.put("peakRssMiB", peakResidentMiB());
-        result.put("tileSize", plan.tiled() ? plan.tileSize() : null);
+        result.put("tileSize", memory[0].tiled() ? memory[0].tileSize() : null);
         result.put("device", deviceName());
         result.put("threads", Runtime.getRuntime().availableProcessors());
         result.put("glibcTunables", System.getenv("GLIBC_TUNABLES") != null);

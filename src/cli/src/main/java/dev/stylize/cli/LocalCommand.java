@@ -4,9 +4,10 @@ import ai.djl.ndarray.NDManager;
 import dev.stylize.engine.model.SyntheticWeights;
 import dev.stylize.engine.model.WeightsSource;
 import dev.stylize.jobs.JobLayout;
-import dev.stylize.jobs.JobStatus;
-import dev.stylize.jobs.JobStore;
+import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.aws.AwsClients;
+import dev.stylize.jobs.store.ObjectStore;
+import dev.stylize.jobs.store.S3ObjectStore;
 import dev.stylize.local.LocalNames;
 import dev.stylize.local.LocalProcesses;
 import dev.stylize.local.StackResources;
@@ -19,6 +20,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +44,7 @@ final class LocalCommand {
     @Command(name = "up", mixinStandardHelpOptions = true,
             description = "Starts the emulator on 127.0.0.1:4566 (moto, or LocalStack 4.14 with --emulator localstack), "
                     + "creates the bucket, queues and topic, uploads weights and an example style, and starts the "
-                    + "local runner and a worker. Safe to run again.")
+                    + "local runner, a worker and the web console on 127.0.0.1. Safe to run again.")
     static final class Up implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -59,6 +61,10 @@ final class LocalCommand {
                 description = "The worker's health port (default: ${DEFAULT-VALUE}).")
         int workerPort;
 
+        @Option(names = "--console-port", defaultValue = "8765", paramLabel = "PORT",
+                description = "The web console's port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+        int consolePort;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
@@ -71,15 +77,15 @@ final class LocalCommand {
             out.println("resources: bucket " + names.bucket() + ", queue " + names.jobQueue() + " (+ dead letters), topic "
                     + names.topic());
 
-            JobStore store = new JobStore(clients.s3(), names.bucket());
+            ObjectStore store = new S3ObjectStore(clients.s3(), names.bucket());
             Path weightsFile = weights != null ? weights : generatedWeights(out);
             String sha256 = WeightsSource.digest(weightsFile);
             String weightsKey = JobLayout.MODELS + weightsFile.getFileName();
             if (!store.exists(weightsKey)) {
-                store.put(weightsKey, Files.readAllBytes(weightsFile), "application/octet-stream");
+                store.write(weightsKey, Files.readAllBytes(weightsFile), "application/octet-stream");
             }
             if (store.list(JobLayout.STYLES).isEmpty()) {
-                store.put(JobLayout.STYLES + "swirls.png", Files.readAllBytes(home().resolve("docs/examples/swirls.png")),
+                store.write(JobLayout.STYLES + "swirls.png", Files.readAllBytes(home().resolve("docs/examples/swirls.png")),
                         "image/png");
                 out.println("style library: styles/swirls.png (the example painting)");
             }
@@ -92,8 +98,10 @@ final class LocalCommand {
                     "QUARKUS_HTTP_PORT", String.valueOf(workerPort));
             processes.startRunner(env, out);
             processes.startWorker(env, workerPort, out);
+            URI console = processes.startConsole(consolePort, out);
             out.println();
-            out.println("ready. Try:  bin/stylize submit --content docs/examples/harbour.png --style-name swirls --watch");
+            out.println("ready. Open " + console + " and drop a photo, or try:");
+            out.println("  bin/stylize submit --content docs/examples/harbour.png --style-name swirls --watch");
             out.println("logs in " + stateDir() + "; stop with: bin/stylize local down");
             return 0;
         }
@@ -111,7 +119,7 @@ final class LocalCommand {
     }
 
     @Command(name = "down", mixinStandardHelpOptions = true,
-            description = "Stops the worker (it checkpoints first), the local runner and the emulator.")
+            description = "Stops the console, the worker (it checkpoints first), the local runner and the emulator.")
     static final class Down implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -146,14 +154,17 @@ final class LocalCommand {
                 out.printf("queue %-28s waiting %s, in progress %s%n", url.substring(url.lastIndexOf('/') + 1),
                         a.get("ApproximateNumberOfMessages"), a.get("ApproximateNumberOfMessagesNotVisible"));
             }
-            JobStore store = new JobStore(clients.s3(), names.bucket());
+            ObjectStore store = new S3ObjectStore(clients.s3(), names.bucket());
+            JobLedger ledger = new JobLedger(store, Clock.systemUTC());
             store.list(JobLayout.RESULTS).stream()
                     .filter(o -> o.key().endsWith("/status.json"))
                     .sorted(Comparator.comparing(o -> o.lastModified(), Comparator.reverseOrder()))
                     .limit(10)
-                    .forEach(o -> store.readJson(o.key(), JobStatus.class).ifPresent(s -> out.printf(
-                            "job %-40s %-9s %s%n", s.jobId(), s.state(),
-                            s.step() == null || s.totalSteps() == null ? "" : s.step() + "/" + s.totalSteps())));
+                    .forEach(o -> ledger.status(o.key().split("/")[1]).ifPresent(s -> out.printf(
+                            "job %-40s %-9s %s%s%n", s.jobId(), s.state(),
+                            s.step() == null || s.totalSteps() == null ? "" : s.step() + "/" + s.totalSteps(),
+                            ledger.workerLostAt(s.jobId()).map(at -> " (worker lost at " + at
+                                    + "; resumes when its message reappears)").orElse(""))));
             return 0;
         }
     }

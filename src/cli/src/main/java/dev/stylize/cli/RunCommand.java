@@ -3,24 +3,22 @@ package dev.stylize.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stylize.engine.CoarseToFine;
 import dev.stylize.engine.MemoryBudget;
 import dev.stylize.engine.MemoryEstimate;
 import dev.stylize.engine.MemoryPlan;
-import dev.stylize.engine.InvalidInputException;
 import dev.stylize.engine.StepReport;
 import dev.stylize.engine.StyleInputs;
-import dev.stylize.engine.StyleOptions;
-import dev.stylize.images.ColorTransfer;
-import dev.stylize.images.ImageDecoder;
-import dev.stylize.images.ImageEncoder;
+import dev.stylize.engine.StyleRun;
 import dev.stylize.engine.model.Precision;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.model.Vgg19Weights;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import dev.stylize.images.ImageDecoder;
+import dev.stylize.images.ImageEncoder;
+import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.Limits;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.StylePlan;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,10 +30,10 @@ import java.awt.image.BufferedImage;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.StandardCopyOption;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -63,28 +61,10 @@ final class RunCommand implements Callable<Integer> {
     Path out;
 
     @ArgGroup(validate = false, heading = "%nOptimisation (defaults come from the preset):%n")
-    StyleArguments style_ = new StyleArguments();
+    StyleArguments styleArguments = new StyleArguments();
 
     @ArgGroup(validate = false, heading = "%nOutput:%n")
     Output output = new Output();
-
-    @Option(names = "--style-scale", paramLabel = "S", defaultValue = "1",
-            description = "The paintings' size relative to the result, 0.1 to 4: below 1 gives larger brush strokes (default: ${DEFAULT-VALUE}).")
-    double styleScale;
-
-    @Option(names = "--keep-colors", description = "Keep the photo's colours: only the luminance is stylised.")
-    boolean keepColors;
-
-    @Option(names = "--scales", paramLabel = "N",
-            description = "Coarse-to-fine: optimise at N sizes halving down from the result's, each starting from the "
-                    + "previous result upsampled (default: the preset's; quality goes coarse to fine from about "
-                    + "128 px, the others use 1).")
-    Integer scales;
-
-    @Option(names = "--scale-steps", split = ",", paramLabel = "N,N…",
-            description = "Steps at each scale, coarsest first (default: --steps at every scale). Giving --steps, "
-                    + "--scales or --scale-steps replaces the preset's schedule.")
-    List<Integer> scaleSteps;
 
     @Option(names = "--precision", paramLabel = "P",
             description = "Number format of VGG's convolutions: ${COMPLETION-CANDIDATES} (default: bf16 where the CPU "
@@ -101,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     WeightsOptions weights = new WeightsOptions();
 
-    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "40000000",
+    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "" + ImageDecoder.DEFAULT_MAX_PIXELS,
             description = "Refuse inputs whose header declares more pixels than this (default: ${DEFAULT-VALUE}).")
     long maxPixels;
 
@@ -124,105 +104,113 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        StyleOptions options = style_.resolve().validate();
-        if (precision == null) {
-            precision = Precision.bestForThisCpu();
-        }
+        PlanOptions options = styleArguments.options();
         if (output.checkpointEvery < 0) {
             throw new InvalidInputException("--checkpoint-every must be 0 or more, got " + output.checkpointEvery);
+        }
+        if (output.checkpointEvery > 0) {
+            options = options.with(PlanOptions.CHECKPOINT_EVERY, output.checkpointEvery).validate(Limits.ENGINE);
+        }
+        if (precision == null) {
+            precision = Precision.bestForThisCpu();
         }
         ImageDecoder decoder = new ImageDecoder(maxPixels);
         BufferedImage contentImage = decoder.decode(content);
         List<BufferedImage> styleImages = styles.stream().map(decoder::decode).toList();
         List<Double> blend = styleWeights != null ? styleWeights : styles.stream().map(s -> 1.0).toList();
-        StyleInputs inputs = StyleInputs.prepare(contentImage, styleImages, blend, options, styleScale);
-
-        List<CoarseToFine.Scale> schedule = schedule(options, Math.max(inputs.content().getWidth(), inputs.content().getHeight()));
-        MemoryBudget budget = MemoryBudget.ofAvailableMemory().withTileSize(tileSize == null ? 0 : tileSize);
-        MemoryPlan finest = MemoryEstimate.plan(inputs.content().getWidth(), inputs.content().getHeight(),
-                options.optimizer(), schedule.get(schedule.size() - 1).steps(), budget);
         StyleInputs originals = new StyleInputs(contentImage, styleImages, blend);
+        StylePlan plan = styleArguments.preset.plan(contentImage.getWidth(), contentImage.getHeight(), options);
+        StyleInputs result = originals.sizedFor(plan, plan.schedule().get(plan.schedule().size() - 1));
+        MemoryBudget budget = MemoryBudget.ofAvailableMemory().withTileSize(tileSize == null ? 0 : tileSize);
+        // Refused here, before the weights load, if even tiles do not fit at the result's size.
+        MemoryPlan finest = MemoryEstimate.plan(result.content().getWidth(), result.content().getHeight(),
+                plan.optimizer(), plan.schedule().get(plan.schedule().size() - 1).steps(), budget);
 
         try (NDManager manager = NDManager.newBaseManager()) {
             Vgg19Weights vggWeights = weights.load(manager, err);
             err.printf("content %s %dx%d, style %s at %dx%d (weights %s), device %s%n", content.getFileName(),
-                    inputs.content().getWidth(), inputs.content().getHeight(),
-                    styles.stream().map(p -> p.getFileName().toString()).toList(), inputs.style().getWidth(),
-                    inputs.style().getHeight(), blend, manager.getDevice());
-            try (Vgg19Features vgg = new Vgg19Features(vggWeights, options.pooling(), precision);
-                 CoarseToFine run = output.resume == null
-                         ? CoarseToFine.start(vgg, originals, styleScale, options, schedule, manager,
-                                 CoarseToFine.Listener.NONE, budget)
-                         : CoarseToFine.resume(vgg, originals, styleScale, options, schedule, manager,
-                                 CoarseToFine.Listener.NONE, Files.readAllBytes(output.resume), budget)) {
-                err.println("options: " + options.withSteps(run.totalSteps()).summary() + " precision=" + precision
-                        + " scales=" + schedule);
-                err.println("memory at " + schedule.get(schedule.size() - 1).size() + " px: " + finest.summary());
-                optimise(run);
-                BufferedImage result = keepColors ? ColorTransfer.keepColors(run.image(), run.content()) : run.image();
-                ImageEncoder.forFileName(out.toString()).write(result, out);
+                    result.content().getWidth(), result.content().getHeight(),
+                    styles.stream().map(p -> p.getFileName().toString()).toList(), result.style().getWidth(),
+                    result.style().getHeight(), blend, manager.getDevice());
+            err.println("plan: " + plan.summary() + " precision=" + precision);
+            err.println("memory at " + plan.size() + " px: " + finest.summary());
+            try (Vgg19Features vgg = new Vgg19Features(vggWeights, plan.pooling(), precision);
+                 Progress progress = new Progress(plan)) {
+                try (StyleRun run = output.resume == null
+                        ? StyleRun.start(vgg, originals, plan, manager, progress, budget)
+                        : StyleRun.resume(vgg, originals, plan, manager, progress, Files.readAllBytes(output.resume),
+                                budget)) {
+                    progress.resumedAt(run.stepsDone());
+                    run.run(() -> false);
+                    ImageEncoder.forFileName(out.toString()).write(run.result(), out);
+                }
             }
         }
         spec.commandLine().getOut().println("wrote " + out);
         return 0;
     }
 
-    /** The user's --scales/--scale-steps/--steps if any was given, else the preset's own schedule. */
-    private List<CoarseToFine.Scale> schedule(StyleOptions options, int size) {
-        if (scales == null && scaleSteps == null) {
-            return style_.preset.schedule(size, style_.steps);
+    /** What a run shows and keeps as it goes: the progress bar, the --trace lines, the --checkpoint-every files. */
+    private final class Progress implements StyleRun.Listener, AutoCloseable {
+        private final ObjectMapper json = new ObjectMapper();
+        private final boolean scaled;
+        private final BufferedWriter trace;
+        private final int total;
+        private ProgressBar bar;
+
+        Progress(StylePlan plan) throws IOException {
+            this.scaled = plan.schedule().size() > 1;
+            this.total = plan.totalSteps();
+            this.trace = output.trace == null ? null : Files.newBufferedWriter(output.trace);
         }
-        int count = scales != null ? scales : scaleSteps.size();
-        return CoarseToFine.schedule(size, count, scaleSteps != null ? scaleSteps : List.of(options.steps()));
-    }
 
-    private static ProgressBar progressBar(int total, int start) {
-        return new ProgressBarBuilder()
-                .setTaskName("stylize")
-                .setInitialMax(total)
-                .startsFrom(start, Duration.ZERO)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUnit(" it", 1)
-                .showSpeed()
-                .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                .build();
-    }
+        void resumedAt(int step) {
+            bar = ProgressBars.steps("stylize", total, step);
+        }
 
-    /** Steps to the end with a progress bar, the --trace lines and the --checkpoint-every checkpoints. */
-    private void optimise(CoarseToFine run) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        boolean scaled = run.scales().size() > 1;
-        try (BufferedWriter trace = output.trace == null ? null : Files.newBufferedWriter(output.trace);
-             ProgressBar bar = progressBar(run.totalSteps(), run.stepsDone())) {
-            while (!run.isFinished()) {
-                StepReport report = run.step();
-                bar.stepTo(run.stepsDone());
-                bar.setExtraMessage(String.format(Locale.ROOT, scaled ? " %2$d px, loss %1$.4g" : " loss %.4g",
-                        report.loss(), run.scale().size()));
-                if (trace != null) {
-                    ObjectNode line = json.valueToTree(report);
-                    if (scaled) {
-                        line.put("scale", run.scaleIndex()).put("size", run.scale().size());
-                    }
+        @Override
+        public void stepped(StyleRun run, StepReport report) {
+            bar.stepTo(run.stepsDone());
+            bar.setExtraMessage(String.format(Locale.ROOT, scaled ? " %2$d px, loss %1$.4g" : " loss %.4g",
+                    report.loss(), run.scale().size()));
+            if (trace != null) {
+                ObjectNode line = json.valueToTree(report);
+                if (scaled) {
+                    line.put("scale", run.scaleIndex()).put("size", run.scale().size());
+                }
+                try {
                     trace.write(line.toString());
                     trace.newLine();
                     trace.flush();
-                }
-                if (output.checkpointEvery > 0 && run.stepsDone() % output.checkpointEvery == 0) {
-                    checkpoint(run);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             }
         }
-    }
 
-    private void checkpoint(CoarseToFine run) throws IOException {
-        Files.createDirectories(output.checkpointDir);
-        String name = String.format(Locale.ROOT, "step-%06d", run.stepsDone());
-        ImageEncoder.PNG.write(run.image(), output.checkpointDir.resolve(name + ".png"));
-        Path state = output.checkpointDir.resolve(name + ".state");
-        Path partial = output.checkpointDir.resolve(name + ".state.part");
-        Files.write(partial, run.snapshot());
-        Files.move(partial, state, StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        @Override
+        public void checkpoint(StyleRun run) {
+            try {
+                Files.createDirectories(output.checkpointDir);
+                String name = String.format(Locale.ROOT, "step-%06d", run.stepsDone());
+                ImageEncoder.PNG.write(run.image(), output.checkpointDir.resolve(name + ".png"));
+                Path state = output.checkpointDir.resolve(name + ".state");
+                Path partial = output.checkpointDir.resolve(name + ".state.part");
+                Files.write(partial, run.snapshot());
+                Files.move(partial, state, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (bar != null) {
+                bar.close();
+            }
+            if (trace != null) {
+                trace.close();
+            }
+        }
     }
 }

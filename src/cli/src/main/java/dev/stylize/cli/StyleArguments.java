@@ -1,16 +1,17 @@
 package dev.stylize.cli;
 
-import dev.stylize.engine.InvalidInputException;
-import dev.stylize.engine.Preset;
-import dev.stylize.engine.StyleOptions;
-import dev.stylize.engine.StyleOptions.Init;
-import dev.stylize.engine.StyleOptions.OptimizerKind;
-import dev.stylize.engine.StyleOverrides;
-import dev.stylize.engine.model.Pooling;
-import dev.stylize.engine.model.VggLayer;
+import dev.stylize.plan.Init;
+import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.Limits;
+import dev.stylize.plan.OptimizerKind;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Pooling;
+import dev.stylize.plan.Preset;
+import dev.stylize.plan.VggLayer;
 import picocli.CommandLine.Option;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /** The optimisation options of {@code run}; each overrides the preset's value when given. */
@@ -22,7 +23,7 @@ final class StyleArguments {
                     + "(L-BFGS from noise, avg pooling).")
     Preset preset;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Optimisation steps (1 to " + StyleOptions.MAX_STEPS + ").")
+    @Option(names = "--steps", paramLabel = "N", description = "Optimisation steps (1 to 20000), at the full size only.")
     Integer steps;
 
     @Option(names = "--max-size", paramLabel = "PX",
@@ -57,19 +58,55 @@ final class StyleArguments {
     @Option(names = "--pooling", paramLabel = "KIND", description = "VGG pooling: ${COMPLETION-CANDIDATES}.")
     Pooling pooling;
 
-    StyleOptions resolve() {
-        Map<VggLayer, Double> layers = null;
-        if (styleLayers != null) {
-            layers = new EnumMap<>(VggLayer.class);
-            try {
-                for (Map.Entry<String, Double> e : styleLayers.entrySet()) {
-                    layers.put(VggLayer.fromLabel(e.getKey()), e.getValue());
-                }
-            } catch (IllegalArgumentException e) {
-                throw new InvalidInputException(e.getMessage(), e);
-            }
+    @Option(names = "--style-scale", paramLabel = "S",
+            description = "The paintings' size relative to the result, 0.1 to 4: below 1 gives larger brush strokes (default: 1).")
+    Double styleScale;
+
+    @Option(names = "--keep-colors", description = "Keep the photo's colours: only the luminance is stylised.")
+    boolean keepColors;
+
+    @Option(names = "--scales", paramLabel = "N",
+            description = "Coarse-to-fine: optimise at N sizes halving down from the result's, each starting from the "
+                    + "previous result upsampled (default: the preset's; quality goes coarse to fine from about "
+                    + "128 px, the others use 1).")
+    Integer scales;
+
+    @Option(names = "--scale-steps", split = ",", paramLabel = "N,N…",
+            description = "Steps at each scale, coarsest first (default: --steps at every scale). Giving --steps, "
+                    + "--scales or --scale-steps replaces the preset's schedule.")
+    List<Integer> scaleSteps;
+
+    /** The options given, checked against the engine's limits. */
+    PlanOptions options() {
+        return PlanOptions.NONE
+                .with(PlanOptions.STEPS, steps)
+                .with(PlanOptions.MAX_SIZE, maxSize)
+                .with(PlanOptions.CONTENT_WEIGHT, contentWeight)
+                .with(PlanOptions.STYLE_WEIGHT, styleWeight)
+                .with(PlanOptions.TV_WEIGHT, tvWeight)
+                .with(PlanOptions.STYLE_LAYERS, layers())
+                .with(PlanOptions.OPTIMIZER, optimizer)
+                .with(PlanOptions.LEARNING_RATE, learningRate)
+                .with(PlanOptions.INIT, init)
+                .with(PlanOptions.SEED, seed)
+                .with(PlanOptions.POOLING, pooling)
+                .with(PlanOptions.STYLE_SCALE, styleScale)
+                .with(PlanOptions.KEEP_COLORS, keepColors ? Boolean.TRUE : null)
+                .with(PlanOptions.SCALES, scales)
+                .with(PlanOptions.SCALE_STEPS, scaleSteps == null ? null : List.copyOf(scaleSteps))
+                .validate(Limits.ENGINE);
+    }
+
+    private Map<VggLayer, Double> layers() {
+        if (styleLayers == null) {
+            return null;
         }
-        return new StyleOverrides(steps, maxSize, contentWeight, styleWeight, tvWeight, layers, optimizer, learningRate,
-                init, seed, pooling).applyTo(preset.options());
+        Map<VggLayer, Double> layers = new EnumMap<>(VggLayer.class);
+        try {
+            styleLayers.forEach((label, weight) -> layers.put(VggLayer.fromLabel(label), weight));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage(), e);
+        }
+        return layers;
     }
 }

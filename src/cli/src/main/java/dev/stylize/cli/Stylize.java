@@ -1,6 +1,6 @@
 package dev.stylize.cli;
 
-import dev.stylize.engine.InvalidInputException;
+import dev.stylize.plan.InvalidInputException;
 import dev.stylize.engine.OptimizationDivergedException;
 import dev.stylize.engine.model.WeightsException;
 import dev.stylize.images.InvalidImageException;
@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "stylize", mixinStandardHelpOptions = true, version = "stylize 0.1.0",
         description = "Repaints a photo in the style of a painting (Gatys et al. 2016, VGG19 on DJL/PyTorch).",
         subcommands = {RunCommand.class, WeightsCommand.class, BenchCommand.class, LocalCommand.class, SubmitCommand.class,
-                CommandLine.HelpCommand.class})
+                ConsoleCommand.class, CommandLine.HelpCommand.class})
 public final class Stylize {
     /** Exit code for input the user must change: not an image, too large, option out of bounds. */
     static final int EXIT_INVALID_INPUT = 2;

@@ -1,20 +1,18 @@
 package dev.stylize.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stylize.engine.InvalidInputException;
 import dev.stylize.images.ImageEncoder;
 import dev.stylize.jobs.JobLayout;
-import dev.stylize.jobs.JobStatus;
-import dev.stylize.jobs.JobStore;
+import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.aws.AwsClients;
+import dev.stylize.jobs.store.ObjectStore;
+import dev.stylize.jobs.store.S3ObjectStore;
 import dev.stylize.local.LocalNames;
 import dev.stylize.local.StackResources;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import dev.stylize.plan.InvalidInputException;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +26,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -89,38 +88,34 @@ final class SubmitCommand implements Callable<Integer> {
         Optional<URI> target = Optional.ofNullable(endpoint).or(() -> local
                 ? Optional.of(URI.create(LocalNames.DEFAULT_ENDPOINT)) : Optional.empty());
         AwsClients clients = new AwsClients(target, Optional.ofNullable(System.getenv("AWS_REGION")).orElse("us-east-1"));
-        JobStore store = new JobStore(clients.s3(), bucketName);
+        ObjectStore store = new S3ObjectStore(clients.s3(), bucketName);
+        JobLedger ledger = new JobLedger(store, Clock.systemUTC());
         if (!Files.isRegularFile(content)) {
             throw new InvalidInputException(content + " does not exist");
         }
 
         String styleName = style.name != null ? style.name : uploadStyle(store, style.file, out);
-        String fileName = content.getFileName().toString();
-        String extension = fileName.contains(".") ? fileName.substring(fileName.lastIndexOf('.')) : "";
-        String base = JobLayout.jobIdBase(fileName);
         // A random tail makes this upload's job id prefix unique, so the job can be found.
-        String unique = (base.isEmpty() ? "photo" : base.length() > 30 ? base.substring(0, 30) : base) + "-"
-                + UUID.randomUUID().toString().substring(0, 6);
-        String key = JobLayout.INBOX + styleName + "/" + unique + extension;
+        String key = JobLayout.INBOX + styleName + "/" + JobLayout.uniqueUploadName(content.getFileName().toString());
 
         Optional<EventListener> listener = watch ? EventListener.open(clients, local ? localTopic(clients.sns()) : topicArn, out)
                 : Optional.empty();
         try {
-            store.put(key, Files.readAllBytes(content), "application/octet-stream");
+            store.write(key, Files.readAllBytes(content), "application/octet-stream");
             out.println("uploaded s3://" + bucketName + "/" + key);
             if (!watch) {
                 out.println("follow it in s3://" + bucketName + "/results/" + JobLayout.jobIdBase(key) + "-*/status.json");
                 return 0;
             }
             Instant deadline = Instant.now().plus(timeout);
-            String jobId = awaitJob(store, JobLayout.jobIdBase(key), deadline);
+            String jobId = awaitJob(ledger, key, deadline);
             out.println("job " + jobId);
-            Outcome outcome = follow(store, jobId, deadline);
+            Outcome outcome = follow(ledger, jobId, deadline);
             out.println("outcome: " + outcome.status() + (outcome.reason() == null ? "" : ": " + outcome.reason()));
             if (outcome.resultKey() != null) {
                 Path result = outDir.resolve(jobId + "." + ImageEncoder.PNG.extension());
                 Files.createDirectories(outDir);
-                Files.write(result, store.readBytes(outcome.resultKey()).orElseThrow());
+                Files.write(result, store.read(outcome.resultKey()).orElseThrow());
                 out.println("result: " + result);
             }
             listener.flatMap(l -> l.await(jobId, Duration.ofSeconds(30))).ifPresentOrElse(
@@ -137,12 +132,12 @@ final class SubmitCommand implements Callable<Integer> {
         }
     }
 
-    private static String uploadStyle(JobStore store, Path file, PrintWriter out) throws Exception {
+    private static String uploadStyle(ObjectStore store, Path file, PrintWriter out) throws Exception {
         String name = JobLayout.jobIdBase(file.getFileName().toString());
         String fileName = file.getFileName().toString();
         String extension = fileName.contains(".") ? fileName.substring(fileName.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT) : "jpg";
         String key = JobLayout.STYLES + name + "." + extension;
-        store.put(key, Files.readAllBytes(file), "application/octet-stream");
+        store.write(key, Files.readAllBytes(file), "application/octet-stream");
         out.println("style uploaded as " + key);
         return name;
     }
@@ -151,11 +146,10 @@ final class SubmitCommand implements Callable<Integer> {
         return sns.createTopic(b -> b.name(LocalNames.defaults().topic())).topicArn(); // idempotent: finds it
     }
 
-    private static String awaitJob(JobStore store, String prefix, Instant deadline) throws InterruptedException {
+    private static String awaitJob(JobLedger ledger, String upload, Instant deadline) throws InterruptedException {
         Instant noticeAt = Instant.now().plusSeconds(20);
         while (Instant.now().isBefore(deadline)) {
-            Optional<String> job = store.list(JobLayout.RESULTS + prefix + "-").stream()
-                    .map(o -> o.key().split("/")[1]).findFirst();
+            Optional<String> job = ledger.jobOf(upload);
             if (job.isPresent()) {
                 return job.get();
             }
@@ -168,12 +162,10 @@ final class SubmitCommand implements Callable<Integer> {
         throw new IllegalStateException("no job appeared for the upload before the timeout");
     }
 
-    private static Outcome follow(JobStore store, String jobId, Instant deadline) throws InterruptedException {
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName(jobId.length() > 24 ? jobId.substring(0, 24) : jobId)
-                .setInitialMax(1).setStyle(ProgressBarStyle.ASCII).setUnit(" it", 1)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
+    private static Outcome follow(JobLedger ledger, String jobId, Instant deadline) throws InterruptedException {
+        try (ProgressBar bar = ProgressBars.steps(jobId, 1, 0)) {
             while (Instant.now().isBefore(deadline)) {
-                Optional<Outcome> outcome = store.readJson(JobLayout.outcomeKey(jobId), Outcome.class);
+                Optional<Outcome> outcome = ledger.outcome(jobId);
                 if (outcome.isPresent()) {
                     if (outcome.get().steps() != null) {
                         bar.maxHint(outcome.get().steps());
@@ -181,14 +173,15 @@ final class SubmitCommand implements Callable<Integer> {
                     }
                     return outcome.get();
                 }
-                store.readJson(JobLayout.statusKey(jobId), JobStatus.class).ifPresent(s -> {
+                ledger.status(jobId).ifPresent(s -> {
                     if (s.totalSteps() != null) {
                         bar.maxHint(s.totalSteps());
                     }
                     if (s.step() != null) {
                         bar.stepTo(s.step());
                     }
-                    bar.setExtraMessage(String.format(Locale.ROOT, " %s%s%s", s.state(),
+                    String state = ledger.workerLostAt(jobId).map(at -> "WORKER LOST at " + at).orElse(s.state().name());
+                    bar.setExtraMessage(String.format(Locale.ROOT, " %s%s%s", state,
                             s.loss() == null ? "" : String.format(Locale.ROOT, " loss %.4g", s.loss()),
                             s.itPerSecond() == null ? "" : String.format(Locale.ROOT, " %.2f it/s, ETA %.0f s",
                                     s.itPerSecond(), s.etaSeconds())));

@@ -22,7 +22,7 @@ import java.util.function.BooleanSupplier;
  * logged to {@code <state>/<name>.log}, its pid kept in {@code <state>/<name>.pid}.
  */
 public final class LocalProcesses {
-    private static final List<String> ORDER = List.of("worker", "runner", "emulator");
+    private static final List<String> ORDER = List.of("console", "worker", "runner", "emulator");
 
     private final Path home;
     private final Path state;
@@ -83,6 +83,24 @@ public final class LocalProcesses {
         out.println("worker: starting (loads the weights)…");
         await("worker", () -> answers(URI.create("http://127.0.0.1:" + port + "/q/health/ready")), Duration.ofSeconds(180));
         out.println("worker: ready, health at http://127.0.0.1:" + port + "/q/health");
+    }
+
+    /**
+     * The web console ({@code bin/stylize console}) over the local bucket, on 127.0.0.1 only.
+     *
+     * @return its address
+     */
+    public URI startConsole(int port, PrintWriter out) throws IOException {
+        URI address = URI.create("http://127.0.0.1:" + port + "/");
+        if (isRunning("console")) {
+            out.println("console: already running at " + address);
+            return address;
+        }
+        start("console", List.of(java(), "-Dstylize.home=" + home, "-cp", System.getProperty("java.class.path"),
+                "dev.stylize.cli.Stylize", "console", "--port", String.valueOf(port)), Map.of());
+        await("console", () -> answers(address.resolve("/api/limits")), Duration.ofSeconds(30));
+        out.println("console: " + address);
+        return address;
     }
 
     public void stopAll(PrintWriter out) {

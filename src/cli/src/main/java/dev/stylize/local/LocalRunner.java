@@ -7,12 +7,16 @@ import dev.stylize.functions.notifier.CompletionPublisher;
 import dev.stylize.functions.notifier.DeadLetterHandler;
 import dev.stylize.functions.notifier.DeadLetterService;
 import dev.stylize.functions.notifier.NotifierHandler;
-import dev.stylize.jobs.JobOptions;
-import dev.stylize.jobs.JobStore;
-import dev.stylize.jobs.Json;
+import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import dev.stylize.images.ImageDecoder;
+import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.aws.AwsClients;
-import dev.stylize.jobs.events.S3EventNotification;
-import dev.stylize.jobs.events.SqsEvent;
+import dev.stylize.jobs.store.S3ObjectStore;
+import dev.stylize.plan.Init;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Preset;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -39,31 +43,46 @@ public final class LocalRunner implements AutoCloseable {
 
     public LocalRunner(AwsClients clients, StackResources stack, IntakeSettings intakeDefaults) {
         this.sqs = clients.sqs();
-        JobStore store = new JobStore(clients.s3(), stack.names().bucket());
-        IntakeHandler intake = new IntakeHandler(new IntakeService(store, sqs, stack.jobQueueUrl(), intakeDefaults,
-                Clock.systemUTC()));
-        NotifierHandler notifier = new NotifierHandler(new CompletionPublisher(store, clients.sns(), stack.topicArn()));
-        DeadLetterHandler deadLetters = new DeadLetterHandler(new DeadLetterService(store, Clock.systemUTC()));
+        JobLedger ledger = new JobLedger(new S3ObjectStore(clients.s3(), stack.names().bucket()), Clock.systemUTC());
+        IntakeHandler intake = new IntakeHandler(new IntakeService(ledger, sqs, stack.jobQueueUrl(), intakeDefaults));
+        NotifierHandler notifier = new NotifierHandler(new CompletionPublisher(ledger, clients.sns(), stack.topicArn()));
+        DeadLetterHandler deadLetters = new DeadLetterHandler(new DeadLetterService(ledger));
         this.threads = List.of(
                 consumer("intake", stack.intakeEventsUrl(), m -> {
-                    intake.handleRequest(Json.read(m.body(), S3EventNotification.class), null);
+                    intake.handleRequest(s3Event(m.body()), null);
                     return true;
                 }),
                 consumer("notifier", stack.outcomeEventsUrl(), m -> {
-                    notifier.handleRequest(Json.read(m.body(), S3EventNotification.class), null);
+                    notifier.handleRequest(s3Event(m.body()), null);
                     return true;
                 }),
-                consumer("dead-letters", stack.deadLetterQueueUrl(), m -> deadLetters.handleRequest(
-                        new SqsEvent(List.of(new SqsEvent.Message(m.messageId(), m.receiptHandle(), m.body(),
-                                Map.of("ApproximateReceiveCount", String.valueOf(receiveCount(m))), null))), null)
-                        .batchItemFailures().isEmpty()));
+                consumer("dead-letters", stack.deadLetterQueueUrl(), m -> deadLetters.handleRequest(sqsEvent(m), null)
+                        .getBatchItemFailures().isEmpty()));
         threads.forEach(Thread::start);
     }
 
     /** The defaults of inbox jobs locally: quick enough on a CPU to watch, styled enough to see. */
     public static IntakeSettings demoDefaults() {
-        return new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES, IntakeSettings.DEFAULT_MAX_PIXELS, "paper",
-                new JobOptions(100, 256, null, 1e7, null, null, null, "content", null, null, 25, null, null));
+        return new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES, ImageDecoder.DEFAULT_MAX_PIXELS, Preset.PAPER,
+                PlanOptions.of(PlanOptions.STEPS, 100).with(PlanOptions.MAX_SIZE, 256).with(PlanOptions.STYLE_WEIGHT, 1e7)
+                        .with(PlanOptions.INIT, Init.CONTENT).with(PlanOptions.CHECKPOINT_EVERY, 25));
+    }
+
+    /** An S3 notification as Lambda's Java runtime reads it. */
+    private static S3Event s3Event(String json) {
+        return LambdaEventSerializers.serializerFor(S3Event.class, LocalRunner.class.getClassLoader()).fromJson(json);
+    }
+
+    /** A dead letter as the SQS event source mapping hands it to Lambda: a batch of one. */
+    private static SQSEvent sqsEvent(Message m) {
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId(m.messageId());
+        message.setReceiptHandle(m.receiptHandle());
+        message.setBody(m.body());
+        message.setAttributes(Map.of("ApproximateReceiveCount", String.valueOf(receiveCount(m))));
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(message));
+        return event;
     }
 
     private Thread consumer(String name, String queueUrl, Function<Message, Boolean> handler) {

@@ -109,7 +109,7 @@ class StylizeCommandTest {
         int exit = stylize("run", "--content", fixture("content.png"), "--style", fixture("style.png"),
                 "--weights", TestWeights.file().toString(), "--out", dir.resolve("x.png").toString(), "--steps", "0");
         assertEquals(2, exit);
-        assertTrue(err.toString().contains("steps must be between 1 and 20000, got 0"), err.toString());
+        assertTrue(err.toString().contains("steps must be from 1 to 20000, got 0"), err.toString());
     }
 
     @Test

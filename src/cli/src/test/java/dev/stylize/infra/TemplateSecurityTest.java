@@ -90,6 +90,45 @@ class TemplateSecurityTest {
     }
 
     @Test
+    void onlyTheServicesRolesMayWriteResultsAndTheyNeverWriteUsersPrefixes() {
+        List<String> serviceRoles = List.of("IntakeFunctionRole", "NotifierFunctionRole", "DeadLetterFunctionRole", "WorkerTaskRole");
+        JsonNode statements = resources.get("StylizeBucketPolicy").path("Properties").path("PolicyDocument").path("Statement");
+        JsonNode results = statement(statements, "OnlyTheServiceWritesResults");
+        assertEquals("Deny", results.path("Effect").asText());
+        assertEquals(List.of("s3:PutObject", "s3:DeleteObject"), list(results.get("Action")).stream().map(JsonNode::asText).toList());
+        assertTrue(results.path("Resource").asText().endsWith("/results/*"), results.path("Resource").asText());
+        assertEquals(serviceRoles, list(results.path("Condition").path("ArnNotEquals").get("aws:PrincipalArn")).stream()
+                .map(n -> n.asText().replace(".Arn", "")).toList(), "everyone but the service's roles is denied");
+        JsonNode users = statement(statements, "TheServiceNeverWritesUserPrefixes");
+        assertEquals(serviceRoles, list(users.path("Condition").path("ArnEquals").get("aws:PrincipalArn")).stream()
+                .map(n -> n.asText().replace(".Arn", "")).toList());
+        assertEquals(5, list(users.get("Resource")).size(), "inbox/, uploads/, jobs/, styles/, models/");
+    }
+
+    @Test
+    void leftoverCheckpointStatesExpireByTheTagTheWorkerGivesThem() {
+        JsonNode rule = null;
+        for (JsonNode r : resources.get("StylizeBucket").path("Properties").path("LifecycleConfiguration").path("Rules")) {
+            if ("expire-checkpoint-states".equals(r.path("Id").asText())) {
+                rule = r;
+            }
+        }
+        assertTrue(rule != null, "a lifecycle rule expires checkpoint states");
+        JsonNode tag = rule.path("TagFilters").get(0);
+        assertEquals(dev.stylize.jobs.JobLedger.LIFETIME_TAG, tag.path("Key").asText() + "=" + tag.path("Value").asText());
+        assertEquals(7, rule.path("ExpirationInDays").asInt());
+    }
+
+    private static JsonNode statement(JsonNode statements, String sid) {
+        for (JsonNode s : statements) {
+            if (sid.equals(s.path("Sid").asText())) {
+                return s;
+            }
+        }
+        throw new AssertionError("no statement " + sid);
+    }
+
+    @Test
     void deadLettersAreKeptFourteenDays() {
         assertEquals(1_209_600, resources.get("JobDeadLetterQueue").path("Properties").path("MessageRetentionPeriod").asInt());
         assertEquals(5, resources.get("JobQueue").path("Properties").path("RedrivePolicy").path("maxReceiveCount").asInt());

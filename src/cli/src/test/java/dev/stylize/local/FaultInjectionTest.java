@@ -6,6 +6,7 @@ import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.Outcome;
+import dev.stylize.jobs.testing.Examples;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
@@ -33,8 +34,7 @@ class FaultInjectionTest {
         try (TestStack t = new TestStack("kill")) {
             Job killed = t.submit("killed", "uploads/harbour.png", "styles/swirls.png", TestStack.small(60, 10), 1);
             WorkerProcess first = WorkerProcess.start(t.workerEnv());
-            TestStack.await("a checkpoint and a few steps more", () -> t.store.readJson(JobLayout.statusKey(killed.jobId()),
-                    JobStatus.class).filter(s -> s.step() != null && s.step() >= 25).isPresent(), LONG, first::log);
+            TestStack.await("a checkpoint and a few steps more", () -> t.ledger.status(killed.jobId()).filter(s -> s.step() != null && s.step() >= 25).isPresent(), LONG, first::log);
             first.kill();
 
             Job reference = t.submit("uninterrupted", "uploads/harbour.png", "styles/swirls.png", TestStack.small(60, 10), 1);
@@ -46,8 +46,8 @@ class FaultInjectionTest {
                 assertTrue(Integer.parseInt(resumed.group(1)) >= 20, "from the latest one: step " + resumed.group(1));
                 t.awaitOutcome(reference.jobId(), LONG, second::log);
             }
-            assertArrayEquals(t.store.readBytes(JobLayout.resultKey(reference.jobId(), "png")).orElseThrow(),
-                    t.store.readBytes(JobLayout.resultKey(killed.jobId(), "png")).orElseThrow(),
+            assertArrayEquals(t.store.read(JobLayout.resultKey(reference.jobId(), "png")).orElseThrow(),
+                    t.store.read(JobLayout.resultKey(killed.jobId(), "png")).orElseThrow(),
                     "killed and resumed gives the uninterrupted result, byte for byte");
         }
     }
@@ -80,7 +80,7 @@ class FaultInjectionTest {
              WorkerProcess worker = WorkerProcess.start(t.workerEnv(proxy.endpoint()))) {
             Job first = t.submit("outage-1", "uploads/harbour.png", "styles/swirls.png", TestStack.small(80, 10), 1);
             Job second = t.submit("outage-2", "uploads/harbour.png", "styles/swirls.png", TestStack.small(20, 10), 1);
-            TestStack.await("the first job to run", () -> t.store.readJson(JobLayout.statusKey(first.jobId()), JobStatus.class)
+            TestStack.await("the first job to run", () -> t.ledger.status(first.jobId())
                     .filter(s -> s.step() != null && s.step() >= 12).isPresent(), LONG, worker::log);
             proxy.fail(FaultProxy.Mode.UNAVAILABLE); // S3 and SQS answer 503 …
             TestStack.sleep(Duration.ofSeconds(5));
@@ -107,14 +107,14 @@ class FaultInjectionTest {
              FaultProxy proxy = new FaultProxy(t.moto.endpoint());
              LocalRunner runner = new LocalRunner(t.moto.clients(), t.stack, LocalRunner.demoDefaults());
              WorkerProcess worker = WorkerProcess.start(t.workerEnv(proxy.endpoint()))) {
-            t.store.put("styles/corrupt.png", "not really a png".getBytes(), "image/png");
-            t.store.put("uploads/poison.png", t.store.readBytes("uploads/harbour.png").orElseThrow(), "image/png");
+            t.store.write("styles/corrupt.png", "not really a png".getBytes(), "image/png");
+            t.store.write("uploads/poison.png", t.store.read("uploads/harbour.png").orElseThrow(), "image/png");
             proxy.failPaths(FaultProxy.Mode.UNAVAILABLE, request -> request.contains("uploads/poison.png"));
 
             Job vanished = t.submit("vanished", "uploads/deleted.png", "styles/swirls.png", TestStack.small(5, 10), 1);
             Job corrupt = t.submit("corrupt", "uploads/harbour.png", "styles/corrupt.png", TestStack.small(5, 10), 1);
-            byte[] jpeg = ImageEncoder.JPEG.encode(ImageIO.read(TestStack.EXAMPLES.resolve("harbour.png").toFile()));
-            t.store.put("uploads/cut.jpg", Arrays.copyOf(jpeg, jpeg.length / 2), "image/jpeg");
+            byte[] jpeg = ImageEncoder.JPEG.encode(ImageIO.read(Examples.PHOTO.toFile()));
+            t.store.write("uploads/cut.jpg", Arrays.copyOf(jpeg, jpeg.length / 2), "image/jpeg");
             Job cut = t.submit("cut", "uploads/cut.jpg", "styles/swirls.png", TestStack.small(5, 10), 1);
             Instant poisoned = Instant.now();
             Job poison = t.submit("poison", "uploads/poison.png", "styles/swirls.png", TestStack.small(5, 10), 1);

@@ -5,11 +5,17 @@ import dev.stylize.engine.TestWeights;
 import dev.stylize.engine.model.WeightsSource;
 import dev.stylize.functions.intake.IntakeSettings;
 import dev.stylize.jobs.JobLayout;
-import dev.stylize.jobs.JobOptions;
+import dev.stylize.plan.PlanOptions;
 import dev.stylize.jobs.JobState;
-import dev.stylize.jobs.JobStore;
+import dev.stylize.jobs.JobLedger;
+import dev.stylize.jobs.store.ObjectStore;
+import dev.stylize.jobs.store.S3ObjectStore;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Preset;
+import dev.stylize.images.ImageDecoder;
 import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Outcome;
+import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.MotoServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,10 +47,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * weights, completion events received through an SQS subscription to the topic.
  */
 class PipelineEndToEndTest {
-    private static final Path EXAMPLES = Path.of("../../docs/examples");
     private static MotoServer moto;
     private static StackResources stack;
-    private static JobStore store;
+    private static ObjectStore store;
+    private static JobLedger ledger;
     private static SqsClient sqs;
     private static String subscriber;
     private static LocalRunner runner;
@@ -57,14 +63,15 @@ class PipelineEndToEndTest {
     static void startPipeline() throws IOException {
         moto = MotoServer.start();
         stack = StackResources.ensure(moto.clients(), LocalNames.withPrefix("e2e"));
-        store = new JobStore(moto.clients().s3(), stack.names().bucket());
+        store = new S3ObjectStore(moto.clients().s3(), stack.names().bucket());
+        ledger = new JobLedger(store, java.time.Clock.systemUTC());
         sqs = moto.clients().sqs();
         subscriber = sqs.createQueue(b -> b.queueName("e2e-subscriber")).queueUrl();
         moto.clients().sns().subscribe(b -> b.topicArn(stack.topicArn()).protocol("sqs")
                 .endpoint(StackResources.arn(sqs, subscriber)));
 
-        store.put("models/vgg19-synthetic.safetensors", Files.readAllBytes(TestWeights.file()), "application/octet-stream");
-        store.put("styles/swirls.png", Files.readAllBytes(EXAMPLES.resolve("swirls.png")), "image/png");
+        store.write("models/vgg19-synthetic.safetensors", Files.readAllBytes(TestWeights.file()), "application/octet-stream");
+        store.write("styles/swirls.png", Examples.bytes(Examples.STYLE), "image/png");
 
         // S3 delivers events at least once: a forwarder between the notification queue and the
         // runner delivers the event of every "twice" upload three times.
@@ -75,8 +82,8 @@ class PipelineEndToEndTest {
         StackResources tapped = new StackResources(stack.names(), stack.jobQueueUrl(), stack.deadLetterQueueUrl(),
                 stack.topicArn(), tap, stack.outcomeEventsUrl());
         runner = new LocalRunner(moto.clients(), tapped, new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES,
-                IntakeSettings.DEFAULT_MAX_PIXELS, "seed", new JobOptions(6, 48, null, null, null, null, null, null, null,
-                null, 3, null, null)));
+                ImageDecoder.DEFAULT_MAX_PIXELS, Preset.SEED, PlanOptions.of(PlanOptions.STEPS, 6).with(PlanOptions.MAX_SIZE, 48)
+                .with(PlanOptions.CHECKPOINT_EVERY, 3)));
         worker = WorkerProcess.start(Map.of(
                 "STYLIZE_BUCKET", stack.names().bucket(),
                 "STYLIZE_JOB_QUEUE_URL", stack.jobQueueUrl(),
@@ -121,7 +128,7 @@ class PipelineEndToEndTest {
 
     @Test
     void anInboxPhotoEndsSucceededWithResultCheckpointsAndEvent() throws IOException {
-        store.put("inbox/swirls/harbour at dusk.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.write("inbox/swirls/harbour at dusk.png", Examples.bytes(Examples.PHOTO), "image/png");
         Outcome outcome = awaitOutcome("harbour-at-dusk-");
         assertEquals(JobState.SUCCEEDED, outcome.status(), outcome.reason());
         assertResultImage(outcome, 48, 32);
@@ -135,8 +142,8 @@ class PipelineEndToEndTest {
 
     @Test
     void aManifestEndsSucceededWithItsOptions() throws IOException {
-        store.put("uploads/harbour.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
-        store.put("jobs/blend.json", """
+        store.write("uploads/harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
+        store.write("jobs/blend.json", """
                 {"content": "uploads/harbour.png", "styles": [{"name": "swirls", "weight": 2}, {"key": "styles/swirls.png"}],
                  "preset": "paper", "options": {"steps": 4, "maxSize": 40, "init": "content"}}""".getBytes(StandardCharsets.UTF_8),
                 "application/json");
@@ -149,7 +156,7 @@ class PipelineEndToEndTest {
 
     @Test
     void aTextFileNamedJpgEndsRejectedWithAnEventSayingWhy() {
-        store.put("inbox/swirls/notes.jpg", "this is not a photo".getBytes(StandardCharsets.UTF_8), "image/jpeg");
+        store.write("inbox/swirls/notes.jpg", "this is not a photo".getBytes(StandardCharsets.UTF_8), "image/jpeg");
         Outcome outcome = awaitOutcome("notes-");
         assertEquals(JobState.REJECTED, outcome.status());
         JsonNode event = awaitEvent(outcome.jobId());
@@ -160,7 +167,7 @@ class PipelineEndToEndTest {
 
     @Test
     void theSameS3EventDeliveredThreeTimesGivesOneJobAndOneResult() throws IOException {
-        store.put("inbox/swirls/twice.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.write("inbox/swirls/twice.png", Examples.bytes(Examples.PHOTO), "image/png");
         Outcome outcome = awaitOutcome("twice-");
         assertEquals(JobState.SUCCEEDED, outcome.status(), outcome.reason());
         awaitEvent(outcome.jobId());
@@ -168,7 +175,7 @@ class PipelineEndToEndTest {
         List<String> jobs = store.list(JobLayout.RESULTS + "twice-").stream().map(o -> o.key().split("/")[1]).distinct().toList();
         assertEquals(List.of(outcome.jobId()), jobs, "one job for three deliveries");
         assertEquals(1, store.list(JobLayout.RESULTS + outcome.jobId() + "/result.").size(), "one result");
-        assertEquals(outcome, store.readJson(JobLayout.outcomeKey(outcome.jobId()), Outcome.class).orElseThrow(),
+        assertEquals(outcome, ledger.outcome(outcome.jobId()).orElseThrow(),
                 "the first outcome stands");
         sleep(Duration.ofSeconds(2));
         assertFalse(events.containsKey(outcome.jobId() + "#again"), "one event");
@@ -176,7 +183,7 @@ class PipelineEndToEndTest {
 
     @Test
     void theWorkerLogCarriesNoCredentialsOrSignedUrls() throws IOException {
-        store.put("inbox/swirls/secret-check.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.write("inbox/swirls/secret-check.png", Examples.bytes(Examples.PHOTO), "image/png");
         awaitOutcome("secret-check-");
         String log = workerLog();
         for (String secret : List.of("X-Amz-Signature", "X-Amz-Credential", "Authorization", "aws_secret_access_key",
@@ -201,7 +208,7 @@ class PipelineEndToEndTest {
     }
 
     private static void assertResultImage(Outcome outcome, int width, int height) throws IOException {
-        byte[] png = store.readBytes(outcome.resultKey()).orElseThrow();
+        byte[] png = store.read(outcome.resultKey()).orElseThrow();
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         assertEquals(width, image.getWidth());
         assertEquals(height, image.getHeight());
@@ -212,7 +219,7 @@ class PipelineEndToEndTest {
         while (Instant.now().isBefore(deadline)) {
             Optional<Outcome> outcome = store.list(JobLayout.RESULTS + jobIdPrefix).stream()
                     .filter(o -> o.key().endsWith("/outcome.json")).findFirst()
-                    .flatMap(o -> store.readJson(o.key(), Outcome.class));
+                    .flatMap(o -> ledger.outcome(o.key().split("/")[1]));
             if (outcome.isPresent()) {
                 return outcome.get();
             }

@@ -5,12 +5,16 @@ import dev.stylize.engine.model.WeightsSource;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobMessage;
-import dev.stylize.jobs.JobOptions;
-import dev.stylize.jobs.JobStore;
+import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
+import dev.stylize.jobs.store.ObjectStore;
+import dev.stylize.jobs.store.S3ObjectStore;
+import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.MotoServer;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Preset;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.IOException;
@@ -33,22 +37,23 @@ import java.util.regex.Pattern;
  * under uploads/ and the example style under styles/: what worker tests start from.
  */
 final class TestStack implements AutoCloseable {
-    static final Path EXAMPLES = Path.of("../../docs/examples");
 
     final MotoServer moto;
     final StackResources stack;
-    final JobStore store;
+    final ObjectStore store;
+    final JobLedger ledger;
     final SqsClient sqs;
 
     TestStack(String prefix) {
         moto = MotoServer.start();
         stack = StackResources.ensure(moto.clients(), LocalNames.withPrefix(prefix));
-        store = new JobStore(moto.clients().s3(), stack.names().bucket());
+        store = new S3ObjectStore(moto.clients().s3(), stack.names().bucket());
+        ledger = new JobLedger(store, java.time.Clock.systemUTC());
         sqs = moto.clients().sqs();
         try {
-            store.put("models/w.safetensors", Files.readAllBytes(TestWeights.file()), "application/octet-stream");
-            store.put("uploads/harbour.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
-            store.put("styles/swirls.png", Files.readAllBytes(EXAMPLES.resolve("swirls.png")), "image/png");
+            store.write("models/w.safetensors", Files.readAllBytes(TestWeights.file()), "application/octet-stream");
+            store.write("uploads/harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
+            store.write("styles/swirls.png", Examples.bytes(Examples.STYLE), "image/png");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -79,27 +84,33 @@ final class TestStack implements AutoCloseable {
         return workerEnv(moto.endpoint());
     }
 
-    /** Records a job as the intake would and enqueues it {@code copies} times. */
-    Job submit(String jobId, String contentKey, String styleKey, JobOptions options, int copies) {
+    /** Records a job as the intake would (its plan made for the 384x256 example photo) and enqueues it {@code copies} times. */
+    Job submit(String jobId, String contentKey, String styleKey, PlanOptions options, int copies) {
         return submit(jobId, "seed", contentKey, styleKey, options, copies);
     }
 
-    Job submit(String jobId, String preset, String contentKey, String styleKey, JobOptions options, int copies) {
+    Job submit(String jobId, String preset, String contentKey, String styleKey, PlanOptions options, int copies) {
         Job job = new Job(jobId, stack.names().bucket(), contentKey, List.of(new StyleRef(styleKey, 1.0)), preset,
-                options, "jobs/" + jobId + ".json", Instant.now().toString());
-        store.writeJson(JobLayout.jobKey(jobId), job);
+                options, Preset.named(preset).plan(384, 256, options), "jobs/" + jobId + ".json", Instant.now().toString());
+        ledger.record(job);
         for (int i = 0; i < copies; i++) {
-            sqs.sendMessage(b -> b.queueUrl(stack.jobQueueUrl()).messageBody(Json.compact(new JobMessage(jobId, job.bucket()))));
+            enqueue(jobId);
         }
         return job;
     }
 
-    static JobOptions small(int steps, int checkpointEvery) {
-        return new JobOptions(steps, 48, null, null, null, null, null, null, null, null, checkpointEvery, null, null);
+    /** Enqueues a message for a job already recorded. */
+    void enqueue(String jobId) {
+        sqs.sendMessage(b -> b.queueUrl(stack.jobQueueUrl()).messageBody(Json.compact(new JobMessage(jobId, stack.names().bucket()))));
+    }
+
+    static PlanOptions small(int steps, int checkpointEvery) {
+        return PlanOptions.of(PlanOptions.STEPS, steps).with(PlanOptions.MAX_SIZE, 48)
+                .with(PlanOptions.CHECKPOINT_EVERY, checkpointEvery);
     }
 
     Optional<Outcome> outcome(String jobId) {
-        return store.readJson(JobLayout.outcomeKey(jobId), Outcome.class);
+        return ledger.outcome(jobId);
     }
 
     Outcome awaitOutcome(String jobId, Duration timeout, Supplier<String> context) {

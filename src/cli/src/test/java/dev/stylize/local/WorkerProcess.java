@@ -1,13 +1,13 @@
 package dev.stylize.local;
 
+import dev.stylize.jobs.testing.ProcessReady;
+
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +42,21 @@ final class WorkerProcess implements AutoCloseable {
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         builder.environment().put("DJL_OFFLINE", "true");
         WorkerProcess worker = new WorkerProcess(builder.start(), port, log);
-        worker.awaitReady(Duration.ofSeconds(90));
+        ProcessReady.await("worker", worker.process, URI.create("http://127.0.0.1:" + port + "/q/health/ready"), true,
+                log, Duration.ofSeconds(90));
         return worker;
+    }
+
+    /** Whether /q/health/{@code check} (live or ready) answers UP. */
+    boolean healthUp(String check) {
+        try {
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/q/health/" + check)
+                    .toURL().openConnection();
+            c.setConnectTimeout(1000);
+            return c.getResponseCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     long pid() {
@@ -70,31 +83,6 @@ final class WorkerProcess implements AutoCloseable {
         } catch (IOException e) {
             return e.toString();
         }
-    }
-
-    private void awaitReady(Duration timeout) throws IOException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("worker exited: " + Files.readString(log));
-            }
-            try {
-                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/q/health/ready")
-                        .toURL().openConnection();
-                if (c.getResponseCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // starting
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new IllegalStateException("worker not ready within " + timeout + ": " + Files.readString(log));
     }
 
     @Override

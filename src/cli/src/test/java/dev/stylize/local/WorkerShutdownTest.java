@@ -2,7 +2,7 @@ package dev.stylize.local;
 
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
-import dev.stylize.jobs.JobOptions;
+import dev.stylize.plan.PlanOptions;
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.Outcome;
@@ -35,13 +35,13 @@ class WorkerShutdownTest {
         try (TestStack t = new TestStack("stop")) {
             // No periodic checkpoints: the only one is the one SIGTERM writes.
             Job job = t.submit("long-job", "uploads/harbour.png", "styles/swirls.png",
-                    new JobOptions(400, 64, null, null, null, null, null, null, null, null, 1000, null, null), 1);
+                    PlanOptions.of(PlanOptions.STEPS, 400).with(PlanOptions.MAX_SIZE, 64).with(PlanOptions.CHECKPOINT_EVERY, 1000), 1);
             // Production visibility (300 s): only an explicit release brings the message back at once.
             Map<String, String> env = new HashMap<>(t.workerEnv());
             env.put("STYLIZE_VISIBILITY_TIMEOUT_SECONDS", "300");
 
             WorkerProcess first = WorkerProcess.start(env);
-            TestStack.await("the job to run a few steps", () -> t.store.readJson(JobLayout.statusKey(job.jobId()), JobStatus.class)
+            TestStack.await("the job to run a few steps", () -> t.ledger.status(job.jobId())
                     .filter(s -> s.state() == JobState.RUNNING && s.step() != null && s.step() >= 5).isPresent(), LONG, first::log);
             Instant term = Instant.now();
             first.close(); // SIGTERM, waits for exit
@@ -69,11 +69,11 @@ class WorkerShutdownTest {
         try (TestStack t = new TestStack("scales")) {
             // The quality preset's schedule for the 384x256 photo: 25 steps at 192 px, then 20 at 384 px.
             Job job = t.submit("scaled-job", "quality", "uploads/harbour.png", "styles/swirls.png",
-                    new JobOptions(null, null, null, null, null, null, null, null, null, null, 1000, null, null), 1);
+                    PlanOptions.of(PlanOptions.CHECKPOINT_EVERY, 1000), 1);
             Map<String, String> env = t.workerEnv();
             String firstLog;
             try (WorkerProcess first = WorkerProcess.start(env)) {
-                TestStack.await("the job to reach its fine scale", () -> t.store.readJson(JobLayout.statusKey(job.jobId()), JobStatus.class)
+                TestStack.await("the job to reach its fine scale", () -> t.ledger.status(job.jobId())
                         .filter(s -> s.state() == JobState.RUNNING && s.step() != null && s.step() > 25).isPresent(), LONG, first::log);
                 first.close();
                 firstLog = first.log();
@@ -83,7 +83,7 @@ class WorkerShutdownTest {
                     .map(o -> JobLayout.checkpointStep(o.key())).flatMap(Optional::stream).sorted().toList();
             assertEquals(2, checkpoints.size(), "the coarse scale's result and the SIGTERM checkpoint: " + checkpoints);
             assertEquals(25, checkpoints.get(0));
-            byte[] coarse = t.store.readBytes(JobLayout.checkpointImageKey(job.jobId(), 25)).orElseThrow();
+            byte[] coarse = t.store.read(JobLayout.checkpointImageKey(job.jobId(), 25)).orElseThrow();
             assertEquals(192, ImageIO.read(new ByteArrayInputStream(coarse)).getWidth(), "the coarse result, at its own size");
 
             try (WorkerProcess second = WorkerProcess.start(env)) {
@@ -91,7 +91,7 @@ class WorkerShutdownTest {
                 assertEquals(JobState.SUCCEEDED, outcome.status(), outcome.reason());
                 assertEquals(45, outcome.steps());
                 assertTrue(second.log().contains("resuming at step " + checkpoints.get(1)), second.log());
-                byte[] result = t.store.readBytes(outcome.resultKey()).orElseThrow();
+                byte[] result = t.store.read(outcome.resultKey()).orElseThrow();
                 assertEquals(384, ImageIO.read(new ByteArrayInputStream(result)).getWidth());
             }
         }

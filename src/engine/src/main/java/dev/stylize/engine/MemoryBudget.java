@@ -1,5 +1,7 @@
 package dev.stylize.engine;
 
+import dev.stylize.plan.InvalidInputException;
+
 /**
  * The memory a run may use, and the tile size it must use if one was asked for.
  *

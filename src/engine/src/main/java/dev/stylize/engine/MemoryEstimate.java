@@ -1,8 +1,10 @@
 package dev.stylize.engine;
 
-import dev.stylize.engine.model.VggLayer;
 import dev.stylize.engine.optim.Lbfgs;
 import dev.stylize.engine.tiling.TileGrid;
+import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.OptimizerKind;
+import dev.stylize.plan.VggLayer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,7 +56,7 @@ public final class MemoryEstimate {
      * @throws InvalidInputException if even tiles of {@value #SMALLEST_TILE} px (or the budget's
      *                               own tile size) do not fit, naming the largest size that would
      */
-    public static MemoryPlan plan(int width, int height, StyleOptions.OptimizerKind optimizer, int steps,
+    public static MemoryPlan plan(int width, int height, OptimizerKind optimizer, int steps,
                                   MemoryBudget budget) {
         MemoryPlan plan = tryPlan(width, height, optimizer, steps, budget);
         if (plan != null) {
@@ -66,7 +68,7 @@ public final class MemoryEstimate {
     }
 
     /** The plan, or null if nothing fits. */
-    private static MemoryPlan tryPlan(int width, int height, StyleOptions.OptimizerKind optimizer, int steps,
+    private static MemoryPlan tryPlan(int width, int height, OptimizerKind optimizer, int steps,
                                       MemoryBudget budget) {
         for (int tile : candidates(budget)) {
             long withoutHistory = withoutHistory(width, height, tile);
@@ -81,8 +83,8 @@ public final class MemoryEstimate {
     }
 
     /** One pair per step at most, and no more than L-BFGS keeps; none for Adam. */
-    private static int wantedHistory(StyleOptions.OptimizerKind optimizer, int steps) {
-        return optimizer == StyleOptions.OptimizerKind.LBFGS ? Math.max(1, Math.min(steps, Lbfgs.HISTORY)) : 0;
+    private static int wantedHistory(OptimizerKind optimizer, int steps) {
+        return optimizer == OptimizerKind.LBFGS ? Math.max(1, Math.min(steps, Lbfgs.HISTORY)) : 0;
     }
 
     /** Everything but the L-BFGS pairs, with tiles of {@code tile} px (or untiled). */
@@ -92,7 +94,7 @@ public final class MemoryEstimate {
         return FIXED_BYTES + (IMAGE_BYTES_PER_PIXEL + OPTIMIZER_BYTES_PER_PIXEL) * pixels + STEP_BYTES_PER_PIXEL * run;
     }
 
-    private static long needed(int width, int height, StyleOptions.OptimizerKind optimizer, int steps, int tile) {
+    private static long needed(int width, int height, OptimizerKind optimizer, int steps, int tile) {
         int least = Math.min(wantedHistory(optimizer, steps), LEAST_HISTORY);
         return withoutHistory(width, height, tile) + PAIR_BYTES_PER_PIXEL * width * height * least;
     }
@@ -112,7 +114,7 @@ public final class MemoryEstimate {
     }
 
     /** The longest side, at this aspect ratio, that has a plan (0 if none): a binary search, as memory grows with size. */
-    private static int largestThatFits(int width, int height, StyleOptions.OptimizerKind optimizer, int steps,
+    private static int largestThatFits(int width, int height, OptimizerKind optimizer, int steps,
                                        MemoryBudget budget) {
         double aspect = (double) Math.min(width, height) / Math.max(width, height);
         int lo = 0;

@@ -1,15 +1,19 @@
 package dev.stylize.engine;
 
 import dev.stylize.images.RgbImages;
+import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.Limits;
+import dev.stylize.plan.Scale;
+import dev.stylize.plan.StylePlan;
 
 import java.awt.image.BufferedImage;
 import java.util.List;
 
 /**
- * The photo and the paintings at the sizes the optimisation uses.
+ * The photo and the paintings: at full size as given, or {@link #sizedFor} one scale of a plan.
  *
- * @param content      the photo, its longest side at most {@code maxSize} (never enlarged)
- * @param styles       the paintings, sized from the content (see {@link StyleOptions#styleFitsContent()})
+ * @param content      the photo
+ * @param styles       the paintings
  * @param styleWeights blend weight of each painting; only their ratios matter
  */
 public record StyleInputs(BufferedImage content, List<BufferedImage> styles, List<Double> styleWeights) {
@@ -31,35 +35,30 @@ public record StyleInputs(BufferedImage content, List<BufferedImage> styles, Lis
         this(content, List.of(style), List.of(1.0));
     }
 
-    public static StyleInputs prepare(BufferedImage content, BufferedImage style, StyleOptions options) {
-        return prepare(content, List.of(style), List.of(1.0), options);
-    }
-
-    public static StyleInputs prepare(BufferedImage content, List<BufferedImage> styles, List<Double> weights,
-                                      StyleOptions options) {
-        return prepare(content, styles, weights, options, 1.0);
-    }
-
     /**
-     * @param styleScale the paintings' size relative to the result (jcjohnson's -style_scale):
-     *                   below 1 their brush strokes come out larger, above 1 finer
+     * The photo with its longest side at most the scale's size (never enlarged), and the
+     * paintings sized from it: to its exact shape when the plan says so (the seed notebook), else
+     * to its longest side, both times the plan's style scale.
+     *
+     * @throws InvalidInputException when a side would be too short for VGG19 (the plan refuses such
+     *                               photos already; this guards callers that pass other images)
      */
-    public static StyleInputs prepare(BufferedImage content, List<BufferedImage> styles, List<Double> weights,
-                                      StyleOptions options, double styleScale) {
-        if (!Double.isFinite(styleScale) || styleScale < 0.1 || styleScale > 4) {
-            throw new InvalidInputException("style scale must be from 0.1 to 4, got " + styleScale);
-        }
-        BufferedImage c = Math.max(content.getWidth(), content.getHeight()) > options.maxSize()
-                ? RgbImages.fitLongestSide(content, options.maxSize())
+    public StyleInputs sizedFor(StylePlan plan, Scale scale) {
+        BufferedImage c = Math.max(content.getWidth(), content.getHeight()) > scale.size()
+                ? RgbImages.fitLongestSide(content, scale.size())
                 : content;
-        int width = Math.max(1, (int) Math.round(c.getWidth() * styleScale));
-        int height = Math.max(1, (int) Math.round(c.getHeight() * styleScale));
+        if (Math.min(c.getWidth(), c.getHeight()) < Limits.MIN_SHORTEST_SIDE) {
+            throw new InvalidInputException(String.format("the photo is %dx%d at the %d px scale; VGG19 needs at least %d px "
+                    + "on its shortest side", c.getWidth(), c.getHeight(), scale.size(), Limits.MIN_SHORTEST_SIDE));
+        }
+        int width = Math.max(1, (int) Math.round(c.getWidth() * plan.styleScale()));
+        int height = Math.max(1, (int) Math.round(c.getHeight() * plan.styleScale()));
         List<BufferedImage> sized = styles.stream()
-                .map(s -> options.styleFitsContent()
+                .map(s -> plan.styleFitsContent()
                         ? RgbImages.resize(s, width, height)
                         : RgbImages.fitLongestSide(s, Math.max(width, height)))
                 .toList();
-        return new StyleInputs(c, sized, weights);
+        return new StyleInputs(c, sized, styleWeights);
     }
 
     /** The first painting: what {@code init=style} starts from. */

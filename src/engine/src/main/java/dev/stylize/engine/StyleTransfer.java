@@ -4,130 +4,155 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.stylize.images.RgbImages;
-import dev.stylize.engine.image.TensorImages;
 import dev.stylize.engine.loss.LossTerms;
 import dev.stylize.engine.loss.StyleObjective;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.optim.Adam;
 import dev.stylize.engine.optim.ImageOptimizer;
 import dev.stylize.engine.optim.Lbfgs;
+import dev.stylize.engine.tensor.TensorImages;
+import dev.stylize.engine.tiling.TileGrid;
+import dev.stylize.images.RgbImages;
+import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.OptimizerKind;
+import dev.stylize.plan.StylePlan;
 
 import java.awt.image.BufferedImage;
 import java.util.List;
 
 /**
- * One stylisation in progress: the image being optimised, the objective and the optimiser.
- * Call {@link #step()} until {@link #isFinished()}; take a {@link #snapshot()} at any step
- * and {@link #resume} from it later (on CPU the resumed run is identical to an
- * uninterrupted one).
+ * One scale of a {@link StyleRun} in progress: the image being optimised, the objective and the
+ * optimiser. {@link #step()} until {@link #isFinished()}; a {@link #state} taken at any step
+ * resumes later (on CPU the resumed run is identical to an uninterrupted one).
  *
- * <p>A {@link MemoryBudget} decides, through {@link MemoryEstimate#plan}, whether the steps run
- * untiled or in tiles and how much L-BFGS history they keep; without one, the budget is the
- * memory available when the run starts. The plan is saved with the snapshot and a resumed run
- * keeps it, so resuming elsewhere changes nothing in the result.
+ * <p>Its {@link MemoryPlan} says whether the steps run untiled or in tiles and how much L-BFGS
+ * history they keep. The plan is saved with the state and a resumed scale keeps it, so resuming
+ * on a machine with other memory changes nothing in the result.
  */
-public final class StyleTransfer implements AutoCloseable {
+final class StyleTransfer implements AutoCloseable {
     private static final String IMAGE = "image";
     private static final String STEP = "step";
     private static final String TILE_SIZE = "memory.tileSize";
     private static final String HISTORY = "memory.lbfgsHistory";
 
     private final NDManager manager;
-    private final StyleOptions options;
+    private final int steps;
     private final StyleObjective objective;
     private final ImageOptimizer optimizer;
-    private final MemoryPlan plan;
+    private final MemoryPlan memory;
     private final NDArray image;
     private int step;
 
-    private StyleTransfer(Vgg19Features vgg, StyleInputs inputs, StyleOptions options, MemoryPlan plan,
+    /**
+     * @param inputs the photo and paintings at this scale's size
+     * @param memory untiled or tiled, and the L-BFGS history
+     */
+    private StyleTransfer(Vgg19Features vgg, StyleInputs inputs, StylePlan plan, int steps, MemoryPlan memory,
                           NDManager parent, NDArray initial, int step) {
         this.manager = parent.newSubManager();
-        this.options = options;
-        this.plan = plan;
+        this.steps = steps;
+        this.memory = memory;
         this.step = step;
         try (NDManager inputsScope = manager.newSubManager()) {
             NDArray content = TensorImages.toTensor(inputsScope, inputs.content());
             List<NDArray> styles = inputs.styles().stream().map(s -> TensorImages.toTensor(inputsScope, s)).toList();
-            this.objective = new StyleObjective(vgg, options, manager, content, styles, inputs.styleWeights(),
-                    plan.tileSize());
+            this.objective = new StyleObjective(vgg, plan.objective(), manager, content, styles, inputs.styleWeights(),
+                    memory.tileSize());
         }
         this.image = initial;
         image.attach(manager);
-        this.optimizer = options.optimizer() == StyleOptions.OptimizerKind.ADAM
-                ? new Adam(manager, options.learningRate())
-                : new Lbfgs(manager, options.learningRate(), plan.lbfgsHistory());
+        this.optimizer = plan.optimizer() == OptimizerKind.ADAM
+                ? new Adam(manager, plan.learningRate())
+                : new Lbfgs(manager, plan.learningRate(), memory.lbfgsHistory());
     }
 
-    private static MemoryPlan plan(StyleInputs inputs, StyleOptions options, MemoryBudget budget) {
-        return MemoryEstimate.plan(inputs.content().getWidth(), inputs.content().getHeight(), options.optimizer(),
-                options.steps(), budget);
+    /** The memory plan for this scale's size and steps within {@code budget}. */
+    private static MemoryPlan memoryPlan(StyleInputs inputs, StylePlan plan, int steps, MemoryBudget budget) {
+        return MemoryEstimate.plan(inputs.content().getWidth(), inputs.content().getHeight(), plan.optimizer(), steps,
+                budget);
     }
 
-    public static StyleTransfer start(Vgg19Features vgg, StyleInputs inputs, StyleOptions options, NDManager parent) {
-        return start(vgg, inputs, options, parent, MemoryBudget.ofAvailableMemory());
-    }
-
-    public static StyleTransfer start(Vgg19Features vgg, StyleInputs inputs, StyleOptions options, NDManager parent,
-                                      MemoryBudget budget) {
-        options.validate();
+    /** Starts from the plan's initial image: the photo, seeded noise or the first painting. */
+    static StyleTransfer start(Vgg19Features vgg, StyleInputs inputs, StylePlan plan, int steps, NDManager parent,
+                               MemoryBudget budget) {
         BufferedImage c = inputs.content();
-        NDArray initial = switch (options.init()) {
+        NDArray initial = switch (plan.init()) {
             case CONTENT -> TensorImages.toTensor(parent, c);
-            case NOISE -> TensorImages.noise(parent, c.getWidth(), c.getHeight(), options.seed());
+            case NOISE -> TensorImages.noise(parent, c.getWidth(), c.getHeight(), plan.seed());
             case STYLE -> TensorImages.toTensor(parent, RgbImages.resize(inputs.style(), c.getWidth(), c.getHeight()));
         };
-        return new StyleTransfer(vgg, inputs, options, plan(inputs, options, budget), parent, initial, 0);
+        return new StyleTransfer(vgg, inputs, plan, steps, memoryPlan(inputs, plan, steps, budget), parent, initial, 0);
     }
 
-    /** Starts from a given image (coarse-to-fine: the previous scale's result) instead of options.init. */
-    public static StyleTransfer startFrom(Vgg19Features vgg, StyleInputs inputs, StyleOptions options, NDManager parent,
-                                          BufferedImage initial, MemoryBudget budget) {
-        options.validate();
+    /** Starts from a given image (coarse-to-fine: the previous scale's result) of the content's size. */
+    static StyleTransfer startFrom(Vgg19Features vgg, StyleInputs inputs, StylePlan plan, int steps, NDManager parent,
+                                   BufferedImage initial, MemoryBudget budget) {
         if (initial.getWidth() != inputs.content().getWidth() || initial.getHeight() != inputs.content().getHeight()) {
             throw new IllegalArgumentException("the initial image must have the content's size");
         }
-        return new StyleTransfer(vgg, inputs, options, plan(inputs, options, budget), parent,
+        return new StyleTransfer(vgg, inputs, plan, steps, memoryPlan(inputs, plan, steps, budget), parent,
                 TensorImages.toTensor(parent, initial), 0);
     }
 
-    /** Continues from {@link #snapshot()} bytes taken with the same inputs and options. */
-    public static StyleTransfer resume(Vgg19Features vgg, StyleInputs inputs, StyleOptions options, NDManager parent,
-                                       byte[] snapshot) {
-        return resume(vgg, inputs, options, parent, snapshot, MemoryBudget.ofAvailableMemory());
-    }
-
-    /** As {@link #resume(Vgg19Features, StyleInputs, StyleOptions, NDManager, byte[])}; the budget serves only snapshots without a plan. */
-    public static StyleTransfer resume(Vgg19Features vgg, StyleInputs inputs, StyleOptions options, NDManager parent,
-                                       byte[] snapshot, MemoryBudget budget) {
-        try (NDManager decoded = parent.newSubManager()) {
-            return resume(vgg, inputs, options, parent, NDList.decode(decoded, snapshot), budget);
-        }
-    }
-
-    /** Continues from a decoded {@link #state}; the state's arrays stay with their manager. */
-    static StyleTransfer resume(Vgg19Features vgg, StyleInputs inputs, StyleOptions options, NDManager parent,
+    /**
+     * Continues from a decoded {@link #state}; the state's arrays stay with their manager.
+     *
+     * @param budget plans the memory only for a state saved without a memory plan
+     */
+    static StyleTransfer resume(Vgg19Features vgg, StyleInputs inputs, StylePlan plan, int steps, NDManager parent,
                                 NDList state, MemoryBudget budget) {
-        options.validate();
         NDArray saved = state.get(IMAGE);
+        NDArray step = state.get(STEP);
+        if (saved == null || step == null || step.size() != 1 || saved.getShape().dimension() != 4) {
+            throw new InvalidInputException("the checkpoint holds no image and step");
+        }
         long[] shape = saved.getShape().getShape();
-        if (shape[2] != inputs.content().getHeight() || shape[3] != inputs.content().getWidth()) {
+        if (shape[0] != 1 || shape[1] != 3 || shape[2] != inputs.content().getHeight() || shape[3] != inputs.content().getWidth()) {
             throw new InvalidInputException("the checkpoint holds a " + shape[3] + "x" + shape[2]
                     + " image but the inputs give " + inputs.content().getWidth() + "x" + inputs.content().getHeight());
         }
-        MemoryPlan plan = state.contains(TILE_SIZE)
-                ? new MemoryPlan((int) state.get(TILE_SIZE).getLong(), (int) state.get(HISTORY).getLong(), 0)
-                : plan(inputs, options, budget);
-        NDArray initial = saved.duplicate();
+        long done = step.getLong();
+        if (done < 0 || done > steps) {
+            throw new InvalidInputException("the checkpoint is at step " + done + " of a scale of " + steps);
+        }
+        MemoryPlan memory = state.contains(TILE_SIZE)
+                ? savedMemoryPlan(state, plan)
+                : memoryPlan(inputs, plan, steps, budget);
+        // A copy: the decoded arrays alias bytes that are freed after decoding.
+        NDArray initial = saved.getDataType() == DataType.FLOAT32 ? saved.duplicate() : saved.toType(DataType.FLOAT32, true);
         initial.attach(parent);
-        StyleTransfer run = new StyleTransfer(vgg, inputs, options, plan, parent, initial, (int) state.get(STEP).getLong());
-        run.optimizer.restore(state);
+        StyleTransfer run = new StyleTransfer(vgg, inputs, plan, steps, memory, parent, initial, (int) done);
+        try {
+            run.optimizer.restore(state, saved.size());
+        } catch (RuntimeException e) {
+            run.close();
+            throw e;
+        }
         return run;
     }
 
+    /** The memory plan a state was saved with, checked: a checkpoint is untrusted input. */
+    private static MemoryPlan savedMemoryPlan(NDList state, StylePlan plan) {
+        NDArray tile = state.get(TILE_SIZE);
+        NDArray history = state.get(HISTORY);
+        if (tile.size() != 1 || history == null || history.size() != 1) {
+            throw new InvalidInputException("the checkpoint's memory plan is damaged");
+        }
+        long tileSize = tile.getLong();
+        long pairs = history.getLong();
+        boolean tileOk = tileSize == MemoryPlan.UNTILED
+                || (tileSize >= TileGrid.ALIGNMENT && tileSize <= Integer.MAX_VALUE && tileSize % TileGrid.ALIGNMENT == 0);
+        boolean historyOk = plan.optimizer() == OptimizerKind.ADAM ? pairs >= 0 && pairs <= Lbfgs.HISTORY
+                : pairs >= 1 && pairs <= Lbfgs.HISTORY;
+        if (!tileOk || !historyOk) {
+            throw new InvalidInputException("the checkpoint's memory plan is out of range: tiles of " + tileSize
+                    + " px, L-BFGS history " + pairs);
+        }
+        return new MemoryPlan((int) tileSize, (int) pairs, 0);
+    }
+
     /** Takes one optimisation step: loss, gradient with respect to the image, update. */
-    public StepReport step() {
+    StepReport step() {
         long start = System.nanoTime();
         // The image is borrowed by this scope, so everything the evaluation allocates from it
         // is freed at the scope's end; without it memory grows by the activations every step.
@@ -147,33 +172,22 @@ public final class StyleTransfer implements AutoCloseable {
         }
     }
 
-    public boolean isFinished() {
-        return step >= options.steps();
+    boolean isFinished() {
+        return step >= steps;
     }
 
-    public int stepsDone() {
+    int stepsDone() {
         return step;
     }
 
-    public StyleOptions options() {
-        return options;
-    }
-
     /** How the steps use memory: untiled or in tiles, and the L-BFGS history. */
-    public MemoryPlan memoryPlan() {
-        return plan;
+    MemoryPlan memoryPlan() {
+        return memory;
     }
 
     /** The current image, as the user would see it. */
-    public BufferedImage image() {
+    BufferedImage image() {
         return TensorImages.toImage(image);
-    }
-
-    /** Image, step and optimiser state, as safetensors bytes. */
-    public byte[] snapshot() {
-        try (NDManager scope = manager.newSubManager()) {
-            return state(scope).encode(NDList.Encoding.SAFETENSORS);
-        }
     }
 
     /** Image, step and optimiser state as named arrays in {@code scope}. */
@@ -186,10 +200,10 @@ public final class StyleTransfer implements AutoCloseable {
         NDArray stepArray = scope.create(new long[] {step});
         stepArray.setName(STEP);
         state.add(stepArray);
-        NDArray tileSize = scope.create(new long[] {plan.tileSize()});
+        NDArray tileSize = scope.create(new long[] {memory.tileSize()});
         tileSize.setName(TILE_SIZE);
         state.add(tileSize);
-        NDArray history = scope.create(new long[] {plan.lbfgsHistory()});
+        NDArray history = scope.create(new long[] {memory.lbfgsHistory()});
         history.setName(HISTORY);
         state.add(history);
         state.addAll(optimizer.state());

@@ -3,11 +3,15 @@ package dev.stylize.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import dev.stylize.engine.image.TensorImages;
-import dev.stylize.engine.model.Pooling;
+import dev.stylize.engine.tensor.TensorImages;
+import dev.stylize.plan.Pooling;
 import dev.stylize.engine.model.Precision;
 import dev.stylize.engine.model.Vgg19Features;
-import dev.stylize.engine.model.VggLayer;
+import dev.stylize.plan.OptimizerKind;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Preset;
+import dev.stylize.plan.StylePlan;
+import dev.stylize.plan.VggLayer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
@@ -50,19 +54,19 @@ class Bf16PrecisionTest {
 
     @Test
     void aHundredStepRunEndsWithinTwoPercentOfFloat32() {
-        StyleOptions options = Preset.SEED.options().withMaxSize(64).withSteps(100)
-                .withOptimizer(StyleOptions.OptimizerKind.ADAM, 0.02);
-        StyleInputs inputs = StyleInputs.prepare(SeedReferenceTest.decode("reference/content.png"),
-                SeedReferenceTest.decode("reference/style.png"), options);
-        double fp32 = finalLoss(inputs, options, Precision.FP32);
-        double bf16 = finalLoss(inputs, options, Precision.BF16);
+        StyleInputs inputs = new StyleInputs(SeedReferenceTest.decode("reference/content.png"),
+                SeedReferenceTest.decode("reference/style.png"));
+        StylePlan plan = TestPlans.plan(Preset.SEED, inputs.content(), PlanOptions.of(PlanOptions.MAX_SIZE, 64)
+                .with(PlanOptions.STEPS, 100).with(PlanOptions.OPTIMIZER, OptimizerKind.ADAM).with(PlanOptions.LEARNING_RATE, 0.02));
+        double fp32 = finalLoss(inputs, plan, Precision.FP32);
+        double bf16 = finalLoss(inputs, plan, Precision.BF16);
         assertEquals(1.0, bf16 / fp32, 0.02, "final loss bf16 " + bf16 + " against fp32 " + fp32);
     }
 
-    private static double finalLoss(StyleInputs inputs, StyleOptions options, Precision precision) {
+    private static double finalLoss(StyleInputs inputs, StylePlan plan, Precision precision) {
         try (NDManager manager = NDManager.newBaseManager();
-             Vgg19Features vgg = new Vgg19Features(TestWeights.weights(), options.pooling(), precision);
-             StyleTransfer run = StyleTransfer.start(vgg, inputs, options, manager)) {
+             Vgg19Features vgg = new Vgg19Features(TestWeights.weights(), plan.pooling(), precision);
+             StyleTransfer run = TestPlans.start(vgg, inputs, plan, manager)) {
             double loss = 0;
             while (!run.isFinished()) {
                 loss = run.step().loss();

@@ -4,8 +4,11 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stylize.images.ImageDecoder;
-import dev.stylize.engine.model.Pooling;
 import dev.stylize.engine.model.WeightsSource;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Pooling;
+import dev.stylize.plan.Preset;
+import dev.stylize.plan.StylePlan;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
@@ -32,14 +35,15 @@ class SeedReferenceTest {
 
         BufferedImage content = decode("reference/content.png");
         BufferedImage style = decode("reference/style.png");
-        StyleOptions options = Preset.SEED.options().withMaxSize(128).withSteps(expected.get("steps").size());
-        StyleInputs inputs = StyleInputs.prepare(content, style, options);
+        StylePlan plan = TestPlans.plan(Preset.SEED, content, PlanOptions.of(PlanOptions.MAX_SIZE, 128)
+                .with(PlanOptions.STEPS, expected.get("steps").size()));
+        StyleInputs inputs = new StyleInputs(content, style).sizedFor(plan, plan.schedule().get(0));
         assertSame(content, inputs.content(), "an image already at the target size is not resampled");
         assertSame(style, inputs.style(), "a style already at the content's size is not resampled");
 
         List<StepReport> reports = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager();
-             StyleTransfer run = StyleTransfer.start(TestWeights.vgg(Pooling.MAX), inputs, options, manager)) {
+             StyleTransfer run = TestPlans.start(TestWeights.vgg(Pooling.MAX), inputs, plan, manager)) {
             while (!run.isFinished()) {
                 reports.add(run.step());
             }
@@ -58,10 +62,9 @@ class SeedReferenceTest {
     void seedPresetLossFallsMonotonically() {
         BufferedImage content = decode("reference/content.png");
         BufferedImage style = decode("reference/style.png");
-        StyleOptions options = Preset.SEED.options().withMaxSize(64).withSteps(50);
+        StylePlan plan = TestPlans.plan(Preset.SEED, content, PlanOptions.of(PlanOptions.MAX_SIZE, 64).with(PlanOptions.STEPS, 50));
         try (NDManager manager = NDManager.newBaseManager();
-             StyleTransfer run = StyleTransfer.start(TestWeights.vgg(Pooling.MAX),
-                     StyleInputs.prepare(content, style, options), options, manager)) {
+             StyleTransfer run = TestPlans.start(TestWeights.vgg(Pooling.MAX), new StyleInputs(content, style), plan, manager)) {
             double previous = Double.POSITIVE_INFINITY;
             while (!run.isFinished()) {
                 StepReport report = run.step();

@@ -1,17 +1,31 @@
 package dev.stylize.engine;
 
 import ai.djl.ndarray.NDManager;
-import dev.stylize.engine.StyleOptions.Init;
-import dev.stylize.engine.StyleOptions.OptimizerKind;
-import dev.stylize.engine.model.Pooling;
-import dev.stylize.engine.model.VggLayer;
+import dev.stylize.plan.Init;
+import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.Objective;
+import dev.stylize.plan.OptimizerKind;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Pooling;
+import dev.stylize.plan.Preset;
+import dev.stylize.plan.StylePlan;
+import dev.stylize.plan.VggLayer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.awt.image.BufferedImage;
+import java.util.List;
 import java.util.Map;
 
+import static dev.stylize.plan.PlanOptions.INIT;
+import static dev.stylize.plan.PlanOptions.LEARNING_RATE;
+import static dev.stylize.plan.PlanOptions.MAX_SIZE;
+import static dev.stylize.plan.PlanOptions.OPTIMIZER;
+import static dev.stylize.plan.PlanOptions.SEED;
+import static dev.stylize.plan.PlanOptions.STEPS;
+import static dev.stylize.plan.PlanOptions.STYLE_SCALE;
+import static dev.stylize.plan.PlanOptions.STYLE_WEIGHT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,18 +35,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StyleTransferTest {
     private static final BufferedImage CONTENT = SeedReferenceTest.decode("reference/content.png");
     private static final BufferedImage STYLE = SeedReferenceTest.decode("reference/style.png");
+    private static final StyleInputs ORIGINALS = new StyleInputs(CONTENT, STYLE);
+
+    private static StylePlan plan(Preset preset, PlanOptions options) {
+        return TestPlans.plan(preset, CONTENT, options);
+    }
 
     @Test
     void withoutStyleTheImageConvergesTowardTheContent() {
-        StyleOptions options = Preset.PAPER.options().withMaxSize(32).withSteps(60)
-                .withWeights(1.0, 0.0, 0.0).withInit(Init.NOISE)
-                .withStyleLayerWeights(Map.of(VggLayer.CONV1_1, 1.0));
-        options = new StyleOptions(options.lossForm(), options.steps(), options.maxSize(), 1.0, 0.0, 0.0,
-                VggLayer.CONV1_1, options.styleLayerWeights(), options.optimizer(), options.learningRate(),
-                options.init(), options.seed(), options.pooling(), options.styleFitsContent());
-        StyleInputs inputs = StyleInputs.prepare(CONTENT, STYLE, options);
+        StylePlan paper = plan(Preset.PAPER, PlanOptions.of(MAX_SIZE, 32).with(STEPS, 60).with(INIT, Init.NOISE));
+        // Content at conv1_1, no style weight: the image must become the photo.
+        StylePlan plan = new StylePlan(new Objective(paper.objective().lossForm(), VggLayer.CONV1_1, 1.0, 0.0, 0.0,
+                Map.of(VggLayer.CONV1_1, 1.0)), paper.optimizer(), paper.learningRate(), paper.init(), paper.seed(),
+                paper.pooling(), paper.styleFitsContent(), paper.styleScale(), paper.keepColors(), paper.schedule(),
+                paper.checkpointEvery());
+        StyleInputs inputs = ORIGINALS.sizedFor(plan, plan.schedule().get(0));
         try (NDManager manager = NDManager.newBaseManager();
-             StyleTransfer run = StyleTransfer.start(TestWeights.vgg(Pooling.AVG), inputs, options, manager)) {
+             StyleTransfer run = TestPlans.start(TestWeights.vgg(Pooling.AVG), ORIGINALS, plan, manager)) {
             double before = meanAbsDifference(run.image(), inputs.content());
             StepReport first = run.step();
             StepReport last = first;
@@ -48,10 +67,10 @@ class StyleTransferTest {
 
     @Test
     void withoutContentTheGramMatricesApproachTheStyle() {
-        StyleOptions options = Preset.PAPER.options().withMaxSize(48).withSteps(60).withWeights(0.0, 1e3, 0.0);
+        StylePlan plan = plan(Preset.PAPER, PlanOptions.of(MAX_SIZE, 48).with(STEPS, 60)
+                .with(PlanOptions.CONTENT_WEIGHT, 0.0).with(STYLE_WEIGHT, 1e3));
         try (NDManager manager = NDManager.newBaseManager();
-             StyleTransfer run = StyleTransfer.start(TestWeights.vgg(Pooling.AVG),
-                     StyleInputs.prepare(CONTENT, STYLE, options), options, manager)) {
+             StyleTransfer run = TestPlans.start(TestWeights.vgg(Pooling.AVG), ORIGINALS, plan, manager)) {
             StepReport first = run.step();
             StepReport last = first;
             while (!run.isFinished()) {
@@ -64,10 +83,10 @@ class StyleTransferTest {
 
     @Test
     void theSameSeedGivesTheIdenticalImage() {
-        StyleOptions options = Preset.PAPER.options().withMaxSize(32).withSteps(5).withSeed(11);
-        int[] a = pixels(runToEnd(options));
-        int[] b = pixels(runToEnd(options));
-        int[] other = pixels(runToEnd(options.withSeed(12)));
+        PlanOptions options = PlanOptions.of(MAX_SIZE, 32).with(STEPS, 5).with(SEED, 11L);
+        int[] a = pixels(runToEnd(plan(Preset.PAPER, options)));
+        int[] b = pixels(runToEnd(plan(Preset.PAPER, options)));
+        int[] other = pixels(runToEnd(plan(Preset.PAPER, options.with(SEED, 12L))));
         assertArrayEquals(a, b);
         assertFalse(java.util.Arrays.equals(a, other), "another seed starts from other noise");
     }
@@ -75,30 +94,32 @@ class StyleTransferTest {
     @ParameterizedTest
     @EnumSource(OptimizerKind.class)
     void aResumedRunEqualsAnUninterruptedOne(OptimizerKind optimizer) {
-        StyleOptions options = Preset.SEED.options().withMaxSize(40).withSteps(8)
-                .withOptimizer(optimizer, optimizer == OptimizerKind.ADAM ? 0.02 : 1.0);
-        StyleInputs inputs = StyleInputs.prepare(CONTENT, STYLE, options);
+        StylePlan plan = plan(Preset.SEED, PlanOptions.of(MAX_SIZE, 40).with(STEPS, 8).with(OPTIMIZER, optimizer)
+                .with(LEARNING_RATE, optimizer == OptimizerKind.ADAM ? 0.02 : 1.0));
+        StyleInputs inputs = ORIGINALS.sizedFor(plan, plan.schedule().get(0));
         try (NDManager manager = NDManager.newBaseManager()) {
             byte[] uninterrupted;
-            try (StyleTransfer run = StyleTransfer.start(TestWeights.vgg(Pooling.MAX), inputs, options, manager)) {
+            try (StyleTransfer run = TestPlans.start(TestWeights.vgg(Pooling.MAX), ORIGINALS, plan, manager)) {
                 while (!run.isFinished()) {
                     run.step();
                 }
-                uninterrupted = run.snapshot();
+                uninterrupted = snapshot(run, manager);
             }
             byte[] halfway;
-            try (StyleTransfer run = StyleTransfer.start(TestWeights.vgg(Pooling.MAX), inputs, options, manager)) {
+            try (StyleTransfer run = TestPlans.start(TestWeights.vgg(Pooling.MAX), ORIGINALS, plan, manager)) {
                 for (int i = 0; i < 4; i++) {
                     run.step();
                 }
-                halfway = run.snapshot();
+                halfway = snapshot(run, manager);
             }
-            try (StyleTransfer resumed = StyleTransfer.resume(TestWeights.vgg(Pooling.MAX), inputs, options, manager, halfway)) {
+            try (NDManager decoded = manager.newSubManager();
+                 StyleTransfer resumed = StyleTransfer.resume(TestWeights.vgg(Pooling.MAX), inputs, plan, 8, manager,
+                         ai.djl.ndarray.NDList.decode(decoded, halfway), MemoryBudget.ofAvailableMemory())) {
                 assertEquals(4, resumed.stepsDone());
                 while (!resumed.isFinished()) {
                     resumed.step();
                 }
-                assertArrayEquals(uninterrupted, resumed.snapshot(),
+                assertArrayEquals(uninterrupted, snapshot(resumed, manager),
                         "image, step and optimiser state after resuming equal those of an uninterrupted run");
             }
         }
@@ -106,46 +127,57 @@ class StyleTransferTest {
 
     @Test
     void blendWeightsOneAndZeroEqualTheSingleStyleRun() {
-        StyleOptions options = Preset.SEED.options().withMaxSize(32).withSteps(3);
+        StylePlan plan = plan(Preset.SEED, PlanOptions.of(MAX_SIZE, 32).with(STEPS, 3));
         try (NDManager manager = NDManager.newBaseManager()) {
-            byte[] single = snapshotAfterRun(StyleInputs.prepare(CONTENT, STYLE, options), options, manager);
-            byte[] blended = snapshotAfterRun(StyleInputs.prepare(CONTENT, java.util.List.of(STYLE, CONTENT),
-                    java.util.List.of(1.0, 0.0), options), options, manager);
-            byte[] mixed = snapshotAfterRun(StyleInputs.prepare(CONTENT, java.util.List.of(STYLE, CONTENT),
-                    java.util.List.of(0.5, 0.5), options), options, manager);
+            byte[] single = snapshotAfterRun(ORIGINALS, plan, manager);
+            byte[] blended = snapshotAfterRun(new StyleInputs(CONTENT, List.of(STYLE, CONTENT), List.of(1.0, 0.0)), plan, manager);
+            byte[] mixed = snapshotAfterRun(new StyleInputs(CONTENT, List.of(STYLE, CONTENT), List.of(0.5, 0.5)), plan, manager);
             assertArrayEquals(single, blended);
             assertFalse(java.util.Arrays.equals(single, mixed), "a real blend changes the result");
         }
     }
 
-    private static byte[] snapshotAfterRun(StyleInputs inputs, StyleOptions options, NDManager manager) {
-        try (StyleTransfer run = StyleTransfer.start(TestWeights.vgg(Pooling.MAX), inputs, options, manager)) {
+    private static byte[] snapshotAfterRun(StyleInputs originals, StylePlan plan, NDManager manager) {
+        try (StyleTransfer run = TestPlans.start(TestWeights.vgg(Pooling.MAX), originals, plan, manager)) {
             while (!run.isFinished()) {
                 run.step();
             }
-            return run.snapshot();
+            return snapshot(run, manager);
+        }
+    }
+
+    private static byte[] snapshot(StyleTransfer run, NDManager manager) {
+        try (NDManager scope = manager.newSubManager()) {
+            return run.state(scope).encode(ai.djl.ndarray.NDList.Encoding.SAFETENSORS);
         }
     }
 
     @Test
     void styleScaleSizesThePaintingsRelativeToTheResult() {
-        StyleOptions options = Preset.PAPER.options().withMaxSize(64);
-        StyleInputs half = StyleInputs.prepare(CONTENT, java.util.List.of(STYLE), java.util.List.of(1.0), options, 0.5);
+        StyleInputs half = ORIGINALS.sizedFor(plan(Preset.PAPER, PlanOptions.of(MAX_SIZE, 64).with(STYLE_SCALE, 0.5)),
+                new dev.stylize.plan.Scale(64, 1));
         assertEquals(64, half.content().getWidth());
         assertEquals(32, Math.max(half.style().getWidth(), half.style().getHeight()));
-        StyleInputs twice = StyleInputs.prepare(CONTENT, java.util.List.of(STYLE), java.util.List.of(1.0), options, 2.0);
+        StyleInputs twice = ORIGINALS.sizedFor(plan(Preset.PAPER, PlanOptions.of(MAX_SIZE, 64).with(STYLE_SCALE, 2.0)),
+                new dev.stylize.plan.Scale(64, 1));
         assertEquals(128, Math.max(twice.style().getWidth(), twice.style().getHeight()));
-        assertMessage("style scale must be from 0.1 to 4, got 10.0", () -> StyleInputs.prepare(CONTENT,
-                java.util.List.of(STYLE), java.util.List.of(1.0), options, 10));
+    }
+
+    @Test
+    void aPhotoTooNarrowForVggIsRefusedEvenWhenThePlanWasMadeElsewhere() {
+        StylePlan plan = plan(Preset.PAPER, PlanOptions.of(MAX_SIZE, 64));
+        BufferedImage sliver = new BufferedImage(640, 8, BufferedImage.TYPE_INT_RGB);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> new StyleInputs(sliver, STYLE)
+                .sizedFor(plan, plan.schedule().get(0)));
+        assertEquals("the photo is 64x1 at the 64 px scale; VGG19 needs at least 16 px on its shortest side", e.getMessage());
     }
 
     @Test
     void aDivergingRunStopsWithAClearError() {
-        StyleOptions options = Preset.SEED.options().withMaxSize(32).withSteps(30)
-                .withOptimizer(OptimizerKind.LBFGS, 1e3).withWeights(1, 1e12, 0);
+        StylePlan plan = plan(Preset.SEED, PlanOptions.of(MAX_SIZE, 32).with(STEPS, 30)
+                .with(OPTIMIZER, OptimizerKind.LBFGS).with(LEARNING_RATE, 1e3).with(STYLE_WEIGHT, 1e12));
         try (NDManager manager = NDManager.newBaseManager();
-             StyleTransfer run = StyleTransfer.start(TestWeights.vgg(Pooling.MAX),
-                     StyleInputs.prepare(CONTENT, STYLE, options), options, manager)) {
+             StyleTransfer run = TestPlans.start(TestWeights.vgg(Pooling.MAX), ORIGINALS, plan, manager)) {
             OptimizationDivergedException e = assertThrows(OptimizationDivergedException.class, () -> {
                 while (!run.isFinished()) {
                     run.step();
@@ -157,41 +189,28 @@ class StyleTransferTest {
 
     @Test
     void aCheckpointOfAnotherSizeIsRefused() {
-        StyleOptions small = Preset.SEED.options().withMaxSize(32).withSteps(2);
-        StyleOptions large = small.withMaxSize(40);
+        StylePlan small = plan(Preset.SEED, PlanOptions.of(MAX_SIZE, 32).with(STEPS, 2));
+        StylePlan large = plan(Preset.SEED, PlanOptions.of(MAX_SIZE, 40).with(STEPS, 2));
         try (NDManager manager = NDManager.newBaseManager()) {
             byte[] snapshot;
-            try (StyleTransfer run = StyleTransfer.start(TestWeights.vgg(Pooling.MAX),
-                    StyleInputs.prepare(CONTENT, STYLE, small), small, manager)) {
+            try (StyleTransfer run = TestPlans.start(TestWeights.vgg(Pooling.MAX), ORIGINALS, small, manager)) {
                 run.step();
-                snapshot = run.snapshot();
+                snapshot = snapshot(run, manager);
             }
-            InvalidInputException e = assertThrows(InvalidInputException.class, () -> StyleTransfer.resume(
-                    TestWeights.vgg(Pooling.MAX), StyleInputs.prepare(CONTENT, STYLE, large), large, manager, snapshot));
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> {
+                try (NDManager decoded = manager.newSubManager()) {
+                    StyleTransfer.resume(TestWeights.vgg(Pooling.MAX), ORIGINALS.sizedFor(large, large.schedule().get(0)),
+                            large, 2, manager, ai.djl.ndarray.NDList.decode(decoded, snapshot),
+                            MemoryBudget.ofAvailableMemory());
+                }
+            });
             assertTrue(e.getMessage().contains("checkpoint holds a 32x22 image"), e.getMessage());
         }
     }
 
-    @Test
-    void optionsOutOfBoundsAreRefusedWithTheirName() {
-        StyleOptions seed = Preset.SEED.options();
-        assertMessage("steps must be between 1 and 20000, got 1000000000", () -> seed.withSteps(1_000_000_000).validate());
-        assertMessage("max size must be between 16 and 8192 pixels, got 1000000", () -> seed.withMaxSize(1_000_000).validate());
-        assertMessage("style weight must be a number from 0 to 1e12, got NaN", () -> seed.withWeights(1, Double.NaN, 0).validate());
-        assertMessage("content weight must be a number from 0 to 1e12, got -1.0", () -> seed.withWeights(-1, 1, 0).validate());
-        assertMessage("learning rate must be above 0", () -> seed.withOptimizer(OptimizerKind.ADAM, 0).validate());
-        assertMessage("at least one style layer is needed", () -> seed.withStyleLayerWeights(Map.of()).validate());
-    }
-
-    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
-        InvalidInputException e = assertThrows(InvalidInputException.class, call);
-        assertTrue(e.getMessage().startsWith(expected), e.getMessage());
-    }
-
-    private static BufferedImage runToEnd(StyleOptions options) {
+    private static BufferedImage runToEnd(StylePlan plan) {
         try (NDManager manager = NDManager.newBaseManager();
-             StyleTransfer run = StyleTransfer.start(TestWeights.vgg(options.pooling()),
-                     StyleInputs.prepare(CONTENT, STYLE, options), options, manager)) {
+             StyleTransfer run = TestPlans.start(TestWeights.vgg(plan.pooling()), ORIGINALS, plan, manager)) {
             while (!run.isFinished()) {
                 run.step();
             }

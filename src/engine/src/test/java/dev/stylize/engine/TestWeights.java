@@ -1,7 +1,7 @@
 package dev.stylize.engine;
 
 import ai.djl.ndarray.NDManager;
-import dev.stylize.engine.model.Pooling;
+import dev.stylize.plan.Pooling;
 import dev.stylize.engine.model.SyntheticWeights;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.model.Vgg19Weights;

@@ -2,13 +2,16 @@ package dev.stylize.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.stylize.engine.image.TensorImages;
-import dev.stylize.engine.loss.LossForm;
 import dev.stylize.engine.loss.LossTerms;
 import dev.stylize.engine.loss.StyleObjective;
-import dev.stylize.engine.model.Pooling;
 import dev.stylize.engine.model.Precision;
 import dev.stylize.engine.model.Vgg19Features;
+import dev.stylize.engine.tensor.TensorImages;
+import dev.stylize.plan.LossForm;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Pooling;
+import dev.stylize.plan.Preset;
+import dev.stylize.plan.StylePlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -52,16 +55,17 @@ class TiledStepTest {
     }
 
     private static Difference compare(LossForm form, Pooling pooling, Precision precision) {
-        StyleOptions preset = (form == LossForm.SEED ? Preset.SEED : Preset.PAPER).options().withPooling(pooling);
-        StyleOptions options = preset.withWeights(preset.contentWeight(), preset.styleWeight(), 0.5);
+        StylePlan plan = (form == LossForm.SEED ? Preset.SEED : Preset.PAPER).plan(WIDTH, HEIGHT,
+                PlanOptions.of(PlanOptions.POOLING, pooling).with(PlanOptions.TV_WEIGHT, 0.5));
+        assertEquals(form, plan.objective().lossForm());
         try (NDManager manager = NDManager.newBaseManager();
              Vgg19Features vgg = new Vgg19Features(TestWeights.weights(), pooling, precision)) {
             NDArray content = TensorImages.noise(manager, WIDTH, HEIGHT, 1);
             NDArray style = TensorImages.noise(manager, 61, 70, 2);
             NDArray image = TensorImages.noise(manager, WIDTH, HEIGHT, 3);
-            LossTerms untiled = new StyleObjective(vgg, options, manager, content, List.of(style), List.of(1.0))
+            LossTerms untiled = new StyleObjective(vgg, plan.objective(), manager, content, List.of(style), List.of(1.0))
                     .evaluate(image);
-            LossTerms tiled = new StyleObjective(vgg, options, manager, content, List.of(style), List.of(1.0), TILE)
+            LossTerms tiled = new StyleObjective(vgg, plan.objective(), manager, content, List.of(style), List.of(1.0), TILE)
                     .evaluate(image);
             double gradient = tiled.gradient().sub(untiled.gradient()).norm().getFloat()
                     / untiled.gradient().norm().getFloat();
@@ -71,33 +75,30 @@ class TiledStepTest {
 
     @Test
     void aRunResumedAcrossTiledStepsEqualsAnUninterruptedOne() {
-        StyleOptions options = Preset.QUALITY.options().withMaxSize(203).withSteps(6);
-        StyleInputs inputs = StyleInputs.prepare(SeedReferenceTest.decode("reference/content.png"),
-                SeedReferenceTest.decode("reference/style.png"), options);
+        StyleInputs originals = new StyleInputs(SeedReferenceTest.decode("reference/content.png"),
+                SeedReferenceTest.decode("reference/style.png"));
+        StylePlan plan = TestPlans.plan(Preset.QUALITY, originals.content(),
+                PlanOptions.of(PlanOptions.MAX_SIZE, 203).with(PlanOptions.STEPS, 6));
         MemoryBudget tiles = MemoryBudget.ofAvailableMemory().withTileSize(128);
+        Vgg19Features vgg = TestWeights.vgg(plan.pooling());
         try (NDManager manager = NDManager.newBaseManager()) {
             byte[] uninterrupted;
-            try (StyleTransfer run = StyleTransfer.start(TestWeights.vgg(Pooling.MAX), inputs, options, manager, tiles)) {
-                assertTrue(run.memoryPlan().tiled(), "a " + inputs.content().getWidth() + " px image in tiles of 128");
-                while (!run.isFinished()) {
-                    run.step();
-                }
+            try (StyleRun run = StyleRun.start(vgg, originals, plan, manager, StyleRun.Listener.NONE, tiles)) {
+                assertTrue(run.memoryPlan().tiled(), "a " + run.content().getWidth() + " px image in tiles of 128");
+                run.run(() -> false);
                 uninterrupted = run.snapshot();
             }
             byte[] halfway;
-            try (StyleTransfer run = StyleTransfer.start(TestWeights.vgg(Pooling.MAX), inputs, options, manager, tiles)) {
+            try (StyleRun run = StyleRun.start(vgg, originals, plan, manager, StyleRun.Listener.NONE, tiles)) {
                 for (int i = 0; i < 3; i++) {
                     run.step();
                 }
                 halfway = run.snapshot();
             }
             MemoryBudget other = MemoryBudget.ofAvailableMemory();
-            try (StyleTransfer resumed = StyleTransfer.resume(TestWeights.vgg(Pooling.MAX), inputs, options, manager,
-                    halfway, other)) {
+            try (StyleRun resumed = StyleRun.resume(vgg, originals, plan, manager, StyleRun.Listener.NONE, halfway, other)) {
                 assertEquals(128, resumed.memoryPlan().tileSize(), "the snapshot's plan, not the new budget's");
-                while (!resumed.isFinished()) {
-                    resumed.step();
-                }
+                resumed.run(() -> false);
                 assertArrayEquals(uninterrupted, resumed.snapshot());
             }
         }

@@ -1,11 +1,14 @@
 package dev.stylize.jobs;
 
+import dev.stylize.plan.InvalidInputException;
+
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * Where everything lives in the bucket. Users write {@code styles/}, {@code inbox/},
@@ -18,6 +21,8 @@ public final class JobLayout {
     public static final String UPLOADS = "uploads/";
     public static final String RESULTS = "results/";
     public static final String MODELS = "models/";
+    /** The extensions of {@code styles/<name>.<extension>} that make a style of the library. */
+    private static final Set<String> STYLE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "webp", "tif", "tiff");
 
     private JobLayout() {
     }
@@ -34,12 +39,25 @@ public final class JobLayout {
         return RESULTS + jobId + "/outcome.json";
     }
 
+    /** Written once the job's completion event is published. */
+    public static String announcedKey(String jobId) {
+        return RESULTS + jobId + "/announced.json";
+    }
+
+    public static String leaseKey(String jobId) {
+        return RESULTS + jobId + "/lease.json";
+    }
+
     public static String resultKey(String jobId, String extension) {
         return RESULTS + jobId + "/result." + extension;
     }
 
     public static String checkpointsPrefix(String jobId) {
         return RESULTS + jobId + "/checkpoints/";
+    }
+
+    public static String checkpointIndexKey(String jobId) {
+        return RESULTS + jobId + "/checkpoints.json";
     }
 
     public static String checkpointImageKey(String jobId, int step) {
@@ -62,6 +80,20 @@ public final class JobLayout {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
+    }
+
+    /** {@code results/<jobId>/outcome.json} gives the job id; anything else gives empty. */
+    public static Optional<String> outcomeJobId(String key) {
+        if (!key.startsWith(RESULTS) || !key.endsWith("/outcome.json")) {
+            return Optional.empty();
+        }
+        String jobId = key.substring(RESULTS.length(), key.length() - "/outcome.json".length());
+        return isValidJobId(jobId) ? Optional.of(jobId) : Optional.empty();
+    }
+
+    /** What {@link #jobId} makes: a safe single path segment. */
+    public static boolean isValidJobId(String jobId) {
+        return jobId.matches("[a-z0-9][a-z0-9-]{0,63}");
     }
 
     /** {@code inbox/<style>/<file>} gives the style name; anything else gives empty. */
@@ -98,6 +130,44 @@ public final class JobLayout {
         return base.length() > 40 ? base.substring(0, 40) : base;
     }
 
+    /**
+     * A file name for a new upload whose job can be found: the file's {@link #jobIdBase} (at most 30
+     * characters, "photo" if nothing is left) plus a random tail, with its extension lower-cased
+     * (dropped unless it is 1 to 5 letters or digits). Its job ids start with {@code jobIdBase} of it.
+     */
+    public static String uniqueUploadName(String fileName) {
+        String base = jobIdBase(fileName);
+        base = base.isEmpty() ? "photo" : base.length() > 30 ? base.substring(0, 30).replaceAll("-+$", "") : base;
+        int dot = fileName.lastIndexOf('.');
+        String extension = dot > 0 ? fileName.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
+        String tail = UUID.randomUUID().toString().substring(0, 6);
+        return base + "-" + tail + (extension.matches("[a-z0-9]{1,5}") ? "." + extension : "");
+    }
+
+    /**
+     * The library style a key of {@code styles/} is, by name: {@code styles/<name>.<image extension>}
+     * with a valid name; empty for any other key.
+     */
+    public static Optional<String> libraryStyleName(String key) {
+        if (!key.startsWith(STYLES) || key.indexOf('/', STYLES.length()) >= 0) {
+            return Optional.empty();
+        }
+        String file = key.substring(STYLES.length());
+        int dot = file.lastIndexOf('.');
+        if (dot <= 0 || !STYLE_EXTENSIONS.contains(file.substring(dot + 1).toLowerCase(Locale.ROOT))) {
+            return Optional.empty();
+        }
+        String name = file.substring(0, dot);
+        return isValidStyleName(name) ? Optional.of(name) : Optional.empty();
+    }
+
+    /** What to say of a style the library lacks, naming (some of) those it has. */
+    public static InvalidInputException styleNotFound(String name, Collection<String> library) {
+        List<String> available = library.stream().sorted().distinct().limit(20).toList();
+        return new InvalidInputException("style '" + name + "' not found: upload it as styles/" + name + ".jpg"
+                + (available.isEmpty() ? " (the style library is empty)" : " (available: " + String.join(", ", available) + ")"));
+    }
+
     /** Names a style in {@code styles/}: letters, digits, '-', '_' and '.', at most 100 characters. */
     public static boolean isValidStyleName(String name) {
         return name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}") && !name.contains("..");
@@ -116,11 +186,21 @@ public final class JobLayout {
         return key.chars().noneMatch(c -> c < 0x20 || c == 0x7F);
     }
 
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /** @throws InvalidInputException when {@link #isSafeKey} refuses {@code key} */
+    public static void requireSafeKey(String key) {
+        if (!isSafeKey(key)) {
+            throw new InvalidInputException("'" + key + "' is not an acceptable key (no '..', '//', leading '/' or control characters)");
         }
+    }
+
+    /** @throws InvalidInputException when {@link #isValidStyleName} refuses {@code name} */
+    public static void requireStyleName(String name) {
+        if (!isValidStyleName(name)) {
+            throw new InvalidInputException("'" + name + "' is not a style name (letters, digits, '.', '-', '_')");
+        }
+    }
+
+    private static String sha256(String s) {
+        return Digests.sha256(s.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,5 +1,7 @@
 package dev.stylize.jobs;
 
+import dev.stylize.plan.PlanOptions;
+
 import java.util.List;
 
 /**
@@ -11,6 +13,7 @@ import java.util.List;
  * @param resultKey  the result image, on success
  * @param source     the upload or manifest key that asked for the job
  * @param weights    "generated" when the worker ran on generated (not ImageNet) weights
+ * @param notes      what a person should know about the run, e.g. a checkpoint that could not be used
  */
 public record Outcome(
         String jobId,
@@ -22,11 +25,12 @@ public record Outcome(
         String contentKey,
         List<StyleRef> styles,
         String preset,
-        JobOptions options,
+        PlanOptions options,
         Integer steps,
         Double finalLoss,
         String weights,
-        Timings timings) {
+        Timings timings,
+        List<String> notes) {
 
     /** ISO-8601 instants; {@code runSeconds} is the optimisation's own wall time. */
     public record Timings(String acceptedAt, String startedAt, String finishedAt, Double runSeconds) {
@@ -34,12 +38,13 @@ public record Outcome(
 
     public static Outcome rejected(String jobId, String bucket, String source, String reason, String at) {
         return new Outcome(jobId, bucket, JobState.REJECTED, reason, null, source, null, null, null, null, null, null,
-                null, new Timings(null, null, at, null));
+                null, new Timings(null, null, at, null), null);
     }
 
-    public static Outcome failed(Job job, String reason, String startedAt, String at) {
-        return new Outcome(job.jobId(), job.bucket(), JobState.FAILED, reason, null, job.source(), job.contentKey(),
+    /** A job that ended without a result: FAILED, or REJECTED when the upload itself proved unusable. */
+    public static Outcome failed(Job job, JobState status, String reason, String startedAt, String at) {
+        return new Outcome(job.jobId(), job.bucket(), status, reason, null, job.source(), job.contentKey(),
                 job.styles(), job.preset(), job.options(), null, null, null,
-                new Timings(job.acceptedAt(), startedAt, at, null));
+                new Timings(job.acceptedAt(), startedAt, at, null), null);
     }
 }

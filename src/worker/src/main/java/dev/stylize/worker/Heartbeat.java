@@ -1,5 +1,6 @@
 package dev.stylize.worker;
 
+import dev.stylize.jobs.JobLease;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sqs.model.Message;
 

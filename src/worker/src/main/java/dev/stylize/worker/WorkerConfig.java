@@ -1,12 +1,16 @@
 package dev.stylize.worker;
 
+import dev.stylize.engine.model.Precision;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.net.URI;
 import java.util.Optional;
 
-/** The worker's settings, from STYLIZE_* environment variables in the container. */
+/**
+ * The worker's settings, from STYLIZE_* environment variables in the container. Typed: a value
+ * that does not convert (a device or precision nobody knows) stops the worker at start-up.
+ */
 @ConfigMapping(prefix = "stylize")
 public interface WorkerConfig {
     String bucket();
@@ -28,23 +32,24 @@ public interface WorkerConfig {
     @WithDefault("${user.home}/.cache/stylize")
     String cacheDir();
 
-    /**
-     * auto: the GPU when one is visible, else the CPU; cpu; or gpu, which refuses to start
-     * without one (a GPU task must never run 30 times slower unnoticed).
-     */
+    /** Where the network runs. */
+    enum Device {
+        /** The GPU when one is visible, else the CPU. */
+        AUTO,
+        CPU,
+        /** The GPU, and refuse to start without one: a GPU task must never run 30 times slower unnoticed. */
+        GPU
+    }
+
     @WithDefault("auto")
-    String device();
+    Device device();
 
     /**
      * fp32, or bf16: VGG's convolutions in bfloat16 (tensor cores on a GPU, AVX-512 bf16 on a
      * CPU), Gram matrices, losses and the image in float32.
      */
     @WithDefault("fp32")
-    String precision();
-
-    /** Checkpoint (image + resumable state) every this many steps, unless the job says otherwise. */
-    @WithDefault("100")
-    int checkpointEvery();
+    Precision precision();
 
     /** How often status.json is rewritten while a job runs. */
     @WithDefault("2")

@@ -1,5 +1,6 @@
 package dev.stylize.functions.intake;
 
+import dev.stylize.images.ImageDecoder;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -19,10 +20,10 @@ public interface IntakeConfig {
     @WithDefault("${AWS_REGION:us-east-1}")
     String region();
 
-    @WithDefault("52428800")
+    @WithDefault("" + IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES)
     long maxUploadBytes();
 
-    @WithDefault("40000000")
+    @WithDefault("" + ImageDecoder.DEFAULT_MAX_PIXELS)
     long maxPixels();
 
     /** Preset and options of inbox uploads (and of manifests that leave them out). */
@@ -35,5 +36,9 @@ public interface IntakeConfig {
         Optional<Integer> steps();
 
         Optional<Integer> maxSize();
+
+        /** Checkpoint (image + resumable state) every this many steps, unless a manifest says otherwise. */
+        @WithDefault("100")
+        int checkpointEvery();
     }
 }

@@ -2,7 +2,7 @@ package dev.stylize.functions.intake;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import dev.stylize.jobs.events.S3EventNotification;
+import com.amazonaws.services.lambda.runtime.events.S3Event;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 
 /** S3 ObjectCreated on {@code inbox/} or {@code jobs/*.json}: one job (or one rejection) per object. */
 @Named("intake")
-public class IntakeHandler implements RequestHandler<S3EventNotification, String> {
+public class IntakeHandler implements RequestHandler<S3Event, String> {
     private final IntakeService service;
 
     @Inject
@@ -19,7 +19,7 @@ public class IntakeHandler implements RequestHandler<S3EventNotification, String
     }
 
     @Override
-    public String handleRequest(S3EventNotification event, Context context) {
-        return event.recordsOrEmpty().stream().map(service::accept).collect(Collectors.joining("\n"));
+    public String handleRequest(S3Event event, Context context) {
+        return event.getRecords().stream().map(service::accept).collect(Collectors.joining("\n"));
     }
 }

@@ -1,24 +1,30 @@
 package dev.stylize.functions.intake;
 
-import dev.stylize.jobs.JobOptions;
-import dev.stylize.jobs.JobStore;
+import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.aws.AwsClients;
+import dev.stylize.jobs.store.S3ObjectStore;
+import dev.stylize.plan.Limits;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Preset;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
 
-/** Builds the service once per Lambda container from its configuration. */
+/** Builds the service once per Lambda container from its configuration; bad defaults fail here, at start. */
 public class IntakeWiring {
     @Produces
     @Singleton
     IntakeService intakeService(IntakeConfig config) {
         AwsClients clients = new AwsClients(config.awsEndpoint(), config.region());
-        JobOptions defaults = new JobOptions(config.defaults().steps().orElse(null), config.defaults().maxSize().orElse(null),
-                null, null, null, null, null, null, null, null, null, null, null).validate();
+        PlanOptions defaults = PlanOptions.NONE
+                .with(PlanOptions.STEPS, config.defaults().steps().orElse(null))
+                .with(PlanOptions.MAX_SIZE, config.defaults().maxSize().orElse(null))
+                .with(PlanOptions.CHECKPOINT_EVERY, config.defaults().checkpointEvery())
+                .validate(Limits.SERVICE);
         IntakeSettings settings = new IntakeSettings(config.maxUploadBytes(), config.maxPixels(),
-                config.defaults().preset(), defaults);
-        return new IntakeService(new JobStore(clients.s3(), config.bucket()), clients.sqs(), config.jobQueueUrl(),
-                settings, Clock.systemUTC());
+                Preset.named(config.defaults().preset()), defaults);
+        JobLedger ledger = new JobLedger(new S3ObjectStore(clients.s3(), config.bucket()), Clock.systemUTC());
+        return new IntakeService(ledger, clients.sqs(), config.jobQueueUrl(), settings);
     }
 }

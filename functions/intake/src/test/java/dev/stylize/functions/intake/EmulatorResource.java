@@ -1,9 +1,9 @@
 package dev.stylize.functions.intake;
 
+import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.MotoServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 /** Starts the emulator before Quarkus boots and points the function's configuration at it. */
@@ -16,8 +16,8 @@ public class EmulatorResource implements QuarkusTestResourceLifecycleManager {
         moto = MotoServer.start();
         var s3 = moto.clients().s3();
         s3.createBucket(b -> b.bucket("stylize-local"));
-        s3.putObject(b -> b.bucket("stylize-local").key("styles/swirls.png"), Path.of("../../docs/examples/swirls.png"));
-        s3.putObject(b -> b.bucket("stylize-local").key("inbox/swirls/my harbour.png"), Path.of("../../docs/examples/harbour.png"));
+        s3.putObject(b -> b.bucket("stylize-local").key("styles/swirls.png"), Examples.STYLE);
+        s3.putObject(b -> b.bucket("stylize-local").key("inbox/swirls/my harbour.png"), Examples.PHOTO);
         queueUrl = moto.clients().sqs().createQueue(b -> b.queueName("stylize-jobs")).queueUrl();
         return Map.of(
                 "stylize.bucket", "stylize-local",

@@ -1,8 +1,9 @@
 package dev.stylize.functions.intake;
 
 import dev.stylize.jobs.Job;
-import dev.stylize.jobs.JobLayout;
-import dev.stylize.jobs.JobStore;
+import dev.stylize.jobs.JobLedger;
+import dev.stylize.jobs.store.S3ObjectStore;
+import dev.stylize.plan.PlanOptions;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -36,8 +37,9 @@ class IntakeFunctionTest {
         assertTrue(response.body().contains("accepted my-harbour-"), response.body());
 
         String jobId = response.body().replaceAll(".*accepted (my-harbour-[0-9a-f]+).*", "$1");
-        JobStore store = new JobStore(EmulatorResource.moto.clients().s3(), "stylize-local");
-        Job job = store.readJson(JobLayout.jobKey(jobId), Job.class).orElseThrow();
-        assertEquals(8, job.options().steps(), "configured through stylize.defaults.steps");
+        JobLedger ledger = new JobLedger(new S3ObjectStore(EmulatorResource.moto.clients().s3(), "stylize-local"),
+                java.time.Clock.systemUTC());
+        Job job = ledger.job(jobId).orElseThrow();
+        assertEquals(8, job.options().get(PlanOptions.STEPS).orElseThrow(), "configured through stylize.defaults.steps");
     }
 }

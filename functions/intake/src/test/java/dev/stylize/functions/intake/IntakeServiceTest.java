@@ -3,13 +3,18 @@ package dev.stylize.functions.intake;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobMessage;
-import dev.stylize.jobs.JobOptions;
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.JobStatus;
-import dev.stylize.jobs.JobStore;
+import dev.stylize.jobs.JobLedger;
+import dev.stylize.jobs.store.ObjectStore;
+import dev.stylize.jobs.store.S3ObjectStore;
+import dev.stylize.jobs.testing.Examples;
+import dev.stylize.jobs.testing.LambdaEvents;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Preset;
 import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Outcome;
-import dev.stylize.jobs.events.S3EventNotification;
+import com.amazonaws.services.lambda.runtime.events.S3Event;
 import dev.stylize.jobs.testing.MotoServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,15 +37,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The intake against a real emulator process, fed the files in test-events/. */
 class IntakeServiceTest {
-    static final Path EVENTS = Path.of("../../test-events");
-    static final Path EXAMPLES = Path.of("../../docs/examples");
     private static MotoServer moto;
     private static S3Client s3;
     private static SqsClient sqs;
 
     private String bucket;
     private String queueUrl;
-    private JobStore store;
+    private ObjectStore store;
+    private JobLedger ledger;
     private IntakeHandler handler;
 
     @BeforeAll
@@ -64,26 +68,28 @@ class IntakeServiceTest {
             // kept between tests; each test uses its own queue and keys
         }
         queueUrl = sqs.createQueue(b -> b.queueName("jobs-" + UUID.randomUUID())).queueUrl();
-        store = new JobStore(s3, bucket);
-        store.put("styles/swirls.png", Files.readAllBytes(EXAMPLES.resolve("swirls.png")), "image/png");
-        JobOptions defaults = new JobOptions(8, 64, null, null, null, null, null, null, null, null, null, null, null);
-        IntakeSettings settings = new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES, IntakeSettings.DEFAULT_MAX_PIXELS,
-                "seed", defaults);
-        handler = new IntakeHandler(new IntakeService(store, sqs, queueUrl, settings, Clock.systemUTC()));
+        store = new S3ObjectStore(s3, bucket);
+        ledger = new JobLedger(store, Clock.systemUTC());
+        store.write("styles/swirls.png", Examples.bytes(Examples.STYLE), "image/png");
+        PlanOptions defaults = PlanOptions.of(PlanOptions.STEPS, 8).with(PlanOptions.MAX_SIZE, 64);
+        IntakeSettings settings = new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES,
+                dev.stylize.images.ImageDecoder.DEFAULT_MAX_PIXELS, Preset.SEED, defaults);
+        handler = new IntakeHandler(new IntakeService(ledger, sqs, queueUrl, settings));
     }
 
     @Test
     void anInboxPhotoBecomesAQueuedJob() throws IOException {
-        store.put("inbox/swirls/my harbour.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.write("inbox/swirls/my harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
         String result = handler.handleRequest(event("s3-inbox-put.json"), null);
 
         assertTrue(result.startsWith("accepted my-harbour-"), result);
         String jobId = result.substring("accepted ".length());
-        Job job = store.readJson(JobLayout.jobKey(jobId), Job.class).orElseThrow();
+        Job job = ledger.job(jobId).orElseThrow();
         assertEquals("inbox/swirls/my harbour.png", job.contentKey(), "the URL-encoded key is decoded");
         assertEquals("styles/swirls.png", job.styles().get(0).key());
-        assertEquals(8, job.options().steps(), "inbox jobs get the configured defaults");
-        assertEquals(JobState.QUEUED, store.readJson(JobLayout.statusKey(jobId), JobStatus.class).orElseThrow().state());
+        assertEquals(8, job.options().get(PlanOptions.STEPS).orElseThrow(), "inbox jobs get the configured defaults");
+        assertEquals(8, job.plan().totalSteps(), "and the plan runs them");
+        assertEquals(JobState.QUEUED, ledger.status(jobId).orElseThrow().state());
         List<Message> messages = receiveAll();
         assertEquals(1, messages.size());
         assertEquals(new JobMessage(jobId, bucket), Json.read(messages.get(0).body(), JobMessage.class));
@@ -91,14 +97,14 @@ class IntakeServiceTest {
 
     @Test
     void theSameEventThreeTimesRecordsOneJob() throws IOException {
-        store.put("inbox/swirls/my harbour.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
-        S3EventNotification event = event("s3-inbox-put.json");
+        store.write("inbox/swirls/my harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
+        S3Event event = event("s3-inbox-put.json");
         String first = handler.handleRequest(event, null);
         String jobId = first.substring("accepted ".length());
-        Job recorded = store.readJson(JobLayout.jobKey(jobId), Job.class).orElseThrow();
+        Job recorded = ledger.job(jobId).orElseThrow();
         handler.handleRequest(event, null);
         handler.handleRequest(event, null);
-        assertEquals(recorded, store.readJson(JobLayout.jobKey(jobId), Job.class).orElseThrow(), "recorded once");
+        assertEquals(recorded, ledger.job(jobId).orElseThrow(), "recorded once");
         assertEquals(1, store.list(JobLayout.RESULTS + "my-harbour-").stream().map(o -> o.key().split("/")[1])
                 .distinct().count(), "one job for the three deliveries");
         assertTrue(receiveAll().stream().allMatch(m -> m.body().contains(jobId)), "every message names the one job");
@@ -106,7 +112,7 @@ class IntakeServiceTest {
 
     @Test
     void aTextFileNamedJpgIsRejectedWithItsReason() {
-        store.put("inbox/swirls/notes.jpg", "shopping list".getBytes(StandardCharsets.UTF_8), "image/jpeg");
+        store.write("inbox/swirls/notes.jpg", "shopping list".getBytes(StandardCharsets.UTF_8), "image/jpeg");
         Outcome outcome = rejected(upload("inbox/swirls/notes.jpg", 13));
         assertEquals("notes.jpg is not an image this service reads (JPEG, PNG, WebP or TIFF expected)", outcome.reason());
         assertEquals(0, receiveAll().size(), "nothing is enqueued");
@@ -121,18 +127,18 @@ class IntakeServiceTest {
 
     @Test
     void aDecompressionBombIsRejectedFromItsHeader() {
-        store.put("inbox/swirls/bomb.png", pngHeader(50_000, 50_000), "image/png");
+        store.write("inbox/swirls/bomb.png", pngHeader(50_000, 50_000), "image/png");
         assertTrue(rejected(upload("inbox/swirls/bomb.png", 33)).reason()
                 .startsWith("image declares 50000x50000 = 2,500,000,000 pixels, more than the limit"));
     }
 
     @Test
     void hostileUploadsAreRejectedEachWithItsReason() throws IOException {
-        byte[] png = Files.readAllBytes(EXAMPLES.resolve("harbour.png"));
-        store.put("inbox/swirls/empty.png", new byte[0], "image/png");
+        byte[] png = Examples.bytes(Examples.PHOTO);
+        store.write("inbox/swirls/empty.png", new byte[0], "image/png");
         assertEquals("empty.png is empty (0 bytes), not an image", rejected(upload("inbox/swirls/empty.png", 0)).reason());
 
-        store.put("inbox/swirls/cut.png", java.util.Arrays.copyOf(png, png.length - 100), "image/png");
+        store.write("inbox/swirls/cut.png", java.util.Arrays.copyOf(png, png.length - 100), "image/png");
         assertEquals("cut.png is truncated: a PNG ends with its IEND chunk, this one does not",
                 rejected(upload("inbox/swirls/cut.png", png.length - 100)).reason());
 
@@ -144,43 +150,63 @@ class IntakeServiceTest {
     }
 
     @Test
+    void shapesVggCannotTakeAreRejectedFromTheHeaderWithTheirNumbers() throws IOException {
+        assertEquals("a 20000x8 photo is too narrow: at 64 px on its longest side its shortest side is 1 px, and VGG19 "
+                + "needs at least 16 (at 64 px a photo may be at most 4:1)", rejectedPng("wide.png", 20000, 8));
+        assertEquals("a 8x20000 photo is too narrow: at 64 px on its longest side its shortest side is 1 px, and VGG19 "
+                + "needs at least 16 (at 64 px a photo may be at most 4:1)", rejectedPng("tall.png", 8, 20000));
+        assertEquals("a 1x1 photo is too small: VGG19 needs at least 16 px on its shortest side", rejectedPng("dot.png", 1, 1));
+        assertEquals("a 3x3 photo is too small: VGG19 needs at least 16 px on its shortest side", rejectedPng("tiny.png", 3, 3));
+        assertEquals(0, receiveAll().size(), "nothing is enqueued");
+    }
+
+    private String rejectedPng(String name, int width, int height) throws IOException {
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", png);
+        store.write("inbox/swirls/" + name, png.toByteArray(), "image/png");
+        return rejected(upload("inbox/swirls/" + name, png.size())).reason();
+    }
+
+    @Test
     void oddUnicodeAndUrlEncodedKeysAreDecodedExactly() throws IOException {
         String key = "inbox/swirls/фото été 📷 (1)+plus.png";
-        store.put(key, Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.write(key, Examples.bytes(Examples.PHOTO), "image/png");
         String encoded = java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
         String json = read("s3-inbox-put.json").replace("inbox/swirls/my+harbour.png", encoded)
                 .replace("0A1B2C3D4E5F678901", UUID.randomUUID().toString());
-        String result = handler.handleRequest(Json.read(json, S3EventNotification.class), null);
+        String result = handler.handleRequest(LambdaEvents.s3(json), null);
         assertTrue(result.startsWith("accepted "), result);
-        Job job = store.readJson(JobLayout.jobKey(result.substring("accepted ".length())), Job.class).orElseThrow();
+        Job job = ledger.job(result.substring("accepted ".length())).orElseThrow();
         assertEquals(key, job.contentKey());
     }
 
     @Test
     void anUnknownStyleIsRejectedWithTheAvailableOnes() throws IOException {
-        store.put("inbox/monet/p.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.write("inbox/monet/p.png", Examples.bytes(Examples.PHOTO), "image/png");
         assertEquals("style 'monet' not found: upload it as styles/monet.jpg (available: swirls)",
                 rejected(upload("inbox/monet/p.png", 9619)).reason());
     }
 
     @Test
     void aManifestBecomesAJobWithItsOptions() throws IOException {
-        store.put("uploads/harbour.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
-        store.put("jobs/harbour-blend.json", manifest("""
+        store.write("uploads/harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
+        store.write("jobs/harbour-blend.json", manifest("""
                 {"content": "uploads/harbour.png", "styles": [{"name": "swirls", "weight": 0.7},
                  {"key": "styles/swirls.png", "weight": 0.3}], "preset": "paper", "options": {"steps": 12}}"""), "application/json");
         String result = handler.handleRequest(event("s3-manifest-put.json"), null);
         assertTrue(result.startsWith("accepted harbour-blend-"), result);
-        Job job = store.readJson(JobLayout.jobKey(result.substring(9)), Job.class).orElseThrow();
+        Job job = ledger.job(result.substring(9)).orElseThrow();
         assertEquals("paper", job.preset());
-        assertEquals(12, job.options().steps());
-        assertEquals(64, job.options().maxSize(), "unset options come from the defaults");
+        assertEquals(12, job.options().get(PlanOptions.STEPS).orElseThrow());
+        assertEquals(64, job.options().get(PlanOptions.MAX_SIZE).orElseThrow(), "unset options come from the defaults");
+        assertEquals(64, job.plan().size(), "the plan is made at intake, for the photo's size");
         assertEquals(0.7, job.styles().get(0).weight());
     }
 
     @Test
     void badManifestsAreRejectedEachWithItsReason() throws IOException {
-        store.put("uploads/harbour.png", Files.readAllBytes(EXAMPLES.resolve("harbour.png")), "image/png");
+        store.write("uploads/harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
         assertManifestRejected("{\"content\": \"results/x/result.png\", \"styles\": [{\"name\": \"swirls\"}]}",
                 "\"content\" must be a key under uploads/, got 'results/x/result.png'");
         assertManifestRejected("{\"content\": \"uploads/../results/x.png\", \"styles\": [{\"name\": \"swirls\"}]}",
@@ -207,40 +233,32 @@ class IntakeServiceTest {
 
     private void assertManifestRejected(String json, String reasonStart) {
         String key = "jobs/m-" + UUID.randomUUID() + ".json";
-        store.put(key, manifest(json), "application/json");
+        store.write(key, manifest(json), "application/json");
         Outcome outcome = rejected(upload(key, json.length()));
         assertTrue(outcome.reason().startsWith(reasonStart), outcome.reason());
     }
 
-    private Outcome rejected(S3EventNotification event) {
+    private Outcome rejected(S3Event event) {
         String result = handler.handleRequest(event, null);
         assertTrue(result.startsWith("rejected "), result);
         String jobId = result.substring("rejected ".length(), result.indexOf(':'));
-        Outcome outcome = store.readJson(JobLayout.outcomeKey(jobId), Outcome.class).orElseThrow();
+        Outcome outcome = ledger.outcome(jobId).orElseThrow();
         assertEquals(JobState.REJECTED, outcome.status());
         assertEquals(outcome.reason(), result.substring(result.indexOf(": ") + 2));
         return outcome;
     }
 
     /** The inbox test event, re-pointed at another key and size. */
-    private S3EventNotification upload(String key, long size) {
-        String json = read("s3-inbox-put.json")
-                .replace("inbox/swirls/my+harbour.png", java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"))
-                .replace("\"size\": 9619", "\"size\": " + size)
-                .replace("0A1B2C3D4E5F678901", UUID.randomUUID().toString());
-        return Json.read(json, S3EventNotification.class);
+    private S3Event upload(String key, long size) {
+        return LambdaEvents.s3Upload(bucket, key, size);
     }
 
-    static S3EventNotification event(String file) {
-        return Json.read(read(file), S3EventNotification.class);
+    static S3Event event(String file) {
+        return LambdaEvents.s3(read(file));
     }
 
     static String read(String file) {
-        try {
-            return Files.readString(EVENTS.resolve(file));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        return LambdaEvents.read(file);
     }
 
     private static byte[] manifest(String json) {

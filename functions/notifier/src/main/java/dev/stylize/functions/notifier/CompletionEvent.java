@@ -1,7 +1,7 @@
 package dev.stylize.functions.notifier;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.stylize.jobs.JobOptions;
+import dev.stylize.plan.PlanOptions;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
 
@@ -37,12 +37,13 @@ public record CompletionEvent(
             Result result,
             Inputs inputs,
             String preset,
-            JobOptions options,
+            PlanOptions options,
             Integer steps,
             Double finalLoss,
             String weights,
             Outcome.Timings timings,
-            Error error) {
+            Error error,
+            List<String> notes) {
     }
 
     public record Result(String bucket, String key, String uri) {
@@ -61,7 +62,7 @@ public record CompletionEvent(
         Data data = new Data(SCHEMA_VERSION, outcome.jobId(), status, result,
                 new Inputs(outcome.source(), outcome.contentKey(), outcome.styles()), outcome.preset(), outcome.options(),
                 outcome.steps(), outcome.finalLoss(), outcome.weights(), outcome.timings(),
-                outcome.reason() == null ? null : new Error(outcome.reason()));
+                outcome.reason() == null ? null : new Error(outcome.reason()), outcome.notes());
         String time = outcome.timings() != null ? outcome.timings().finishedAt() : null;
         return new CompletionEvent("1.0", outcome.jobId() + "/" + status, "urn:stylize:" + outcome.bucket(),
                 "dev.stylize.job." + status.toLowerCase(Locale.ROOT), outcome.jobId(), time, "application/json",

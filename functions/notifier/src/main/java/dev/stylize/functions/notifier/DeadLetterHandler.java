@@ -2,7 +2,8 @@ package dev.stylize.functions.notifier;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import dev.stylize.jobs.events.SqsEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.jboss.logging.Logger;
@@ -15,7 +16,7 @@ import java.util.List;
  * recorded now goes back to the queue alone (partial batch response), the rest are done.
  */
 @Named("dead-letters")
-public class DeadLetterHandler implements RequestHandler<SqsEvent, SqsEvent.BatchResponse> {
+public class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final Logger LOG = Logger.getLogger(DeadLetterHandler.class);
     private final DeadLetterService service;
 
@@ -25,16 +26,21 @@ public class DeadLetterHandler implements RequestHandler<SqsEvent, SqsEvent.Batc
     }
 
     @Override
-    public SqsEvent.BatchResponse handleRequest(SqsEvent event, Context context) {
-        List<SqsEvent.ItemFailure> failures = new ArrayList<>();
-        for (SqsEvent.Message message : event.records()) {
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (SQSEvent.SQSMessage message : event.getRecords()) {
             try {
-                service.fail(message.body(), message.receiveCount());
+                service.fail(message.getBody(), receiveCount(message));
             } catch (RuntimeException e) {
-                LOG.errorf(e, "dead letter %s not recorded, retried later", message.messageId());
-                failures.add(new SqsEvent.ItemFailure(message.messageId()));
+                LOG.errorf(e, "dead letter %s not recorded, retried later", message.getMessageId());
+                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
             }
         }
-        return new SqsEvent.BatchResponse(failures);
+        return new SQSBatchResponse(failures);
+    }
+
+    private static int receiveCount(SQSEvent.SQSMessage message) {
+        String count = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
+        return count == null ? 0 : Integer.parseInt(count);
     }
 }

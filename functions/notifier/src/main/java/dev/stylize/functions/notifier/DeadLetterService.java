@@ -2,16 +2,13 @@ package dev.stylize.functions.notifier;
 
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
+import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobMessage;
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.JobStatus;
-import dev.stylize.jobs.JobStore;
 import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Outcome;
 import org.jboss.logging.Logger;
-
-import java.time.Clock;
-import java.util.Optional;
 
 /**
  * A job message that exhausted the queue's receive count ends as a FAILED outcome, which in
@@ -20,12 +17,10 @@ import java.util.Optional;
 public class DeadLetterService {
     private static final Logger LOG = Logger.getLogger(DeadLetterService.class);
 
-    private final JobStore store;
-    private final Clock clock;
+    private final JobLedger ledger;
 
-    public DeadLetterService(JobStore store, Clock clock) {
-        this.store = store;
-        this.clock = clock;
+    public DeadLetterService(JobLedger ledger) {
+        this.ledger = ledger;
     }
 
     /** @return what was done, for the function's log and response */
@@ -37,28 +32,27 @@ public class DeadLetterService {
             LOG.errorf("dead letter is not a job message, dropped after logging: %s", body);
             return "unreadable dead letter: " + body;
         }
-        if (message.jobId() == null || !JobLayout.isSafeKey(message.jobId()) || message.jobId().contains("/")) {
+        String jobId = message.jobId();
+        if (jobId == null || !JobLayout.isValidJobId(jobId)) {
             LOG.errorf("dead letter names no valid job: %s", body);
             return "dead letter names no valid job: " + body;
         }
-        String jobId = message.jobId();
-        if (store.exists(JobLayout.outcomeKey(jobId))) {
+        if (ledger.hasEnded(jobId)) {
             return "already ended " + jobId;
         }
-        String lastError = store.readJson(JobLayout.statusKey(jobId), JobStatus.class)
-                .map(JobStatus::lastError).orElse(null);
-        String reason = "gave up after " + receiveCount + " attempts"
-                + (lastError == null ? "" : "; last error: " + lastError);
-        String now = clock.instant().toString();
-        Optional<Job> job = store.readJson(JobLayout.jobKey(jobId), Job.class);
-        Outcome outcome = job.map(j -> Outcome.failed(j, reason, null, now))
-                .orElseGet(() -> new Outcome(jobId, store.bucket(), JobState.FAILED, reason + " (job record missing)",
-                        null, null, null, null, null, null, null, null, null, new Outcome.Timings(null, null, now, null)));
-        if (store.createJson(JobLayout.outcomeKey(jobId), outcome)) {
-            store.writeJson(JobLayout.statusKey(jobId), new JobStatus(jobId, JobState.FAILED, null, null, null, null,
-                    null, null, null, null, receiveCount, reason, null, now));
-        }
+        String lastError = ledger.status(jobId).map(JobStatus::lastError).orElse(null);
+        String reason = "gave up after " + receiveCount + " attempts" + (lastError == null ? "" : "; last error: " + lastError);
+        String now = ledger.now();
+        Outcome outcome = ledger.job(jobId)
+                .map(job -> Outcome.failed(job, JobState.FAILED, reason, null, now))
+                .orElseGet(() -> Outcome.failed(missing(jobId), JobState.FAILED, reason + " (job record missing)", null, now));
+        ledger.end(outcome);
         LOG.warnf("failed %s: %s", jobId, reason);
         return "failed " + jobId + ": " + reason;
+    }
+
+    /** A stand-in for a job whose record is gone: only its id and bucket are known. */
+    private Job missing(String jobId) {
+        return new Job(jobId, ledger.store().bucket(), null, null, null, null, null, null, null);
     }
 }

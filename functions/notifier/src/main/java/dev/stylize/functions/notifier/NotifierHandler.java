@@ -2,15 +2,17 @@ package dev.stylize.functions.notifier;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import dev.stylize.jobs.events.S3EventNotification;
+import com.amazonaws.services.lambda.runtime.events.S3Event;
+import dev.stylize.jobs.JobLayout;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** S3 ObjectCreated on {@code results/<jobId>/outcome.json}: one completion event per outcome. */
 @Named("notifier")
-public class NotifierHandler implements RequestHandler<S3EventNotification, String> {
+public class NotifierHandler implements RequestHandler<S3Event, String> {
     private final CompletionPublisher publisher;
 
     @Inject
@@ -19,11 +21,11 @@ public class NotifierHandler implements RequestHandler<S3EventNotification, Stri
     }
 
     @Override
-    public String handleRequest(S3EventNotification event, Context context) {
-        return event.recordsOrEmpty().stream()
-                .filter(S3EventNotification.Record::isObjectCreated)
-                .map(S3EventNotification.Record::key)
-                .filter(key -> key.endsWith("/outcome.json"))
+    public String handleRequest(S3Event event, Context context) {
+        return event.getRecords().stream()
+                .filter(r -> r.getEventName() != null && r.getEventName().startsWith("ObjectCreated:"))
+                .map(r -> JobLayout.outcomeJobId(r.getS3().getObject().getUrlDecodedKey()))
+                .flatMap(Optional::stream)
                 .map(publisher::publish)
                 .collect(Collectors.joining("\n"));
     }

@@ -1,7 +1,8 @@
 package dev.stylize.functions.notifier;
 
-import dev.stylize.jobs.JobStore;
+import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.aws.AwsClients;
+import dev.stylize.jobs.store.S3ObjectStore;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -15,13 +16,16 @@ public class NotifierWiring {
         AwsClients clients = new AwsClients(config.awsEndpoint(), config.region());
         String topic = config.topicArn().orElseThrow(() -> new IllegalStateException(
                 "STYLIZE_TOPIC_ARN is not set: the notifier needs the completion topic"));
-        return new CompletionPublisher(new JobStore(clients.s3(), config.bucket()), clients.sns(), topic);
+        return new CompletionPublisher(ledger(config, clients), clients.sns(), topic);
     }
 
     @Produces
     @Singleton
     DeadLetterService deadLetters(NotifierConfig config) {
-        AwsClients clients = new AwsClients(config.awsEndpoint(), config.region());
-        return new DeadLetterService(new JobStore(clients.s3(), config.bucket()), Clock.systemUTC());
+        return new DeadLetterService(ledger(config, new AwsClients(config.awsEndpoint(), config.region())));
+    }
+
+    private static JobLedger ledger(NotifierConfig config, AwsClients clients) {
+        return new JobLedger(new S3ObjectStore(clients.s3(), config.bucket()), Clock.systemUTC());
     }
 }

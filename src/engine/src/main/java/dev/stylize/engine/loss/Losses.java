@@ -1,6 +1,7 @@
 package dev.stylize.engine.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.stylize.plan.LossForm;
 
 /**
  * The loss terms' ingredients as pure functions of feature maps (batch 1). Each term is a

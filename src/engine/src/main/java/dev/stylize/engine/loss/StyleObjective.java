@@ -4,13 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.stylize.engine.Scalars;
-import dev.stylize.engine.StyleOptions;
 import dev.stylize.engine.model.Vgg19Features;
-import dev.stylize.engine.model.VggLayer;
+import dev.stylize.engine.tensor.Scalars;
 import dev.stylize.engine.tiling.Tile;
 import dev.stylize.engine.tiling.TileGrid;
 import dev.stylize.engine.tiling.TiledFeatures;
+import dev.stylize.plan.Objective;
+import dev.stylize.plan.VggLayer;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,7 +38,7 @@ import java.util.Set;
  */
 public final class StyleObjective {
     private final Vgg19Features vgg;
-    private final StyleOptions options;
+    private final Objective objective;
     private final Set<VggLayer> taps;
     private final Set<VggLayer> styleLayers;
     private final VggLayer deepest;
@@ -49,9 +49,9 @@ public final class StyleObjective {
     private final Map<VggLayer, NDArray> styleGrams = new EnumMap<>(VggLayer.class);
 
     /** Untiled: each evaluation runs the whole image at once. */
-    public StyleObjective(Vgg19Features vgg, StyleOptions options, NDManager manager, NDArray content,
+    public StyleObjective(Vgg19Features vgg, Objective objective, NDManager manager, NDArray content,
                           List<NDArray> styles, List<Double> weights) {
-        this(vgg, options, manager, content, styles, weights, Integer.MAX_VALUE);
+        this(vgg, objective, manager, content, styles, weights, Integer.MAX_VALUE);
     }
 
     /**
@@ -65,18 +65,18 @@ public final class StyleObjective {
      * @param tileSize the longest side of a tile's own pixels, a multiple of {@value TileGrid#ALIGNMENT}
      *                 (or {@link Integer#MAX_VALUE}: never tile); targets are computed in tiles too
      */
-    public StyleObjective(Vgg19Features vgg, StyleOptions options, NDManager manager, NDArray content,
+    public StyleObjective(Vgg19Features vgg, Objective objective, NDManager manager, NDArray content,
                           List<NDArray> styles, List<Double> weights, int tileSize) {
         this.vgg = vgg;
-        this.options = options;
+        this.objective = objective;
         this.tileSize = tileSize;
-        this.styleLayers = Collections.unmodifiableSet(EnumSet.copyOf(options.styleLayerWeights().keySet()));
+        this.styleLayers = Collections.unmodifiableSet(EnumSet.copyOf(objective.styleLayerWeights().keySet()));
         this.taps = EnumSet.copyOf(styleLayers);
-        taps.add(options.contentLayer());
+        taps.add(objective.contentLayer());
         this.deepest = Collections.max(taps);
         try (NDManager scratch = manager.newSubManager()) {
             scratch.tempAttachAll(content);
-            contentTarget = assemble(content, options.contentLayer(), manager);
+            contentTarget = assemble(content, objective.contentLayer(), manager);
             double total = weights.stream().mapToDouble(Double::doubleValue).sum();
             for (int i = 0; i < styles.size(); i++) {
                 scratch.tempAttachAll(styles.get(i));
@@ -116,7 +116,7 @@ public final class StyleObjective {
                 style += c * Scalars.value(difference.square().sum());
                 backward.add(f, m.leftMultipliedBy(Scalars.times(difference, 4 * c)));
             }
-            NDArray t = features.get(options.contentLayer());
+            NDArray t = features.get(objective.contentLayer());
             double content = addContent(t, contentTarget, backward);
             return new LossTerms(backward.run(x), content, style, 0);
         }
@@ -125,7 +125,7 @@ public final class StyleObjective {
     /** Two passes over tiles; see the class comment. */
     private LossTerms evaluateTiled(NDArray image, TileGrid grid) {
         NDManager step = image.getManager();
-        VggLayer contentLayer = options.contentLayer();
+        VggLayer contentLayer = objective.contentLayer();
         Map<VggLayer, NDArray> grams = new EnumMap<>(VggLayer.class);
         double[] content = {0};
         TiledFeatures.forEachTile(vgg, image, grid, taps, (tile, own) -> {
@@ -180,7 +180,7 @@ public final class StyleObjective {
                 backward.add(own, matrix(own.stopGradient()).leftMultipliedBy(multipliers.get(layer)));
             }
         }
-        VggLayer contentLayer = options.contentLayer();
+        VggLayer contentLayer = objective.contentLayer();
         if (tile.ownsPositionsAt(contentLayer)) {
             NDArray own = features.get(contentLayer).get(tile.ownInCrop(contentLayer));
             addContent(own, targetAt(tile, crop.getManager()), backward);
@@ -190,7 +190,7 @@ public final class StyleObjective {
 
     /** The content target at a tile's own positions, as an array of {@code scope}. */
     private NDArray targetAt(Tile tile, NDManager scope) {
-        NDArray target = contentTarget.get(tile.ownInImage(options.contentLayer()));
+        NDArray target = contentTarget.get(tile.ownInImage(objective.contentLayer()));
         target.attach(scope);
         return target;
     }
@@ -219,26 +219,26 @@ public final class StyleObjective {
     }
 
     private double contentCoefficient() {
-        return options.contentWeight() * Losses.contentScale(options.lossForm(), contentTarget.size());
+        return objective.contentWeight() * Losses.contentScale(objective.lossForm(), contentTarget.size());
     }
 
     /** The style term's weight at {@code layer}, normalised by the whole image's feature map. */
     private double styleCoefficient(VggLayer layer, TileGrid grid) {
         int k = layer.poolings();
         long positions = (long) (grid.height() >> k) * (grid.width() >> k);
-        return options.styleWeight() * options.styleLayerWeights().get(layer)
-                * Losses.styleScale(options.lossForm(), layer.outChannels(), positions);
+        return objective.styleWeight() * objective.styleLayerWeights().get(layer)
+                * Losses.styleScale(objective.lossForm(), layer.outChannels(), positions);
     }
 
     /** Adds the total-variation term's gradient to {@code gradient}; returns the term (0 without weight). */
     private double addTotalVariation(NDArray image, NDArray gradient) {
-        if (options.tvWeight() <= 0) {
+        if (objective.tvWeight() <= 0) {
             return 0;
         }
         NDArray x = image.duplicate();
         x.setRequiresGradient(true);
         try (GradientCollector collector = x.getManager().getEngine().newGradientCollector()) {
-            NDArray tv = Scalars.times(Losses.totalVariation(x), options.tvWeight());
+            NDArray tv = Scalars.times(Losses.totalVariation(x), objective.tvWeight());
             collector.backward(tv);
             gradient.addi(x.getGradient());
             return Scalars.value(tv);

@@ -1,5 +1,8 @@
 package dev.stylize.engine.model;
 
+import dev.stylize.plan.VggLayer;
+import dev.stylize.plan.Pooling;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

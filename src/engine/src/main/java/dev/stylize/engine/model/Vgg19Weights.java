@@ -1,5 +1,7 @@
 package dev.stylize.engine.model;
 
+import dev.stylize.plan.VggLayer;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

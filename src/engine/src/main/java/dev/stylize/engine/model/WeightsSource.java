@@ -13,30 +13,54 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
 
 /**
- * Where VGG19 weights come from: a local file, or an http(s) URL downloaded once into a cache
+ * Where VGG19 weights come from: a local file, or a remote location (an http(s) URL, or any
+ * other scheme the caller can fetch, such as the worker's s3://) downloaded once into a cache
  * folder and checked against its sha256 before use. A cached file is re-checked on every
  * resolve, so a truncated or tampered cache entry is fetched again rather than trusted.
  */
 public final class WeightsSource {
+    /** Copies a remote location's bytes into a local file. */
+    @FunctionalInterface
+    public interface Fetcher {
+        void fetch(URI location, Path target) throws IOException;
+    }
+
     private final String location;
     private final String sha256;
+    private final Map<String, Fetcher> fetchers;
 
     /**
      * @param location a file path or an http(s) URL
      * @param sha256   expected hex digest; required for URLs, optional for files
      */
     public WeightsSource(String location, String sha256) {
+        this(location, sha256, Map.of());
+    }
+
+    /** @param fetchers by URI scheme, for schemes other than http and https */
+    public WeightsSource(String location, String sha256, Map<String, Fetcher> fetchers) {
         this.location = location;
         this.sha256 = sha256 == null || sha256.isBlank() ? null : sha256.toLowerCase(Locale.ROOT);
+        Map<String, Fetcher> all = new HashMap<>(fetchers);
+        all.put("https", WeightsSource::httpGet);
+        all.put("http", WeightsSource::httpGet);
+        this.fetchers = Map.copyOf(all);
     }
 
     public boolean isRemote() {
-        String lower = location.toLowerCase(Locale.ROOT);
-        return lower.startsWith("https://") || lower.startsWith("http://");
+        return fetchers.containsKey(scheme());
+    }
+
+    private String scheme() {
+        int colon = location.indexOf("://");
+        return colon < 0 ? "" : location.substring(0, colon).toLowerCase(Locale.ROOT);
     }
 
     /** The local file holding the weights, downloading it into {@code cacheDir} first if needed. */
@@ -65,25 +89,35 @@ public final class WeightsSource {
     private void download(Path target) {
         try {
             Files.createDirectories(target.getParent());
-            Path partial = Files.createTempFile(target.getParent(), "download-", ".part");
+            // Not created here: fetchers write a file that does not exist yet (the SDK insists).
+            Path partial = target.resolveSibling("download-" + UUID.randomUUID() + ".part");
             try {
-                HttpClient client = HttpClient.newBuilder()
-                        .followRedirects(HttpClient.Redirect.NORMAL)
-                        .connectTimeout(Duration.ofSeconds(20))
-                        .build();
-                HttpResponse<Path> response = client.send(HttpRequest.newBuilder(URI.create(location)).GET().build(),
-                        HttpResponse.BodyHandlers.ofFile(partial));
-                if (response.statusCode() != 200) {
-                    throw new WeightsException("downloading " + location + " failed: HTTP " + response.statusCode());
-                }
+                fetchers.get(scheme()).fetch(URI.create(location), partial);
                 verify(partial);
                 // Move into place only once verified: a reader never sees a half-written file.
                 Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(partial);
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof WeightsException w) {
+                throw w;
+            }
             throw new WeightsException("downloading " + location + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void httpGet(URI location, Path target) throws IOException {
+        HttpClient client = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(20))
+                .build();
+        try {
+            HttpResponse<Path> response = client.send(HttpRequest.newBuilder(location).GET().build(),
+                    HttpResponse.BodyHandlers.ofFile(target));
+            if (response.statusCode() != 200) {
+                throw new WeightsException("downloading " + location + " failed: HTTP " + response.statusCode());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WeightsException("interrupted while downloading " + location, e);

@@ -3,7 +3,8 @@ package dev.stylize.engine.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import dev.stylize.engine.Scalars;
+import dev.stylize.engine.tensor.Scalars;
+import dev.stylize.plan.InvalidInputException;
 
 /**
  * Adam (Kingma and Ba) on the image, written as torch.optim.Adam computes it (lerp for the
@@ -29,8 +30,8 @@ public final class Adam implements ImageOptimizer {
     @Override
     public void step(NDArray image, NDArray gradient) {
         if (firstMoment == null) {
-            firstMoment = keep(image.zerosLike());
-            secondMoment = keep(image.zerosLike());
+            firstMoment = StateArrays.keep(manager, image.zerosLike());
+            secondMoment = StateArrays.keep(manager, image.zerosLike());
         }
         steps++;
         // Temporaries are made in the first operand's manager: borrow the state into a
@@ -46,34 +47,27 @@ public final class Adam implements ImageOptimizer {
         }
     }
 
-    private NDArray keep(NDArray array) {
-        array.attach(manager);
-        return array;
-    }
-
     @Override
     public NDList state() {
         NDList state = new NDList();
         if (firstMoment != null) {
-            state.add(named(firstMoment, "adam.m"));
-            state.add(named(secondMoment, "adam.v"));
+            state.add(StateArrays.named(firstMoment, "adam.m"));
+            state.add(StateArrays.named(secondMoment, "adam.v"));
         }
-        state.add(named(manager.create(new long[] {steps}), "adam.steps"));
+        state.add(StateArrays.named(manager.create(new long[] {steps}), "adam.steps"));
         return state;
     }
 
     @Override
-    public void restore(NDList state) {
-        steps = state.get("adam.steps").getLong();
-        NDArray m = state.get("adam.m");
-        if (m != null) {
-            firstMoment = keep(m.duplicate());
-            secondMoment = keep(state.get("adam.v").duplicate());
+    public void restore(NDList state, long imageSize) {
+        NDArray stepsArray = state.get("adam.steps");
+        if (stepsArray == null || stepsArray.size() != 1) {
+            throw new InvalidInputException("the checkpoint has no Adam step count");
         }
-    }
-
-    static NDArray named(NDArray array, String name) {
-        array.setName(name);
-        return array;
+        steps = (long) StateArrays.requireNumber("Adam step count", stepsArray.getLong(), 0, Long.MAX_VALUE);
+        if (state.get("adam.m") != null) {
+            firstMoment = StateArrays.keep(manager, StateArrays.require(state, "adam.m", imageSize).duplicate());
+            secondMoment = StateArrays.keep(manager, StateArrays.require(state, "adam.v", imageSize).duplicate());
+        }
     }
 }

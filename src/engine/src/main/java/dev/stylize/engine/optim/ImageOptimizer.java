@@ -18,6 +18,11 @@ public interface ImageOptimizer {
     /** The state needed to continue exactly, as named arrays (names start with the optimiser's). */
     NDList state();
 
-    /** Continues from {@link #state()} taken earlier; arrays are copied into this optimiser's manager. */
-    void restore(NDList state);
+    /**
+     * Continues from {@link #state()} taken earlier; arrays are copied into this optimiser's manager.
+     *
+     * @param imageSize the number of values in the image the state must belong to
+     * @throws dev.stylize.plan.InvalidInputException when the state is missing, damaged or from another image
+     */
+    void restore(NDList state, long imageSize);
 }

@@ -3,7 +3,8 @@ package dev.stylize.engine.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import dev.stylize.engine.Scalars;
+import dev.stylize.engine.tensor.Scalars;
+import dev.stylize.plan.InvalidInputException;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -68,8 +69,8 @@ public final class Lbfgs implements ImageOptimizer {
             double t = steps == 0 ? Math.min(1.0, 1.0 / l1Norm(g)) * learningRate : learningRate;
             NDArray stepVector = direction.muli(Scalars.like(g, t));
             image.addi(stepVector.reshape(image.getShape()));
-            previousGradient = keep(g);
-            previousStep = keep(stepVector);
+            previousGradient = StateArrays.keep(manager, g);
+            previousStep = StateArrays.keep(manager, stepVector);
         }
         steps++;
     }
@@ -86,7 +87,7 @@ public final class Lbfgs implements ImageOptimizer {
             oldest.s().close();
             oldest.y().close();
         }
-        history.addLast(new Pair(s, keep(y), 1.0 / ys));
+        history.addLast(new Pair(s, StateArrays.keep(manager, y), 1.0 / ys));
         hessianDiagonal = ys / Scalars.value(y.dot(y));
     }
 
@@ -126,11 +127,6 @@ public final class Lbfgs implements ImageOptimizer {
         }
     }
 
-    private NDArray keep(NDArray array) {
-        array.attach(manager);
-        return array;
-    }
-
     @Override
     public NDList state() {
         NDList state = new NDList();
@@ -140,31 +136,39 @@ public final class Lbfgs implements ImageOptimizer {
         int i = 0;
         for (Iterator<Pair> it = history.iterator(); it.hasNext(); i++) {
             Pair p = it.next();
-            state.add(Adam.named(p.s(), "lbfgs.s." + i));
-            state.add(Adam.named(p.y(), "lbfgs.y." + i));
+            state.add(StateArrays.named(p.s(), "lbfgs.s." + i));
+            state.add(StateArrays.named(p.y(), "lbfgs.y." + i));
             scalars[i + 2] = p.rho();
         }
         if (previousGradient != null) {
-            state.add(Adam.named(previousGradient, "lbfgs.previousGradient"));
-            state.add(Adam.named(previousStep, "lbfgs.previousStep"));
+            state.add(StateArrays.named(previousGradient, "lbfgs.previousGradient"));
+            state.add(StateArrays.named(previousStep, "lbfgs.previousStep"));
         }
-        state.add(Adam.named(manager.create(scalars), "lbfgs.scalars"));
+        state.add(StateArrays.named(manager.create(scalars), "lbfgs.scalars"));
         return state;
     }
 
     @Override
-    public void restore(NDList state) {
-        double[] scalars = state.get("lbfgs.scalars").toDoubleArray();
-        steps = (long) scalars[0];
-        hessianDiagonal = scalars[1];
-        for (int i = 0; i + 2 < scalars.length; i++) {
-            history.addLast(new Pair(keep(state.get("lbfgs.s." + i).duplicate()),
-                    keep(state.get("lbfgs.y." + i).duplicate()), scalars[i + 2]));
+    public void restore(NDList state, long imageSize) {
+        NDArray scalarArray = state.get("lbfgs.scalars");
+        if (scalarArray == null || scalarArray.getDataType() != ai.djl.ndarray.types.DataType.FLOAT64
+                || scalarArray.size() < 2 || scalarArray.size() > HISTORY + 2) {
+            throw new InvalidInputException("the checkpoint has no valid L-BFGS history");
         }
-        NDArray g = state.get("lbfgs.previousGradient");
-        if (g != null) {
-            previousGradient = keep(g.duplicate());
-            previousStep = keep(state.get("lbfgs.previousStep").duplicate());
+        double[] scalars = scalarArray.toDoubleArray();
+        steps = (long) StateArrays.requireNumber("L-BFGS step count", scalars[0], 0, Long.MAX_VALUE);
+        hessianDiagonal = StateArrays.requireNumber("L-BFGS scaling", scalars[1], Double.MIN_VALUE, Double.MAX_VALUE);
+        // A state saved before histories were bounded may hold more pairs than this run keeps: the newest stay.
+        int skipped = Math.max(0, scalars.length - 2 - historyLimit);
+        for (int i = skipped; i + 2 < scalars.length; i++) {
+            StateArrays.requireNumber("L-BFGS curvature", scalars[i + 2], Double.MIN_VALUE, Double.MAX_VALUE);
+            history.addLast(new Pair(StateArrays.keep(manager, StateArrays.require(state, "lbfgs.s." + i, imageSize).duplicate()),
+                    StateArrays.keep(manager, StateArrays.require(state, "lbfgs.y." + i, imageSize).duplicate()), scalars[i + 2]));
+        }
+        if (state.get("lbfgs.previousGradient") != null) {
+            previousGradient = StateArrays.keep(manager,
+                    StateArrays.require(state, "lbfgs.previousGradient", imageSize).duplicate());
+            previousStep = StateArrays.keep(manager, StateArrays.require(state, "lbfgs.previousStep", imageSize).duplicate());
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.stylize.engine.tiling;
 
 import ai.djl.ndarray.index.NDIndex;
-import dev.stylize.engine.model.VggLayer;
+import dev.stylize.plan.VggLayer;
 
 /** One tile of a {@link TileGrid}: its spans across (x) and down (y) the image. */
 public record Tile(Span x, Span y) {

@@ -1,6 +1,6 @@
 package dev.stylize.engine.tiling;
 
-import dev.stylize.engine.model.VggLayer;
+import dev.stylize.plan.VggLayer;
 
 import java.util.ArrayList;
 import java.util.List;

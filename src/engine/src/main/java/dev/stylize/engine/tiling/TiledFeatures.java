@@ -3,7 +3,7 @@ package dev.stylize.engine.tiling;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.stylize.engine.model.Vgg19Features;
-import dev.stylize.engine.model.VggLayer;
+import dev.stylize.plan.VggLayer;
 
 import java.util.EnumMap;
 import java.util.Map;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.stylize.engine.Scalars;
+import dev.stylize.engine.tensor.Scalars;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

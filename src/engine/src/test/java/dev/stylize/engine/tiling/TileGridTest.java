@@ -1,6 +1,6 @@
 package dev.stylize.engine.tiling;
 
-import dev.stylize.engine.model.VggLayer;
+import dev.stylize.plan.VggLayer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -3,13 +3,11 @@ package dev.stylize.jobs.testing;
 import dev.stylize.jobs.aws.AwsClients;
 
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,7 +35,8 @@ public final class MotoServer implements AutoCloseable {
                     .orElse(List.of("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", String.valueOf(port)));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             MotoServer server = new MotoServer(process, port, log);
-            server.awaitReady(Duration.ofSeconds(30));
+            ProcessReady.await("moto server", process, server.endpoint().resolve("/moto-api/"), false, log,
+                    Duration.ofSeconds(30));
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the moto server: install it with "
@@ -53,26 +52,6 @@ public final class MotoServer implements AutoCloseable {
         return new AwsClients(Optional.of(endpoint()), "us-east-1");
     }
 
-    private void awaitReady(Duration timeout) throws IOException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("moto server exited: " + Files.readString(log));
-            }
-            try {
-                HttpURLConnection c = (HttpURLConnection) endpoint().resolve("/moto-api/").toURL().openConnection();
-                c.setConnectTimeout(500);
-                if (c.getResponseCode() < 500) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            sleep(200);
-        }
-        throw new IllegalStateException("moto server did not answer within " + timeout + ": " + Files.readString(log));
-    }
-
     private static Optional<String> executable(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             Path candidate = Path.of(dir, name);
@@ -86,15 +65,6 @@ public final class MotoServer implements AutoCloseable {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

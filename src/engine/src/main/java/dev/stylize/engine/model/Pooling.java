@@ -1,6 +1,0 @@
-package dev.stylize.engine.model;
-
-/** VGG's 2x2 pools: max as trained, or average as the paper prefers for synthesis. */
-public enum Pooling {
-    MAX, AVG
-}

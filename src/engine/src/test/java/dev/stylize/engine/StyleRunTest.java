@@ -1,0 +1,127 @@
+package dev.stylize.engine;
+
+import ai.djl.ndarray.NDManager;
+import dev.stylize.images.RgbImages;
+import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.OptimizerKind;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Pooling;
+import dev.stylize.plan.Preset;
+import dev.stylize.plan.Scale;
+import dev.stylize.plan.StylePlan;
+import org.junit.jupiter.api.Test;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.stylize.plan.PlanOptions.CHECKPOINT_EVERY;
+import static dev.stylize.plan.PlanOptions.LEARNING_RATE;
+import static dev.stylize.plan.PlanOptions.MAX_SIZE;
+import static dev.stylize.plan.PlanOptions.OPTIMIZER;
+import static dev.stylize.plan.PlanOptions.SCALES;
+import static dev.stylize.plan.PlanOptions.STEPS;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StyleRunTest {
+    private static final BufferedImage CONTENT = SeedReferenceTest.decode("reference/content.png");
+    private static final BufferedImage STYLE = SeedReferenceTest.decode("reference/style.png");
+    private static final StyleInputs ORIGINALS = new StyleInputs(CONTENT, STYLE);
+
+    /** Two scales of three steps, 64 then 128 px. */
+    private static StylePlan twoScales(Preset preset, PlanOptions more) {
+        return TestPlans.plan(preset, CONTENT, PlanOptions.of(MAX_SIZE, 128).with(SCALES, 2).with(STEPS, 3).orElse(more));
+    }
+
+    @Test
+    void eachScaleStartsFromThePreviousResultUpsampled() {
+        StylePlan plan = twoScales(Preset.SEED, PlanOptions.of(OPTIMIZER, OptimizerKind.ADAM).with(LEARNING_RATE, 0.05));
+        List<BufferedImage> results = new ArrayList<>();
+        List<BufferedImage> initials = new ArrayList<>();
+        StyleRun.Listener listener = new StyleRun.Listener() {
+            @Override
+            public void scaleStarted(int index, Scale scale, BufferedImage initial) {
+                initials.add(initial);
+            }
+
+            @Override
+            public void scaleFinished(int index, Scale scale, BufferedImage result) {
+                results.add(result);
+            }
+        };
+        try (NDManager manager = NDManager.newBaseManager();
+             StyleRun run = StyleRun.start(TestWeights.vgg(Pooling.MAX), ORIGINALS, plan, manager, listener)) {
+            assertEquals(StyleRun.Ending.FINISHED, run.run(() -> false));
+            assertEquals(6, run.stepsDone());
+            assertEquals(64, results.get(0).getWidth());
+            assertEquals(128, run.image().getWidth());
+            BufferedImage handedOver = RgbImages.resize(results.get(0), 128, results.get(1).getHeight());
+            assertArrayEquals(StyleTransferTest.pixels(handedOver), StyleTransferTest.pixels(initials.get(1)),
+                    "the fine scale starts from the coarse result, upsampled");
+        }
+    }
+
+    @Test
+    void theLoopReportsEveryStepCheckpointsWhenDueAndStopsWhenAsked() {
+        StylePlan plan = twoScales(Preset.QUALITY, PlanOptions.of(CHECKPOINT_EVERY, 2));
+        List<Integer> stepped = new ArrayList<>();
+        List<Integer> checkpoints = new ArrayList<>();
+        StyleRun.Listener listener = new StyleRun.Listener() {
+            @Override
+            public void stepped(StyleRun run, StepReport report) {
+                stepped.add(report.step());
+            }
+
+            @Override
+            public void checkpoint(StyleRun run) {
+                checkpoints.add(run.stepsDone());
+            }
+        };
+        try (NDManager manager = NDManager.newBaseManager();
+             StyleRun run = StyleRun.start(TestWeights.vgg(Pooling.MAX), ORIGINALS, plan, manager, listener)) {
+            assertEquals(StyleRun.Ending.STOPPED, run.run(() -> run.stepsDone() == 5));
+            assertEquals(List.of(1, 2, 3, 1, 2), stepped, "step numbers count within each scale");
+            assertEquals(List.of(2, 3, 4, 5), checkpoints, "every 2 steps, at the end of the coarse scale, and on stopping");
+            assertEquals(StyleRun.Ending.FINISHED, run.run(() -> false));
+            assertEquals(List.of(2, 3, 4, 5, 6), checkpoints, "and at the end");
+        }
+    }
+
+    @Test
+    void aRunResumedFromAnySnapshotEndsAsAnUninterruptedOne() {
+        StylePlan plan = twoScales(Preset.QUALITY, PlanOptions.NONE);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var vgg = TestWeights.vgg(Pooling.MAX);
+            List<byte[]> snapshots = new ArrayList<>();
+            int[] uninterrupted;
+            try (StyleRun run = StyleRun.start(vgg, ORIGINALS, plan, manager, StyleRun.Listener.NONE)) {
+                while (!run.isFinished()) {
+                    run.step();
+                    snapshots.add(run.snapshot());
+                }
+                uninterrupted = StyleTransferTest.pixels(run.image());
+            }
+            // Mid-coarse, the coarse scale's end (the hand-over) and mid-fine.
+            for (int at : new int[] {2, 3, 5}) {
+                try (StyleRun resumed = StyleRun.resume(vgg, ORIGINALS, plan, manager, StyleRun.Listener.NONE,
+                        snapshots.get(at - 1))) {
+                    assertEquals(at, resumed.stepsDone());
+                    assertEquals(at <= 3 ? 0 : 1, resumed.scaleIndex());
+                    if (at == 3) {
+                        // 3 steps of 64x64 pixels done, 3 of 128x128 to go: a fifth of the work.
+                        assertEquals(0.2, resumed.workDone(), 1e-12);
+                    }
+                    resumed.run(() -> false);
+                    assertArrayEquals(uninterrupted, StyleTransferTest.pixels(resumed.image()), "resumed at step " + at);
+                }
+            }
+            StylePlan oneScale = TestPlans.plan(Preset.QUALITY, CONTENT, PlanOptions.of(MAX_SIZE, 128).with(STEPS, 3));
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> StyleRun.resume(vgg, ORIGINALS,
+                    oneScale, manager, StyleRun.Listener.NONE, snapshots.get(4)));
+            assertEquals("the checkpoint belongs to scale 2 but the schedule has 1", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * SDK clients for AWS or for an emulator at a local endpoint.
+ */
+package dev.stylize.jobs.aws;

@@ -1,0 +1,33 @@
+package dev.stylize.plan;
+
+/**
+ * The bounds an option must respect, in one place. The service's are narrower than the
+ * engine's: they keep one job within what a worker does in reasonable time. Every other bound
+ * (weights, learning rate, style scale, scales) is the same for both and lives here too.
+ *
+ * @param maxSteps most optimisation steps, in all and at any one scale
+ * @param minSize  smallest longest side a caller may ask for
+ * @param maxSize  largest longest side a caller may ask for
+ */
+public record Limits(int maxSteps, int minSize, int maxSize) {
+    /** What one job of the service may ask (manifests, inbox uploads, the intake's defaults). */
+    public static final Limits SERVICE = new Limits(5000, 32, 2048);
+    /** What the engine itself runs: the command line. Room for 8K UHD (7680 px); steps that do not fit the memory run in tiles. */
+    public static final Limits ENGINE = new Limits(20_000, 16, 8192);
+
+    /**
+     * VGG19 halves its feature maps four times before conv5_1 (floor division): a side under
+     * 16 px leaves nothing to compare there. Every scale of a plan keeps both sides this long.
+     */
+    public static final int MIN_SHORTEST_SIDE = 16;
+    /** Coarse-to-fine scales at most; coarser ones never go below {@link #MIN_COARSE_SIZE}. */
+    public static final int MAX_SCALES = 6;
+    public static final int MIN_COARSE_SIZE = 64;
+    public static final double MAX_WEIGHT = 1e12;
+    public static final double MAX_LEARNING_RATE = 1000;
+    /** The paintings' size relative to the result, as jcjohnson/neural-style's -style_scale. */
+    public static final double MIN_STYLE_SCALE = 0.1;
+    public static final double MAX_STYLE_SCALE = 4.0;
+    /** Style blend weights of a job (their ratios matter, not their sum). */
+    public static final double MAX_BLEND_WEIGHT = 1e6;
+}

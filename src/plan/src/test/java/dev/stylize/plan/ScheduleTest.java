@@ -1,0 +1,62 @@
+package dev.stylize.plan;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.stylize.plan.PlanOptions.MAX_SIZE;
+import static dev.stylize.plan.PlanOptions.STEPS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ScheduleTest {
+
+    private static List<Scale> schedule(Preset preset, int size) {
+        return preset.plan(size, size, PlanOptions.of(MAX_SIZE, size)).schedule();
+    }
+
+    @Test
+    void sizesHalveDownFromTheRequestedOne() {
+        assertEquals(List.of(new Scale(512, 50), new Scale(1024, 20), new Scale(2048, 5)),
+                Schedule.halving(2048, 3, List.of(50, 20, 5)));
+        assertEquals(List.of(new Scale(64, 7), new Scale(128, 7)), Schedule.halving(128, 2, List.of(7)));
+        assertEquals(List.of(new Scale(48, 6)), Schedule.halving(48, 1, List.of(6)), "a single scale is the size asked for");
+        assertThrows(InvalidInputException.class, () -> Schedule.halving(512, 3, List.of(1, 2)));
+    }
+
+    @Test
+    void theQualityPresetGoesCoarseToFineFromAbout128PixelsAndTheOthersDoNot() {
+        assertEquals(List.of(new Scale(128, 25), new Scale(256, 20), new Scale(512, 20)), schedule(Preset.QUALITY, 512));
+        assertEquals(List.of(new Scale(150, 25), new Scale(300, 20)), schedule(Preset.QUALITY, 300));
+        assertEquals(List.of(new Scale(200, 25)), schedule(Preset.QUALITY, 200));
+        assertEquals(5, schedule(Preset.QUALITY, 2048).size());
+        assertEquals(List.of(new Scale(400, 2000)), schedule(Preset.SEED, 400));
+        assertEquals(List.of(new Scale(512, 30)), Preset.QUALITY.plan(512, 512, PlanOptions.of(STEPS, 30)).schedule(),
+                "own steps: the full size only");
+    }
+
+    @Test
+    void photosAreNeverEnlarged() {
+        assertEquals(300, Preset.QUALITY.plan(300, 200, PlanOptions.of(MAX_SIZE, 2048)).size());
+        assertEquals(512, Preset.QUALITY.plan(3000, 2000, PlanOptions.NONE).size(), "the preset's size");
+    }
+
+    @Test
+    void aNarrowPhotoStopsThePyramidEarlyRatherThanStarveVgg() {
+        // 1:10 at 512 px: 128 px would leave 13 px, 256 px leaves 26.
+        assertEquals(List.of(new Scale(256, 25), new Scale(512, 20)), Preset.QUALITY.plan(5120, 512, PlanOptions.NONE).schedule());
+    }
+
+    @Test
+    void photosVggCannotSeeAreRefusedWithTheirNumbers() {
+        assertEquals("a 20000x8 photo is too narrow: at 256 px on its longest side its shortest side is 1 px, and VGG19 "
+                        + "needs at least 16 (at 256 px a photo may be at most 16:1)",
+                assertThrows(InvalidInputException.class,
+                        () -> Preset.SEED.plan(20000, 8, PlanOptions.of(MAX_SIZE, 256))).getMessage());
+        assertThrows(InvalidInputException.class, () -> Preset.SEED.plan(8, 20000, PlanOptions.of(MAX_SIZE, 256)));
+        assertEquals("a 3x3 photo is too small: VGG19 needs at least 16 px on its shortest side",
+                assertThrows(InvalidInputException.class, () -> Preset.QUALITY.plan(3, 3, PlanOptions.NONE)).getMessage());
+        assertEquals("a 1x1 photo is too small: VGG19 needs at least 16 px on its shortest side",
+                assertThrows(InvalidInputException.class, () -> Preset.QUALITY.plan(1, 1, PlanOptions.NONE)).getMessage());
+    }
+}

@@ -1,0 +1,138 @@
+package dev.stylize.worker;
+
+import dev.stylize.engine.StyleRun;
+import dev.stylize.jobs.Job;
+import dev.stylize.jobs.JobLease;
+import dev.stylize.jobs.JobLedger;
+import dev.stylize.jobs.JobMessage;
+import dev.stylize.jobs.Json;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One job message, from its receipt to its settlement: skip jobs that have ended, take the
+ * job's lease (so duplicate messages never run it twice at once), run it under a heartbeat, and
+ * settle the message by how the run ended.
+ */
+final class MessageHandler {
+    private static final Logger LOG = Logger.getLogger(MessageHandler.class);
+    /**
+     * A job whose runs killed the worker process this often (found RUNNING by the next delivery)
+     * fails at once instead of taking down the next worker too.
+     */
+    static final int MAX_INTERRUPTIONS = 2;
+
+    /** Runs one job to its end or to a checkpoint when {@code stop} says so; {@link JobRunner} in production. */
+    interface Runner {
+        StyleRun.Ending run(Job job, int attempt, BooleanSupplier stop);
+    }
+
+    private final JobLedger ledger;
+    private final JobQueue queue;
+    private final Settlement settlement;
+    private final Runner runner;
+    private final ScheduledExecutorService heartbeats;
+    private final String workerId;
+    private final int visibilitySeconds;
+    private final int heartbeatSeconds;
+
+    MessageHandler(JobLedger ledger, JobQueue queue, Settlement settlement, Runner runner, ScheduledExecutorService heartbeats,
+                   String workerId, int visibilitySeconds, int heartbeatSeconds) {
+        this.ledger = ledger;
+        this.queue = queue;
+        this.settlement = settlement;
+        this.runner = runner;
+        this.heartbeats = heartbeats;
+        this.workerId = workerId;
+        this.visibilitySeconds = visibilitySeconds;
+        this.heartbeatSeconds = heartbeatSeconds;
+    }
+
+    void handle(Message message, BooleanSupplier stopping) {
+        if (stopping.getAsBoolean()) {
+            settlement.release(message);
+            return;
+        }
+        int attempt = JobQueue.attempt(message);
+        String jobId;
+        try {
+            jobId = Json.read(message.body(), JobMessage.class).jobId();
+        } catch (RuntimeException e) {
+            settlement.unreadable(message, attempt);
+            return;
+        }
+        if (jobId == null) {
+            settlement.unreadable(message, attempt);
+            return;
+        }
+        if (ledger.hasEnded(jobId)) {
+            LOG.infof("job %s already ended; duplicate message removed", jobId);
+            settlement.done(message);
+            return;
+        }
+        Optional<Job> job = ledger.job(jobId);
+        if (job.isEmpty()) {
+            settlement.fail(message, missing(jobId), new PermanentJobFailure("the job record results/" + jobId + "/job.json is missing"));
+            return;
+        }
+        JobLease lease;
+        switch (ledger.lease(jobId, workerId, Duration.ofSeconds(visibilitySeconds))) {
+            case JobLease.HeldElsewhere held -> {
+                LOG.infof("job %s is running on %s; this duplicate message waits", jobId, held.holder());
+                settlement.heldElsewhere(message, held.remaining());
+                return;
+            }
+            case JobLease.Acquired acquired -> lease = acquired.lease();
+        }
+        try {
+            if (ledger.hasEnded(jobId)) { // ended while we took the lease
+                settlement.done(message);
+                return;
+            }
+            int interruptions = ledger.attemptStarted(jobId, attempt);
+            if (interruptions >= MAX_INTERRUPTIONS) {
+                settlement.fail(message, job.get(), new PermanentJobFailure("the job stopped its worker " + interruptions
+                        + " times (the process died while running it, e.g. out of memory); it is not tried again"));
+                return;
+            }
+            run(message, job.get(), attempt, lease, stopping);
+        } finally {
+            releaseQuietly(lease);
+        }
+    }
+
+    /**
+     * Runs the job under a heartbeat. Errors the JVM survives (an allocation that does not fit, a
+     * stack too deep) end this job, not the worker: the loop goes on with the next message.
+     */
+    private void run(Message message, Job job, int attempt, JobLease lease, BooleanSupplier stopping) {
+        try (Heartbeat ignored = new Heartbeat(heartbeats, queue, message, lease, heartbeatSeconds, visibilitySeconds)) {
+            if (runner.run(job, attempt, stopping) == StyleRun.Ending.FINISHED) {
+                settlement.done(message);
+            } else {
+                settlement.release(message);
+                LOG.infof("job %s checkpointed and released for another worker", job.jobId());
+            }
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            settlement.failed(message, job, attempt, e, stopping.getAsBoolean());
+        }
+    }
+
+    /** A stand-in for a job whose record is gone: only its id and bucket are known. */
+    private Job missing(String jobId) {
+        return new Job(jobId, ledger.store().bucket(), null, null, null, null, null, null, null);
+    }
+
+    private static void releaseQuietly(JobLease lease) {
+        try {
+            lease.release();
+        } catch (RuntimeException e) {
+            LOG.warnf("could not release a job lease (it expires by itself): %s", e.getMessage());
+        }
+    }
+}

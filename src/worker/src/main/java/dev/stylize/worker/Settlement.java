@@ -1,0 +1,109 @@
+package dev.stylize.worker;
+
+import dev.stylize.jobs.Job;
+import dev.stylize.jobs.JobLedger;
+import dev.stylize.jobs.Outcome;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.io.UncheckedIOException;
+
+import java.time.Duration;
+
+/**
+ * What becomes of a job's message, and the one place the worker decides to retry or to give up. Each message
+ * ends in exactly one of: deleted (the job ended, here or elsewhere), released at once (this
+ * worker is stopping; a checkpoint was written), or delayed (a transient error: exponential
+ * backoff; after the queue's maxReceiveCount it moves to the dead-letter queue, whose handler
+ * fails the job).
+ */
+final class Settlement {
+    private static final Logger LOG = Logger.getLogger(Settlement.class);
+
+    private final JobQueue queue;
+    private final JobLedger ledger;
+    private final int retryBaseSeconds;
+    private final int retryMaxSeconds;
+    private final int visibilitySeconds;
+
+    Settlement(JobQueue queue, JobLedger ledger, int retryBaseSeconds, int retryMaxSeconds, int visibilitySeconds) {
+        this.queue = queue;
+        this.ledger = ledger;
+        this.retryBaseSeconds = retryBaseSeconds;
+        this.retryMaxSeconds = retryMaxSeconds;
+        this.visibilitySeconds = visibilitySeconds;
+    }
+
+    /** The job has ended (here, or in a duplicate delivery): its message is done. */
+    void done(Message message) {
+        queue.delete(message);
+    }
+
+    /** This worker is stopping and checkpointed: another worker resumes the job now. */
+    void release(Message message) {
+        queue.setVisibility(message, 0);
+    }
+
+    /** Another worker runs the job: look again when its lease would lapse. */
+    void heldElsewhere(Message message, Duration remaining) {
+        queue.setVisibility(message, (int) Math.min(visibilitySeconds, remaining.toSeconds() + 1));
+    }
+
+    /**
+     * What a run's error means, decided here and only here: I/O, throttling and service errors are
+     * transient (retried with backoff); everything else (the input, the options, the engine, an
+     * allocation that does not fit) fails the job at once, since retrying gives the same answer.
+     * A worker that is stopping hands the job over whatever the error.
+     */
+    void failed(Message message, Job job, int attempt, Throwable error, boolean stopping) {
+        if (stopping || isTransient(error)) {
+            retry(message, job.jobId(), attempt, error, stopping);
+        } else if (error instanceof PermanentJobFailure failure) {
+            fail(message, job, failure);
+        } else {
+            LOG.errorf(error, "job %s failed", job.jobId());
+            fail(message, job, new PermanentJobFailure(OutOfMemory.is(error)
+                    ? "the job ran out of memory: " + error.getMessage()
+                    : "the job failed: " + error.getMessage(), error));
+        }
+    }
+
+    static boolean isTransient(Throwable error) {
+        return error instanceof SdkException || error instanceof UncheckedIOException;
+    }
+
+    /** Retrying cannot help: the job ends now with the failure's status and reason. */
+    void fail(Message message, Job job, PermanentJobFailure failure) {
+        ledger.end(Outcome.failed(job, failure.status(), failure.getMessage(), null, ledger.now()));
+        LOG.errorf("job %s %s: %s", job.jobId(), failure.status(), failure.getMessage());
+        queue.delete(message);
+    }
+
+    /**
+     * A transient error: the job goes back to the queue, later each time (or at once when this
+     * worker is stopping, so another takes it), with the error on record for the dead-letter outcome.
+     */
+    private void retry(Message message, String jobId, int attempt, Throwable error, boolean stopping) {
+        int delay = stopping ? 0 : backoff(attempt);
+        LOG.warnf(error, "job %s attempt %d failed; retrying in %d s", jobId, attempt, delay);
+        try {
+            ledger.retrying(jobId, attempt, error.getClass().getSimpleName() + ": " + error.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warnf("could not record the error of job %s: %s", jobId, e.getMessage());
+        }
+        queue.setVisibility(message, delay);
+    }
+
+    /** A message that is not a job message: not ours to drop, so back it goes, late, until the dead-letter queue takes it. */
+    void unreadable(Message message, int attempt) {
+        LOG.errorf("message %s is not a job message: %s", message.messageId(), message.body());
+        queue.setVisibility(message, backoff(attempt));
+    }
+
+    /** base * 2^(attempt-1) seconds, at most the maximum. */
+    int backoff(int attempt) {
+        long delay = (long) retryBaseSeconds << Math.min(20, Math.max(0, attempt - 1));
+        return (int) Math.min(retryMaxSeconds, delay);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.stylize.worker;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import dev.stylize.engine.model.Vgg19Weights;
+import dev.stylize.engine.model.WeightsException;
+import dev.stylize.engine.model.WeightsSource;
+import dev.stylize.jobs.JobLedger;
+import dev.stylize.jobs.aws.AwsClients;
+import dev.stylize.jobs.store.S3ObjectStore;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Builds the worker's parts from its configuration, at start-up, so that a setting that cannot
+ * work (no GPU where one is required, weights that are missing or fail their checksum) stops
+ * the worker at once, with its reason, instead of failing a health check later.
+ */
+final class WorkerWiring {
+    private static final Logger LOG = Logger.getLogger(WorkerWiring.class);
+
+    private WorkerWiring() {
+    }
+
+    /** The device the configuration asks for, or an error naming what is missing. */
+    static Device device(WorkerConfig.Device setting) {
+        int gpus = Engine.getInstance().getGpuCount();
+        return switch (setting) {
+            case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
+            case CPU -> Device.cpu();
+            case GPU -> {
+                if (gpus == 0) {
+                    throw new IllegalStateException("STYLIZE_DEVICE=gpu but no GPU is visible to PyTorch");
+                }
+                yield Device.gpu();
+            }
+        };
+    }
+
+    /** The loop, ready to run: its weights are loaded into {@code manager}. */
+    static JobLoop loop(WorkerConfig config, NDManager manager, ScheduledExecutorService heartbeats) {
+        AwsClients clients = new AwsClients(config.awsEndpoint(), config.region());
+        S3Client s3 = clients.s3();
+        JobLedger ledger = new JobLedger(new S3ObjectStore(s3, config.bucket()), Clock.systemUTC());
+        JobQueue queue = new SqsJobQueue(clients.sqs(), config.jobQueueUrl());
+        Vgg19Weights weights = weights(config, manager, s3);
+        JobRunner runner = new JobRunner(ledger, weights, config.precision(), manager,
+                Duration.ofSeconds(config.statusIntervalSeconds()), Clock.systemUTC());
+        Settlement settlement = new Settlement(queue, ledger, config.retryBaseSeconds(), config.retryMaxSeconds(),
+                config.visibilityTimeoutSeconds());
+        MessageHandler handler = new MessageHandler(ledger, queue, settlement, runner, heartbeats, workerId(),
+                config.visibilityTimeoutSeconds(), config.heartbeatSeconds());
+        LOG.infof("polling %s", config.jobQueueUrl());
+        return new JobLoop(queue, handler, config.pollWaitSeconds(), config.visibilityTimeoutSeconds());
+    }
+
+    /** s3:// weights come through the SDK; https and files as everywhere else. */
+    private static Vgg19Weights weights(WorkerConfig config, NDManager manager, S3Client s3) {
+        WeightsSource.Fetcher fromS3 = (uri, file) ->
+                s3.getObject(b -> b.bucket(uri.getHost()).key(uri.getPath().substring(1)), file);
+        Path file = new WeightsSource(config.weights(), config.weightsSha256().orElse(null), Map.of("s3", fromS3))
+                .resolve(Path.of(config.cacheDir()));
+        try {
+            Vgg19Weights weights = Vgg19Weights.load(manager, file);
+            LOG.infof("weights %s%s on %s", file,
+                    weights.synthetic() ? " (GENERATED, not ImageNet: results show the pipeline, not real style)" : "",
+                    manager.getDevice());
+            return weights;
+        } catch (IOException e) {
+            throw new WeightsException("cannot read weights " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Names this process in job leases and logs. */
+    private static String workerId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        return ProcessHandle.current().pid() + "@" + host;
+    }
+}

@@ -1,0 +1,216 @@
+package dev.stylize.worker;
+
+import dev.stylize.engine.StyleRun;
+import dev.stylize.jobs.Job;
+import dev.stylize.jobs.JobLedger;
+import dev.stylize.jobs.JobMessage;
+import dev.stylize.jobs.JobState;
+import dev.stylize.jobs.Json;
+import dev.stylize.jobs.Outcome;
+import dev.stylize.jobs.StyleRef;
+import dev.stylize.jobs.testing.InMemoryObjectStore;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Preset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Settlement of a job's message in every case, on an in-memory bucket and queue: no emulator, no engine. */
+class MessageHandlerTest {
+    private final InMemoryObjectStore store = new InMemoryObjectStore("bucket");
+    private final JobLedger ledger = new JobLedger(store, Clock.systemUTC());
+    private final FakeQueue queue = new FakeQueue();
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
+    private final AtomicInteger runs = new AtomicInteger();
+
+    @AfterEach
+    void stopHeartbeats() {
+        heartbeats.shutdownNow();
+    }
+
+    private MessageHandler handler(MessageHandler.Runner runner) {
+        return new MessageHandler(ledger, queue, new Settlement(queue, ledger, 10, 900, 300), (job, attempt, stop) -> {
+            runs.incrementAndGet();
+            return runner.run(job, attempt, stop);
+        }, heartbeats, "worker-1", 300, 60);
+    }
+
+    private static Message messageFor(String jobId, int receiveCount) {
+        return FakeQueue.message(jobId + "-m" + receiveCount, Json.compact(new JobMessage(jobId, "bucket")), receiveCount);
+    }
+
+    private Job recorded(String jobId) {
+        Job job = new Job(jobId, "bucket", "uploads/p.png", List.of(new StyleRef("styles/s.png", 1)), "seed",
+                PlanOptions.NONE, Preset.SEED.plan(64, 48, PlanOptions.NONE), "jobs/" + jobId + ".json", ledger.now());
+        ledger.record(job);
+        return job;
+    }
+
+    @Test
+    void aFinishedRunDeletesItsMessage() {
+        recorded("a");
+        Message m = messageFor("a", 1);
+        handler((job, attempt, stop) -> StyleRun.Ending.FINISHED).handle(m, () -> false);
+        assertEquals(List.of(m.messageId()), queue.deleted);
+    }
+
+    @Test
+    void aStoppedRunReleasesItsMessageAtOnce() {
+        recorded("b");
+        Message m = messageFor("b", 1);
+        handler((job, attempt, stop) -> StyleRun.Ending.STOPPED).handle(m, () -> false);
+        assertEquals(0, queue.visibility.get(m.messageId()));
+        assertTrue(queue.deleted.isEmpty());
+    }
+
+    @Test
+    void aJobThatEndedElsewhereIsNotRunAgain() {
+        Job job = recorded("c");
+        ledger.end(Outcome.failed(job, JobState.FAILED, "done before", null, ledger.now()));
+        Message m = messageFor("c", 2);
+        handler((j, attempt, stop) -> StyleRun.Ending.FINISHED).handle(m, () -> false);
+        assertEquals(0, runs.get());
+        assertEquals(List.of(m.messageId()), queue.deleted);
+    }
+
+    @Test
+    void aMissingJobRecordEndsTheJobFailedWithThatReason() {
+        Message m = messageFor("d", 1);
+        handler((job, attempt, stop) -> StyleRun.Ending.FINISHED).handle(m, () -> false);
+        assertEquals(JobState.FAILED, ledger.outcome("d").orElseThrow().status());
+        assertEquals("the job record results/d/job.json is missing", ledger.outcome("d").orElseThrow().reason());
+        assertEquals(List.of(m.messageId()), queue.deleted);
+    }
+
+    @Test
+    void aPermanentFailureEndsTheJobAtOnceWithItsStatusAndReason() {
+        recorded("e");
+        Message m = messageFor("e", 1);
+        handler((job, attempt, stop) -> {
+            throw new PermanentJobFailure(JobState.REJECTED, "the content image is unusable: truncated", null);
+        }).handle(m, () -> false);
+        Outcome outcome = ledger.outcome("e").orElseThrow();
+        assertEquals(JobState.REJECTED, outcome.status());
+        assertEquals("the content image is unusable: truncated", outcome.reason());
+        assertEquals(JobState.REJECTED, ledger.status("e").orElseThrow().state());
+        assertEquals(List.of(m.messageId()), queue.deleted);
+    }
+
+    @Test
+    void aTransientErrorIsRetriedLaterEachTimeWithTheErrorOnRecord() {
+        recorded("f");
+        MessageHandler handler = handler((job, attempt, stop) -> {
+            throw SdkClientException.create("S3 unreachable");
+        });
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            handler.handle(messageFor("f", attempt), () -> false);
+        }
+        assertEquals(List.of(10, 20, 40, 80, 160), List.of(1, 2, 3, 4, 5).stream()
+                .map(a -> queue.visibility.get("f-m" + a)).toList(), "backoff doubles from the base");
+        assertEquals(JobState.QUEUED, ledger.status("f").orElseThrow().state());
+        assertEquals("SdkClientException: S3 unreachable", ledger.status("f").orElseThrow().lastError());
+        assertEquals(5, ledger.status("f").orElseThrow().attempt());
+        assertTrue(ledger.outcome("f").isEmpty(), "not ended: the dead-letter queue decides after maxReceiveCount");
+        assertEquals(900, new Settlement(queue, ledger, 10, 900, 300).backoff(12), "never more than the maximum");
+    }
+
+    @Test
+    void aTransientErrorWhileStoppingHandsTheJobOverAtOnce() {
+        recorded("g");
+        Message m = messageFor("g", 1);
+        handler((job, attempt, stop) -> {
+            throw SdkClientException.create("interrupted upload");
+        }).handle(m, () -> runs.get() > 0);
+        assertEquals(0, queue.visibility.get(m.messageId()));
+    }
+
+    @Test
+    void aJobRunningOnAnotherWorkerMakesTheDuplicateWaitForItsLease() {
+        recorded("h");
+        ledger.lease("h", "worker-2", Duration.ofSeconds(120));
+        Message m = messageFor("h", 2);
+        handler((job, attempt, stop) -> StyleRun.Ending.FINISHED).handle(m, () -> false);
+        assertEquals(0, runs.get(), "not run twice at once");
+        int wait = queue.visibility.get(m.messageId());
+        assertTrue(wait > 100 && wait <= 121, "waits until the lease would lapse: " + wait);
+    }
+
+    @Test
+    void aMessageThatIsNoJobMessageGoesBackLateForTheDeadLetterQueue() {
+        Message m = FakeQueue.message("junk", "not json", 3);
+        handler((job, attempt, stop) -> StyleRun.Ending.FINISHED).handle(m, () -> false);
+        assertEquals(40, queue.visibility.get("junk"));
+        assertTrue(queue.deleted.isEmpty(), "not ours to drop");
+    }
+
+    @Test
+    void anErrorInsideAJobEndsThatJobAndNotTheWorker() {
+        recorded("oom");
+        recorded("next");
+        MessageHandler handler = handler((job, attempt, stop) -> {
+            if (job.jobId().equals("oom")) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return StyleRun.Ending.FINISHED;
+        });
+        handler.handle(messageFor("oom", 1), () -> false);
+        Outcome outcome = ledger.outcome("oom").orElseThrow();
+        assertEquals(JobState.FAILED, outcome.status());
+        assertEquals("the job ran out of memory: Java heap space", outcome.reason(), "permanent at once, never five retries");
+        handler.handle(messageFor("next", 1), () -> false);
+        assertEquals(List.of("oom-m1", "next-m1"), queue.deleted, "and the next job runs");
+    }
+
+    @Test
+    void outOfMemoryInTheEngineAndOtherNonTransientErrorsFailAtOnce() {
+        recorded("cuda");
+        recorded("bug");
+        handler((job, attempt, stop) -> {
+            throw new IllegalStateException(job.jobId().equals("cuda")
+                    ? "CUDA out of memory. Tried to allocate 2.00 GiB" : "Output size is too small");
+        }).handle(messageFor("cuda", 1), () -> false);
+        assertEquals("the job ran out of memory: CUDA out of memory. Tried to allocate 2.00 GiB",
+                ledger.outcome("cuda").orElseThrow().reason());
+        handler((job, attempt, stop) -> {
+            throw new IllegalStateException("Output size is too small");
+        }).handle(messageFor("bug", 1), () -> false);
+        assertEquals("the job failed: Output size is too small", ledger.outcome("bug").orElseThrow().reason(),
+                "only I/O and service errors are retried");
+    }
+
+    @Test
+    void aJobThatKilledItsWorkerTwiceFailsAtOnceOnItsNextDelivery() {
+        recorded("crash");
+        MessageHandler handler = handler((job, attempt, stop) -> {
+            throw new IllegalStateException("unreachable");
+        });
+        ledger.attemptStarted("crash", 1); // worker 1 died running it
+        ledger.attemptStarted("crash", 2); // and worker 2
+        handler.handle(messageFor("crash", 3), () -> false);
+        assertEquals(0, runs.get(), "not run a third time");
+        Outcome outcome = ledger.outcome("crash").orElseThrow();
+        assertEquals(JobState.FAILED, outcome.status());
+        assertEquals("the job stopped its worker 2 times (the process died while running it, e.g. out of memory); "
+                + "it is not tried again", outcome.reason());
+    }
+
+    @Test
+    void aWorkerThatIsStoppingTakesNoNewJob() {
+        recorded("i");
+        Message m = messageFor("i", 1);
+        handler((job, attempt, stop) -> StyleRun.Ending.FINISHED).handle(m, () -> true);
+        assertEquals(0, runs.get());
+        assertEquals(0, queue.visibility.get(m.messageId()));
+    }
+}
