@@ -25,17 +25,22 @@ import picocli.CommandLine.Spec;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** Speed and memory of one optimisation step; prints one JSON object. Not a test. */
+/** Speed and memory of one optimisation step, and what an image would cost at that speed; prints one JSON object. Not a test. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Times optimisation steps (VGG19 forward + gradient + update) on a square image and prints "
-                + "one JSON object: median ms per step, peak resident memory, settings.")
+                + "one JSON object: median ms per step, peak resident memory, settings; with --price-per-hour, "
+                + "also the cost of a quality-preset image at 512, 1024 and 2048 px on this host.")
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -60,6 +65,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "SEED", paramLabel = "NAME", description = "Loss and optimiser: ${COMPLETION-CANDIDATES}.")
     Preset preset;
 
+    @Option(names = "--price-per-hour", paramLabel = "USD",
+            description = "The hourly price of this host (e.g. 1.006 for an On-Demand g5.xlarge in us-east-1): adds "
+                    + "costPerImage, the measured step scaled by pixels over the quality preset's schedule, plus the "
+                    + "per-job Lambda, S3, SQS and SNS requests.")
+    Double pricePerHour;
+
     @Mixin
     WeightsOptions weights = new WeightsOptions();
 
@@ -67,6 +78,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (iterations < 1 || warmup < 0) {
             throw new InvalidInputException("--iterations must be at least 1 and --warmup at least 0");
+        }
+        if (pricePerHour != null && !(pricePerHour > 0)) {
+            throw new InvalidInputException("--price-per-hour must be a positive number of dollars, got " + pricePerHour);
         }
         // One scale of exactly the steps timed, whatever the preset's schedule.
         StylePlan plan = preset.plan(size, size, PlanOptions.of(PlanOptions.MAX_SIZE, size)
@@ -115,8 +129,40 @@ final class BenchCommand implements Callable<Integer> {
         result.put("threads", Runtime.getRuntime().availableProcessors());
         result.put("glibcTunables", System.getenv("GLIBC_TUNABLES") != null);
         result.put("weights", weightsUsed);
+        if (pricePerHour != null) {
+            result.put("costPerImage", costPerImage(median(sorted) / 1000));
+        }
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
         return 0;
+    }
+
+    /** A quality-preset image at 512, 1024 and 2048 px, from this run's median step (README, "Cost per image"). */
+    private Map<String, Object> costPerImage(double secondsPerStep) {
+        CostModel model = CostModel.measured(pricePerHour, secondsPerStep, size);
+        Map<String, Object> cost = new LinkedHashMap<>();
+        cost.put("pricePerHour", pricePerHour);
+        cost.put("preset", "quality");
+        cost.put("stepMeasuredWith", preset.name().toLowerCase() + " at " + size + " px, "
+                + precision.name().toLowerCase() + "; scaled by pixels");
+        List<Map<String, Object>> images = new ArrayList<>();
+        for (int side : List.of(512, 1024, 2048)) {
+            CostModel.Image image = model.image(Preset.QUALITY, side);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("size", side);
+            row.put("steps", image.steps());
+            row.put("instanceSeconds", round(image.seconds()));
+            row.put("instanceUsd", dollars(image.instance()));
+            row.put("serverlessUsd", dollars(image.serverless()));
+            row.put("totalUsd", dollars(image.total()));
+            images.add(row);
+        }
+        cost.put("images", images);
+        return cost;
+    }
+
+    /** Four significant digits: prices of a fraction of a cent stay readable. */
+    private static double dollars(double usd) {
+        return new BigDecimal(usd).round(new MathContext(4)).doubleValue();
     }
 
     private BufferedImage noiseImage(NDManager manager, long seed) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "stylize", mixinStandardHelpOptions = true, version = "stylize 0.1.0",
         description = "Repaints a photo in the style of a painting (Gatys et al. 2016, VGG19 on DJL/PyTorch).",
         subcommands = {RunCommand.class, WeightsCommand.class, BenchCommand.class, LocalCommand.class, SubmitCommand.class,
-                ConsoleCommand.class, CommandLine.HelpCommand.class})
+                RedriveCommand.class, ConsoleCommand.class, CommandLine.HelpCommand.class})
 public final class Stylize {
     /** Exit code for input the user must change: not an image, too large, option out of bounds. */
     static final int EXIT_INVALID_INPUT = 2;
@@ -25,7 +25,7 @@ public final class Stylize {
     }
 
     /** The command line with the one place that maps failures to exit codes and messages. */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Stylize()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             if (e instanceof InvalidInputException || e instanceof InvalidImageException) {

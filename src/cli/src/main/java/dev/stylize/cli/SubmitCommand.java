@@ -11,6 +11,7 @@ import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.S3ObjectStore;
 import dev.stylize.local.LocalNames;
 import dev.stylize.local.StackResources;
+import dev.stylize.local.template.Template;
 import dev.stylize.plan.InvalidInputException;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.ArgGroup;
@@ -98,7 +99,7 @@ final class SubmitCommand implements Callable<Integer> {
         // A random tail makes this upload's job id prefix unique, so the job can be found.
         String key = JobLayout.INBOX + styleName + "/" + JobLayout.uniqueUploadName(content.getFileName().toString());
 
-        Optional<EventListener> listener = watch ? EventListener.open(clients, local ? localTopic(clients.sns()) : topicArn, out)
+        Optional<EventListener> listener = watch ? EventListener.open(clients, local ? localTopic(clients) : topicArn, out)
                 : Optional.empty();
         try {
             store.write(key, Files.readAllBytes(content), "application/octet-stream");
@@ -142,8 +143,10 @@ final class SubmitCommand implements Callable<Integer> {
         return name;
     }
 
-    private static String localTopic(SnsClient sns) {
-        return sns.createTopic(b -> b.name(LocalNames.defaults().topic())).topicArn(); // idempotent: finds it
+    /** The local stack's completion topic: template.yaml's CompletionTopicArn output, resolved locally. */
+    private static String localTopic(AwsClients clients) {
+        return StackResources.ensure(clients, LocalNames.defaults(), Template.read(LocalCommand.home().resolve("template.yaml")))
+                .output("CompletionTopicArn");
     }
 
     private static String awaitJob(JobLedger ledger, String upload, Instant deadline) throws InterruptedException {

@@ -1,22 +1,34 @@
 package dev.stylize.local;
 
 /**
- * Names of the local stack's resources. The job queue, its dead-letter queue, the bucket and
- * the topic are those template.yaml creates on AWS; the two event queues and the subscriber
- * queue exist only locally, where emulators cannot run Lambda: S3 notifications go to queues
- * and {@link LocalRunner} hands them to the handler classes.
+ * What template.yaml's resources are called locally: the bucket is the prefix itself (the
+ * template's BucketName parameter), every queue and topic is {@code <prefix>-<LogicalId>}, and
+ * each function with S3 events gets a queue {@code <prefix>-<LogicalId>-events} that the
+ * emulator's bucket notifications fill (emulators deliver S3 events to queues, not to Lambda).
  */
-public record LocalNames(String bucket, String jobQueue, String deadLetterQueue, String topic,
-                         String intakeEvents, String outcomeEvents) {
+public record LocalNames(String prefix) {
 
     public static final String DEFAULT_ENDPOINT = "http://127.0.0.1:4566";
+    /** The local Lambda service: each function's Runtime API and the Invoke API. */
+    public static final String DEFAULT_LAMBDA_ENDPOINT = "http://127.0.0.1:9001";
 
     public static LocalNames defaults() {
         return withPrefix("stylize-local");
     }
 
     public static LocalNames withPrefix(String prefix) {
-        return new LocalNames(prefix, prefix + "-jobs", prefix + "-jobs-dlq", prefix + "-completions",
-                prefix + "-intake-events", prefix + "-outcome-events");
+        return new LocalNames(prefix);
+    }
+
+    public String bucket() {
+        return prefix;
+    }
+
+    public String resource(String logicalId) {
+        return prefix + "-" + logicalId;
+    }
+
+    public String notificationQueue(String functionLogicalId) {
+        return prefix + "-" + functionLogicalId + "-events";
     }
 }

@@ -17,12 +17,16 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import dev.stylize.local.lambda.LocalLambda;
+
 /**
  * The local stack's background processes: each started detached (it outlives the command),
- * logged to {@code <state>/<name>.log}, its pid kept in {@code <state>/<name>.pid}.
+ * logged to {@code <state>/<name>.log}, its pid kept in {@code <state>/<name>.pid}. The
+ * "lambda" process (the local Lambda service) starts one JVM per function itself; their logs
+ * and pid files are in {@code <state>/functions/}.
  */
 public final class LocalProcesses {
-    private static final List<String> ORDER = List.of("console", "worker", "runner", "emulator");
+    private static final List<String> ORDER = List.of("console", "worker", "lambda", "emulator");
 
     private final Path home;
     private final Path state;
@@ -38,7 +42,7 @@ public final class LocalProcesses {
             return;
         }
         if (kind.equals("localstack")) {
-            run(List.of("docker", "compose", "-f", compose().toString(), "up", "-d"));
+            run(composeUp());
             Files.createDirectories(state);
             Files.writeString(localstackMarker(), "started by bin/stylize local up\n");
         } else if (kind.equals("moto")) {
@@ -64,13 +68,38 @@ public final class LocalProcesses {
         return command;
     }
 
-    public void startRunner(Map<String, String> env, PrintWriter out) throws IOException {
-        if (isRunning("runner")) {
-            out.println("runner: already running");
+    /** The local Lambda service ({@link LocalLambda}): template.yaml's functions from their packages. */
+    public void startLambda(Map<String, String> env, PrintWriter out) throws IOException {
+        if (isRunning("lambda")) {
+            out.println("lambda: already running");
             return;
         }
-        start("runner", List.of(java(), "-cp", System.getProperty("java.class.path"), LocalRunner.class.getName()), env);
-        out.println("runner: handing S3 events to the intake and notifier handlers");
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("STYLIZE_LOCAL_STATE", functionsDir().toString());
+        start("lambda", List.of(java(), "-Dstylize.home=" + home, "-cp", System.getProperty("java.class.path"),
+                LocalLambda.class.getName()), all);
+        out.println("lambda: starting the functions from their function.zip under the Lambda runtime interface client…");
+    }
+
+    /** Waits until every function has finished its init. */
+    public void awaitLambda(URI endpoint, PrintWriter out) {
+        await("lambda", () -> answers200(endpoint.resolve("/_local/ready")), Duration.ofSeconds(120));
+        out.println("lambda: ready, Invoke API at " + endpoint + " (logs in " + functionsDir() + ")");
+    }
+
+    public Path functionsDir() {
+        return state.resolve("functions");
+    }
+
+    /** The worker's log and each function's: where the metric lines are. */
+    public List<Path> jobLogs() {
+        List<Path> logs = new ArrayList<>(List.of(state.resolve("worker.log")));
+        try (var files = Files.list(functionsDir())) {
+            files.filter(p -> p.toString().endsWith(".log")).sorted().forEach(logs::add);
+        } catch (IOException e) {
+            // no function has run yet
+        }
+        return logs;
     }
 
     public void startWorker(Map<String, String> env, int port, PrintWriter out) throws IOException {
@@ -118,6 +147,14 @@ public final class LocalProcesses {
             out.println(name + ": stopped");
             pidFile(name).toFile().delete();
         }
+        // The lambda process stops its functions; these are only left if it was killed.
+        for (Path pid : functionPidFiles()) {
+            pid(pid).ifPresent(p -> {
+                p.destroyForcibly();
+                out.println(pid.getFileName().toString().replace(".pid", "") + ": stopped");
+            });
+            pid.toFile().delete();
+        }
         if (Files.exists(localstackMarker())) {
             try {
                 run(List.of("docker", "compose", "-f", compose().toString(), "down"));
@@ -133,6 +170,17 @@ public final class LocalProcesses {
         return home.resolve("infra/localstack/docker-compose.yml");
     }
 
+    /** Remembers that {@code local down} must stop LocalStack. */
+    public void markLocalStack() throws IOException {
+        Files.createDirectories(state);
+        Files.writeString(localstackMarker(), "started by bin/stylize local up\n");
+    }
+
+    /** Starts LocalStack (infra/localstack/docker-compose.yml) and waits for its health check. */
+    public List<String> composeUp() {
+        return List.of("docker", "compose", "-f", compose().toString(), "up", "-d", "--wait");
+    }
+
     private Path localstackMarker() {
         return state.resolve("emulator.localstack");
     }
@@ -141,6 +189,29 @@ public final class LocalProcesses {
         for (String name : ORDER) {
             out.printf("%-9s %s%n", name, handle(name).map(p -> "running (pid " + p.pid() + "), log "
                     + state.resolve(name + ".log")).orElse("not running"));
+            if (name.equals("lambda")) {
+                for (Path pid : functionPidFiles()) {
+                    String function = pid.getFileName().toString().replace(".pid", "");
+                    out.printf("  %-18s %s%n", function, pid(pid).map(p -> "running (pid " + p.pid() + "), log "
+                            + functionsDir().resolve(function + ".log")).orElse("not running"));
+                }
+            }
+        }
+    }
+
+    private List<Path> functionPidFiles() {
+        try (var files = Files.list(functionsDir())) {
+            return files.filter(p -> p.toString().endsWith(".pid")).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static Optional<ProcessHandle> pid(Path file) {
+        try {
+            return ProcessHandle.of(Long.parseLong(Files.readString(file).trim())).filter(ProcessHandle::isAlive);
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
         }
     }
 
@@ -198,6 +269,17 @@ public final class LocalProcesses {
         }
     }
 
+    private static boolean answers200(URI uri) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+            c.setConnectTimeout(500);
+            c.setReadTimeout(2000);
+            return c.getResponseCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static boolean answers(URI uri) {
         try {
             HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
@@ -209,14 +291,14 @@ public final class LocalProcesses {
         }
     }
 
-    private static void run(List<String> command) throws IOException, InterruptedException {
+    public static void run(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).inheritIO().start();
         if (p.waitFor() != 0) {
             throw new UncheckedIOException(new IOException(String.join(" ", command) + " failed"));
         }
     }
 
-    private static Optional<String> onPath(String name) {
+    public static Optional<String> onPath(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             Path candidate = Path.of(dir, name);
             if (Files.isExecutable(candidate)) {

@@ -1,9 +1,12 @@
 package dev.stylize.local;
 
-import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.aws.AwsClients;
+import dev.stylize.local.template.FunctionDefinition;
+import dev.stylize.local.template.Intrinsics;
+import dev.stylize.local.template.Template;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.Event;
 import software.amazon.awssdk.services.s3.model.FilterRule;
 import software.amazon.awssdk.services.s3.model.QueueConfiguration;
@@ -11,23 +14,57 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Creates (or finds) the local stack's resources. Every call is idempotent and uses only
- * plain S3/SQS/SNS APIs, so it works the same on moto, LocalStack and a real AWS account.
- *
- * @param jobQueueUrl   where the intake enqueues and the worker polls
- * @param topicArn      the completion topic
+ * template.yaml's bucket, queues and topic on an emulator, created (or found) from the template
+ * itself: each queue with the template's VisibilityTimeout, MessageRetentionPeriod and
+ * RedrivePolicy, the bucket's notifications with each function's S3 event filters (delivered to
+ * a queue per function, which the local Lambda service turns into asynchronous invocations).
+ * Idempotent; plain S3/SQS/SNS calls only.
  */
-public record StackResources(LocalNames names, String jobQueueUrl, String deadLetterQueueUrl, String topicArn,
-                             String intakeEventsUrl, String outcomeEventsUrl) {
+public final class StackResources {
+    /** Queue attributes the emulators implement, as the template names them. */
+    private static final List<String> QUEUE_ATTRIBUTES = List.of("VisibilityTimeout", "MessageRetentionPeriod",
+            "DelaySeconds", "MaximumMessageSize", "ReceiveMessageWaitTimeSeconds");
 
-    /** Matches template.yaml: a job goes to the dead-letter queue after this many receives. */
-    public static final int MAX_RECEIVE_COUNT = 5;
+    private final LocalNames names;
+    private final Template template;
+    private final String region;
+    private final String account;
+    private final Map<String, String> queueUrls;
+    private final Map<String, String> queueArns;
+    private final Map<String, String> topicArns;
+    private final Map<String, String> notificationQueues;
+    private final Intrinsics intrinsics;
 
-    public static StackResources ensure(AwsClients clients, LocalNames names) {
+    private StackResources(LocalNames names, Template template, String region, String account, Map<String, String> queueUrls,
+                           Map<String, String> queueArns, Map<String, String> topicArns, Map<String, String> notificationQueues) {
+        this.names = names;
+        this.template = template;
+        this.region = region;
+        this.account = account;
+        this.queueUrls = queueUrls;
+        this.queueArns = queueArns;
+        this.topicArns = topicArns;
+        this.notificationQueues = notificationQueues;
+        this.intrinsics = new Intrinsics(new LocalLookup());
+    }
+
+    public static boolean bucketExists(AwsClients clients, String bucket) {
+        try {
+            clients.s3().headBucket(b -> b.bucket(bucket));
+            return true;
+        } catch (NoSuchBucketException e) {
+            return false;
+        }
+    }
+
+    public static StackResources ensure(AwsClients clients, LocalNames names, Template template) {
         S3Client s3 = clients.s3();
         SqsClient sqs = clients.sqs();
         SnsClient sns = clients.sns();
@@ -36,47 +73,81 @@ public record StackResources(LocalNames names, String jobQueueUrl, String deadLe
         } catch (BucketAlreadyOwnedByYouException e) {
             // already there
         }
-        String dlq = queue(sqs, names.deadLetterQueue(), Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600"));
-        String redrive = "{\"deadLetterTargetArn\":\"" + arn(sqs, dlq) + "\",\"maxReceiveCount\":" + MAX_RECEIVE_COUNT + "}";
-        String jobs = queue(sqs, names.jobQueue(), Map.of(
-                QueueAttributeName.VISIBILITY_TIMEOUT, "300",
-                QueueAttributeName.REDRIVE_POLICY, redrive));
-        String intake = queue(sqs, names.intakeEvents(), Map.of());
-        String outcomes = queue(sqs, names.outcomeEvents(), Map.of());
-        allowBucketToSend(sqs, intake, names.bucket());
-        allowBucketToSend(sqs, outcomes, names.bucket());
-        String topic = sns.createTopic(b -> b.name(names.topic())).topicArn();
+        Map<String, String> urls = new LinkedHashMap<>();
+        Map<String, String> arns = new LinkedHashMap<>();
+        for (String id : template.resourcesOfType("AWS::SQS::Queue")) {
+            String url = sqs.createQueue(b -> b.queueName(names.resource(id))).queueUrl();
+            urls.put(id, url);
+            arns.put(id, arn(sqs, url));
+        }
+        Map<String, String> topics = new LinkedHashMap<>();
+        for (String id : template.resourcesOfType("AWS::SNS::Topic")) {
+            topics.put(id, sns.createTopic(b -> b.name(names.resource(id))).topicArn());
+        }
+        String someArn = arns.values().stream().findFirst().orElseThrow(() -> new IllegalArgumentException("no queue in the template"));
+        String account = someArn.split(":")[4];
+        String region = someArn.split(":")[3];
+        Map<String, String> notifications = new LinkedHashMap<>();
+        StackResources stack = new StackResources(names, template, region, account, urls, arns, topics, notifications);
 
-        // The same routing template.yaml gives the functions, with queues in their place.
-        s3.putBucketNotificationConfiguration(b -> b.bucket(names.bucket()).notificationConfiguration(n -> n
-                .queueConfigurations(
-                        notification(arn(sqs, intake), JobLayout.INBOX, null),
-                        notification(arn(sqs, intake), JobLayout.JOBS, ".json"),
-                        notification(arn(sqs, outcomes), JobLayout.RESULTS, "outcome.json"))));
-        return new StackResources(names, jobs, dlq, topic, intake, outcomes);
+        // The template's queue settings; every queue exists now, so redrive targets resolve.
+        for (String id : urls.keySet()) {
+            Map<String, Object> p = template.properties(id);
+            Map<String, String> attributes = new LinkedHashMap<>();
+            for (String name : QUEUE_ATTRIBUTES) {
+                if (p.containsKey(name)) {
+                    attributes.put(name, stack.intrinsics.text(p.get(name)));
+                }
+            }
+            if (p.containsKey("RedrivePolicy")) {
+                Map<?, ?> redrive = (Map<?, ?>) stack.intrinsics.resolve(p.get("RedrivePolicy"));
+                attributes.put("RedrivePolicy", "{\"deadLetterTargetArn\":\"" + redrive.get("deadLetterTargetArn")
+                        + "\",\"maxReceiveCount\":" + redrive.get("maxReceiveCount") + "}");
+            }
+            if (!attributes.isEmpty()) {
+                sqs.setQueueAttributes(b -> b.queueUrl(urls.get(id)).attributesWithStrings(attributes));
+            }
+        }
+
+        // S3 -> function events become S3 -> queue notifications with the same filters.
+        List<QueueConfiguration> configurations = new ArrayList<>();
+        for (FunctionDefinition function : stack.functions()) {
+            List<FunctionDefinition.S3Trigger> triggers = function.s3Triggers().stream()
+                    .filter(t -> t.bucket().equals(names.bucket())).toList();
+            if (triggers.isEmpty()) {
+                continue;
+            }
+            String url = sqs.createQueue(b -> b.queueName(names.notificationQueue(function.logicalId()))).queueUrl();
+            allowBucketToSend(sqs, url, names.bucket());
+            notifications.put(function.logicalId(), url);
+            for (FunctionDefinition.S3Trigger trigger : triggers) {
+                configurations.add(notification(arn(sqs, url), trigger));
+            }
+        }
+        s3.putBucketNotificationConfiguration(b -> b.bucket(names.bucket())
+                .notificationConfiguration(n -> n.queueConfigurations(configurations)));
+        return stack;
     }
 
-    private static QueueConfiguration notification(String queueArn, String prefix, String suffix) {
+    private static QueueConfiguration notification(String queueArn, FunctionDefinition.S3Trigger trigger) {
+        List<FilterRule> rules = new ArrayList<>();
+        if (trigger.prefix() != null) {
+            rules.add(rule("prefix", trigger.prefix()));
+        }
+        if (trigger.suffix() != null) {
+            rules.add(rule("suffix", trigger.suffix()));
+        }
         return QueueConfiguration.builder()
+                .id(trigger.name())
                 .queueArn(queueArn)
-                .events(Event.S3_OBJECT_CREATED)
-                .filter(f -> f.key(k -> k.filterRules(suffix == null
-                        ? List.of(rule("prefix", prefix))
-                        : List.of(rule("prefix", prefix), rule("suffix", suffix)))))
+                .events(trigger.events().stream().map(Event::fromValue).toList())
+                .filter(f -> f.key(k -> k.filterRules(rules)))
                 .build();
     }
 
     /** Lower-case rule names: AWS takes either case, moto only these. */
     private static FilterRule rule(String name, String value) {
         return FilterRule.builder().name(name).value(value).build();
-    }
-
-    private static String queue(SqsClient sqs, String name, Map<QueueAttributeName, String> attributes) {
-        String url = sqs.createQueue(b -> b.queueName(name)).queueUrl();
-        if (!attributes.isEmpty()) {
-            sqs.setQueueAttributes(b -> b.queueUrl(url).attributes(attributes));
-        }
-        return url;
     }
 
     public static String arn(SqsClient sqs, String queueUrl) {
@@ -91,5 +162,147 @@ public record StackResources(LocalNames names, String jobQueueUrl, String deadLe
                  "Action":"sqs:SendMessage","Resource":"%s",
                  "Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::%s"}}}]}""".formatted(arn(sqs, queueUrl), bucket);
         sqs.setQueueAttributes(b -> b.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.POLICY, policy)));
+    }
+
+    public LocalNames names() {
+        return names;
+    }
+
+    public Template template() {
+        return template;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    public String account() {
+        return account;
+    }
+
+    public Intrinsics intrinsics() {
+        return intrinsics;
+    }
+
+    public List<FunctionDefinition> functions() {
+        return template.functions(intrinsics);
+    }
+
+    public String queueUrl(String logicalId) {
+        return require(queueUrls, logicalId, "queue");
+    }
+
+    public String topicArn(String logicalId) {
+        return require(topicArns, logicalId, "topic");
+    }
+
+    /** The queue (template's or a notification queue) with this ARN. */
+    public Optional<String> queueUrlOfArn(String arn) {
+        return queueArns.entrySet().stream().filter(e -> e.getValue().equals(arn)).map(e -> queueUrls.get(e.getKey())).findFirst();
+    }
+
+    /** Where S3 notifications for this function's events arrive, if it has S3 events. */
+    public Optional<String> notificationQueue(String functionLogicalId) {
+        return Optional.ofNullable(notificationQueues.get(functionLogicalId));
+    }
+
+    public String functionArn(String logicalId) {
+        return "arn:aws:lambda:" + region + ":" + account + ":function:" + logicalId;
+    }
+
+    /** The template's Outputs as this deployment resolves them (those that refer to local resources). */
+    public Map<String, String> outputs() {
+        Map<String, String> outputs = new LinkedHashMap<>();
+        template.outputs().forEach((name, value) -> {
+            try {
+                outputs.put(name, intrinsics.text(((Map<?, ?>) value).get("Value")));
+            } catch (IllegalArgumentException notLocal) {
+                // e.g. the ECS cluster: not part of the local stack
+            }
+        });
+        return outputs;
+    }
+
+    public String output(String name) {
+        String value = outputs().get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("template.yaml has no output " + name + " that resolves locally");
+        }
+        return value;
+    }
+
+    private static String require(Map<String, String> map, String key, String what) {
+        String value = map.get(key);
+        if (value == null) {
+            throw new IllegalArgumentException("template.yaml has no " + what + " " + key);
+        }
+        return value;
+    }
+
+    /** Names as this local deployment has them. */
+    private final class LocalLookup implements Intrinsics.Lookup {
+        @Override
+        public Object ref(String name) {
+            switch (name) {
+                case "AWS::Region" -> {
+                    return region;
+                }
+                case "AWS::AccountId" -> {
+                    return account;
+                }
+                case "AWS::Partition" -> {
+                    return "aws";
+                }
+                case "AWS::StackName" -> {
+                    return names.prefix();
+                }
+                case "AWS::URLSuffix" -> {
+                    return "amazonaws.com";
+                }
+                default -> {
+                }
+            }
+            if (template.parameters().containsKey(name)) {
+                if (name.equals("BucketName")) {
+                    return names.bucket();
+                }
+                Object fallback = asMap(template.parameters().get(name)).get("Default");
+                if (fallback == null) {
+                    throw new IllegalArgumentException("parameter " + name + " has no local value");
+                }
+                return fallback;
+            }
+            String type = template.type(name).orElseThrow(() -> new IllegalArgumentException("!Ref " + name + ": no such name"));
+            return switch (type) {
+                case "AWS::S3::Bucket" -> names.bucket();
+                case "AWS::SQS::Queue" -> queueUrl(name);
+                case "AWS::SNS::Topic" -> topicArn(name);
+                case "AWS::Serverless::Function" -> name;
+                case "AWS::Logs::LogGroup" -> intrinsics.text(template.properties(name).get("LogGroupName"));
+                default -> throw new IllegalArgumentException("!Ref " + name + " (" + type + ") is not part of the local stack");
+            };
+        }
+
+        @Override
+        public Object attribute(String resource, String attribute) {
+            String type = template.type(resource).orElseThrow(() -> new IllegalArgumentException("!GetAtt " + resource + ": no such resource"));
+            return switch (type + "." + attribute) {
+                case "AWS::SQS::Queue.Arn" -> require(queueArns, resource, "queue");
+                case "AWS::SQS::Queue.QueueName" -> names.resource(resource);
+                case "AWS::SQS::Queue.QueueUrl" -> queueUrl(resource);
+                case "AWS::SNS::Topic.TopicArn" -> topicArn(resource);
+                case "AWS::SNS::Topic.TopicName" -> names.resource(resource);
+                case "AWS::S3::Bucket.Arn" -> "arn:aws:s3:::" + names.bucket();
+                case "AWS::Serverless::Function.Arn" -> functionArn(resource);
+                case "AWS::Logs::LogGroup.Arn" -> "arn:aws:logs:" + region + ":" + account + ":log-group:"
+                        + ref(resource) + ":*";
+                default -> throw new IllegalArgumentException("!GetAtt " + resource + "." + attribute + " is not part of the local stack");
+            };
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object value) {
+        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 }

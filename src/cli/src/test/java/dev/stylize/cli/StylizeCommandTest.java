@@ -38,6 +38,41 @@ class StylizeCommandTest {
     }
 
     @Test
+    void localUpWithLocalStackDryRunPrintsEveryCommandAndTheGeneratedTemplate() throws IOException {
+        String home = System.getProperty("stylize.home");
+        System.setProperty("stylize.home", "../..");
+        try {
+            assertEquals(0, stylize("local", "up", "--emulator", "localstack", "--dry-run"), err.toString());
+        } finally {
+            if (home == null) {
+                System.clearProperty("stylize.home");
+            } else {
+                System.setProperty("stylize.home", home);
+            }
+        }
+        String printed = out.toString();
+        Path generated = Path.of("../../out/local/localstack/template.yaml").toAbsolutePath().normalize();
+        assertTrue(printed.contains("template: " + generated), printed);
+        assertTrue(printed.contains("$ docker compose -f ../../infra/localstack/docker-compose.yml up -d --wait"), printed);
+        assertTrue(printed.contains("$ samlocal deploy --template-file " + generated + " --stack-name stylize-local --region us-east-1"
+                + " --resolve-s3 --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --no-confirm-changeset"
+                + " --no-fail-on-empty-changeset --parameter-overrides BucketName=stylize-local"), printed);
+        assertTrue(printed.contains("$ samlocal list stack-outputs --stack-name stylize-local"), printed);
+        assertTrue(printed.contains("STYLIZE_JOB_QUEUE_URL=<JobQueueUrl output>"), "then the worker, here: " + printed);
+        String template = Files.readString(generated);
+        assertTrue(template.contains("IntakeFunction:") && template.contains("EventInvokeConfig:"), "the functions are deployed");
+        assertTrue(!template.contains("AWS::ECS::") && !template.contains("WorkerImage"), "the worker is not");
+        assertTrue(template.contains(Path.of("../../functions/intake/target/function.zip").toAbsolutePath().normalize().toString()),
+                "code from function.zip");
+    }
+
+    @Test
+    void localUpRefusesDryRunWithoutLocalStack() {
+        assertEquals(2, stylize("local", "up", "--dry-run"));
+        assertTrue(err.toString().contains("--dry-run is for --emulator localstack"), err.toString());
+    }
+
+    @Test
     void runWritesTheResultTraceAndCheckpoints() throws IOException {
         Path result = dir.resolve("result.png");
         Path trace = dir.resolve("trace.jsonl");
@@ -134,6 +169,32 @@ class StylizeCommandTest {
         assertEquals(32, result.get("size").asInt());
         assertTrue(result.get("medianMillis").asDouble() > 0);
         assertTrue(result.get("peakRssMiB").asLong() > 0);
+    }
+
+    @Test
+    void benchWithAPriceSaysWhatAQualityImageCostsAtThreeSizes() throws IOException {
+        assertEquals(0, stylize("bench", "--size", "32", "--iterations", "2", "--warmup", "0", "--price-per-hour", "1.006"),
+                err.toString());
+        JsonNode result = new ObjectMapper().readTree(out.toString());
+        JsonNode cost = result.get("costPerImage");
+        assertEquals(1.006, cost.get("pricePerHour").asDouble());
+        assertEquals("quality", cost.get("preset").asText());
+        assertEquals(3, cost.get("images").size());
+        double step = result.get("medianMillis").asDouble() / 1000;
+        JsonNode at512 = cost.get("images").get(0);
+        assertEquals(512, at512.get("size").asInt());
+        assertEquals(65, at512.get("steps").asInt());
+        // 25 steps at 128 px, 20 at 256 and 20 at 512, each the measured 32 px step times its pixels
+        double seconds = step * (25 * 16 + 20 * 64 + 20 * 256);
+        assertEquals(seconds, at512.get("instanceSeconds").asDouble(), seconds * 0.01 + 0.1);
+        assertEquals(at512.get("instanceUsd").asDouble() + at512.get("serverlessUsd").asDouble(),
+                at512.get("totalUsd").asDouble(), at512.get("totalUsd").asDouble() * 0.002);
+        assertTrue(cost.get("images").get(2).get("totalUsd").asDouble() > at512.get("totalUsd").asDouble());
+    }
+
+    @Test
+    void benchRefusesANonsensePrice() {
+        assertEquals(2, stylize("bench", "--size", "32", "--iterations", "1", "--price-per-hour", "-1"));
     }
 
     private static String fixture(String name) {

@@ -3,6 +3,7 @@ package dev.stylize.infra;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -14,11 +15,14 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Reads template.yaml and fails on grants wider than they need to be: wildcard actions,
- * {@code Resource: "*"}, broad managed policies; and on missing data-safety settings.
+ * {@code Resource: "*"}, broad managed policies; on missing data-safety settings; and on a
+ * fleet or alarms that drift from what infra/README.md explains (AMI, Spot, cooldown, health
+ * check, JSON logs, alarms, dashboard).
  * (CloudFormation's short tags such as !Sub are read as their plain values.)
  */
 class TemplateSecurityTest {
@@ -132,6 +136,137 @@ class TemplateSecurityTest {
     void deadLettersAreKeptFourteenDays() {
         assertEquals(1_209_600, resources.get("JobDeadLetterQueue").path("Properties").path("MessageRetentionPeriod").asInt());
         assertEquals(5, resources.get("JobQueue").path("Properties").path("RedrivePolicy").path("maxReceiveCount").asInt());
+    }
+
+    @Test
+    void theFleetRunsTheAl2023GpuAmiWithSpotDrainingAndNoInstanceWeights() throws IOException {
+        JsonNode parameters = new ObjectMapper(new YAMLFactory()).readTree(Path.of("../../template.yaml").toFile()).get("Parameters");
+        assertEquals("/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id",
+                parameters.path("GpuAmiId").path("Default").asText(), "driver 580 runs CUDA 12.8 libtorch; AL2's 550 does not");
+        String userData = resources.get("WorkerLaunchTemplate").toString();
+        assertTrue(userData.contains("ECS_ENABLE_SPOT_INSTANCE_DRAINING=true"), "a Spot notice drains the instance");
+        JsonNode group = resources.get("WorkerAutoScalingGroup").path("Properties");
+        JsonNode mixed = group.path("MixedInstancesPolicy");
+        assertEquals("price-capacity-optimized", mixed.path("InstancesDistribution").path("SpotAllocationStrategy").asText());
+        assertTrue(group.has("CapacityRebalance"));
+        JsonNode overrides = mixed.path("LaunchTemplate").path("Overrides");
+        assertTrue(overrides.size() >= 2, "several instance types");
+        assertFalse(overrides.toString().contains("WeightedCapacity"), "ECS capacity providers refuse instance weighting");
+        assertTrue(group.path("NewInstancesProtectedFromScaleIn").asBoolean());
+    }
+
+    @Test
+    void scaleOutWaitsOutAColdStartAndTheHealthCheckIsReadiness() {
+        JsonNode scaleOut = resources.get("WorkerScaleOutPolicy").path("Properties").path("StepScalingPolicyConfiguration");
+        assertEquals("ChangeInCapacity", scaleOut.path("AdjustmentType").asText());
+        assertTrue(scaleOut.path("Cooldown").asInt() >= 600,
+                "a cooldown shorter than a cold start (6-10 min, infra/README.md) starts two instances for one job");
+        JsonNode worker = resources.get("WorkerTaskDefinition").path("Properties").path("ContainerDefinitions").get(0);
+        assertTrue(worker.path("HealthCheck").path("Command").toString().contains("/q/health/ready"));
+        assertTrue(worker.path("HealthCheck").path("StartPeriod").asInt() >= 120);
+    }
+
+    @Test
+    void functionsLogJsonAndEveryoneWritesMetricsToTheStacksNamespace() throws IOException {
+        JsonNode template = new ObjectMapper(new YAMLFactory()).readTree(Path.of("../../template.yaml").toFile());
+        for (String function : List.of("IntakeFunction", "NotifierFunction", "DeadLetterFunction")) {
+            assertEquals("JSON", resources.get(function).path("Properties").path("LoggingConfig").path("LogFormat").asText(), function);
+        }
+        assertTrue(template.path("Globals").path("Function").path("Environment").path("Variables")
+                .has(JobMetrics.NAMESPACE_VARIABLE));
+        assertTrue(resources.get("WorkerTaskDefinition").toString().contains(JobMetrics.NAMESPACE_VARIABLE));
+    }
+
+    @Test
+    void deadLettersOldJobsAndFunctionErrorsRaiseAlarmsThatReachThePeopleTopic() {
+        Map<String, String> watched = Map.of(
+                "DeadLetterAlarm", "JobDeadLetterQueue",
+                "OldestJobAlarm", "JobQueue",
+                "IntakeErrorsAlarm", "IntakeFunction",
+                "NotifierErrorsAlarm", "NotifierFunction",
+                "DeadLetterErrorsAlarm", "DeadLetterFunction",
+                "FailedEventsAlarm", "FailedEventsQueue");
+        watched.forEach((alarm, subject) -> {
+            JsonNode properties = resources.get(alarm).path("Properties");
+            assertTrue(properties.toString().contains(subject), alarm + " watches " + subject);
+            assertEquals("AlarmTopic", properties.path("AlarmActions").get(0).asText(), alarm + " notifies people");
+        });
+        assertFalse(resources.get("AlarmTopic").toString().contains("CompletionTopic"));
+    }
+
+    @Test
+    void onlyThisAccountsCloudWatchPublishesToTheAlarmTopic() {
+        JsonNode policy = resources.get("AlarmTopicPolicy").path("Properties");
+        assertEquals(List.of("AlarmTopic"), list(policy.get("Topics")).stream().map(JsonNode::asText).toList());
+        JsonNode statements = policy.path("PolicyDocument").path("Statement");
+        assertEquals(1, statements.size(), "one grant, replacing the account-wide default policy");
+        JsonNode grant = statements.get(0);
+        assertEquals("Allow", grant.path("Effect").asText());
+        assertEquals("cloudwatch.amazonaws.com", grant.path("Principal").path("Service").asText());
+        assertEquals("sns:Publish", grant.path("Action").asText());
+        assertEquals("AlarmTopic", grant.path("Resource").asText());
+        assertEquals("AWS::AccountId", grant.at("/Condition/StringEquals/aws:SourceAccount").asText());
+    }
+
+    @Test
+    void metricsTravelInTheLogsSoNoRoleMayPutMetricData() {
+        // Embedded Metric Format: CloudWatch Logs extracts the metrics from the log lines the
+        // roles may already write; a cloudwatch:PutMetricData grant would be one more, unneeded.
+        for (Map.Entry<String, JsonNode> resource : resources.properties()) {
+            if ("AWS::IAM::Role".equals(resource.getValue().path("Type").asText())) {
+                assertFalse(resource.getValue().toString().contains("cloudwatch:"), resource.getKey());
+            }
+        }
+    }
+
+    @Test
+    void theDashboardIsJsonAndShowsTheMetricsTheCodeWrites() throws IOException {
+        // !Sub's ${...} are placeholders here: replace them to read the body as JSON.
+        String body = resources.get("Dashboard").path("Properties").path("DashboardBody").asText()
+                .replaceAll("\\$\\{[^}]+}", "x");
+        JsonNode dashboard = new ObjectMapper().readTree(body);
+        assertTrue(dashboard.path("widgets").size() >= 6);
+        for (String name : JobMetrics.NAMES) {
+            assertTrue(body.contains("\"" + name + "\""), "the dashboard shows " + name);
+        }
+        for (String metric : List.of("ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage", "Errors")) {
+            assertTrue(body.contains(metric), metric);
+        }
+    }
+
+    @Test
+    void noAsynchronousEventIsDroppedFailedOnesAreKeptFourteenDaysEncryptedAndAlarmed() {
+        JsonNode queue = resources.get("FailedEventsQueue").path("Properties");
+        assertEquals(1_209_600, queue.path("MessageRetentionPeriod").asInt(), "failed events are kept 14 days");
+        assertTrue(queue.path("SqsManagedSseEnabled").asBoolean(), "encrypted at rest");
+        for (String function : List.of("IntakeFunction", "NotifierFunction")) {
+            JsonNode config = resources.get(function).path("Properties").path("EventInvokeConfig");
+            assertTrue(config.path("MaximumRetryAttempts").isInt(), function + ": explicit retries");
+            assertTrue(config.path("MaximumEventAgeInSeconds").isInt(), function + ": explicit event age");
+            assertEquals("SQS", config.at("/DestinationConfig/OnFailure/Type").asText(), function);
+            assertEquals("FailedEventsQueue.Arn", config.at("/DestinationConfig/OnFailure/Destination").asText(),
+                    function + " sends what it gives up on to FailedEventsQueue");
+        }
+        JsonNode alarm = resources.get("FailedEventsAlarm").path("Properties");
+        assertEquals("ApproximateNumberOfMessagesVisible", alarm.path("MetricName").asText());
+        assertEquals("FailedEventsQueue.QueueName", alarm.at("/Dimensions/0/Value").asText());
+    }
+
+    @Test
+    void onlyTheFunctionsWithAFailureDestinationMaySendToIt() {
+        List<String> senders = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> resource : resources.properties()) {
+            for (JsonNode statement : resource.getValue().findValues("Statement")) {
+                for (JsonNode s : statement) {
+                    if (list(s.get("Resource")).stream().anyMatch(r -> r.asText().equals("FailedEventsQueue.Arn"))) {
+                        assertEquals(List.of("sqs:SendMessage"), list(s.get("Action")).stream().map(JsonNode::asText).toList(),
+                                resource.getKey() + " may only send to the failed-events queue");
+                        senders.add(resource.getKey());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of("IntakeFunctionRole", "NotifierFunctionRole"), senders.stream().sorted().toList());
     }
 
     private static List<JsonNode> list(JsonNode node) {

@@ -2,8 +2,6 @@ package dev.stylize.local;
 
 import dev.stylize.console.ConsoleServer;
 import dev.stylize.console.SubmissionChecks;
-import dev.stylize.functions.intake.IntakeSettings;
-import dev.stylize.images.ImageDecoder;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.Manifest;
@@ -11,9 +9,6 @@ import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
 import dev.stylize.jobs.store.StoredObject;
 import dev.stylize.jobs.testing.Examples;
-import dev.stylize.plan.Init;
-import dev.stylize.plan.PlanOptions;
-import dev.stylize.plan.Preset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,18 +36,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The console in a real headless Chromium, over the whole local pipeline: the emulator process,
- * the local runner with the intake and notifier handlers, the packaged worker process on CPU. Photos
+ * the template's functions from their function.zip under the local Lambda service, the packaged worker process on CPU. Photos
  * are dropped as a browser drops them (a drop event carrying a DataTransfer). Screenshots go to
  * target/screenshots.
  */
 class ConsoleBrowserTest {
     static final Path SCREENSHOTS = Path.of("target/screenshots");
-    /** Inbox jobs: small, but long enough (and checkpointed often enough) to watch them being painted. */
-    static final PlanOptions WATCHABLE = PlanOptions.of(PlanOptions.STEPS, 24).with(PlanOptions.MAX_SIZE, 64)
-            .with(PlanOptions.STYLE_WEIGHT, 1e7).with(PlanOptions.INIT, Init.CONTENT).with(PlanOptions.CHECKPOINT_EVERY, 3);
 
     private static TestStack stack;
-    private static LocalRunner runner;
     private static WorkerProcess worker;
     private static ConsoleServer console;
     private static HeadlessChromium chromium;
@@ -64,8 +55,10 @@ class ConsoleBrowserTest {
         chromium = new HeadlessChromium(1360, 1000);
         browser = chromium.driver;
         stack = new TestStack("console");
-        runner = new LocalRunner(stack.moto.clients(), stack.stack, new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES,
-                ImageDecoder.DEFAULT_MAX_PIXELS, Preset.PAPER, WATCHABLE));
+        // Inbox jobs: small, but long enough (and checkpointed often enough) to watch them being painted;
+        // the intake function's defaults, as its environment sets them on AWS.
+        stack.startFunctions(o -> o.environment("IntakeFunction", Map.of("STYLIZE_DEFAULTS_PRESET", "paper",
+                "STYLIZE_DEFAULTS_STEPS", "24", "STYLIZE_DEFAULTS_MAX_SIZE", "64", "STYLIZE_DEFAULTS_CHECKPOINT_EVERY", "3")));
         worker = WorkerProcess.start(stack.workerEnv());
         console = new ConsoleServer(stack.store, "127.0.0.1", 0, Duration.ofMillis(250), SubmissionChecks.intakeDefaults());
 
@@ -85,9 +78,6 @@ class ConsoleBrowserTest {
         }
         if (worker != null) {
             worker.close();
-        }
-        if (runner != null) {
-            runner.close();
         }
         if (stack != null) {
             stack.close();

@@ -1,6 +1,16 @@
 package dev.stylize.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stylize.cli.Stylize;
 import dev.stylize.images.ImageEncoder;
+import dev.stylize.jobs.Json;
+import picocli.CommandLine;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.Map;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobState;
@@ -62,14 +72,14 @@ class FaultInjectionTest {
             for (String id : jobs) {
                 assertEquals(JobState.SUCCEEDED, t.awaitOutcome(id, LONG, () -> a.log() + b.log()).status());
             }
-            TestStack.await("the duplicates to be settled", () -> t.messages(t.stack.jobQueueUrl(), "ApproximateNumberOfMessages")
-                    + t.messages(t.stack.jobQueueUrl(), "ApproximateNumberOfMessagesNotVisible") == 0, LONG, () -> a.log() + b.log());
+            TestStack.await("the duplicates to be settled", () -> t.messages(t.jobQueueUrl(), "ApproximateNumberOfMessages")
+                    + t.messages(t.jobQueueUrl(), "ApproximateNumberOfMessagesNotVisible") == 0, LONG, () -> a.log() + b.log());
             String logs = a.log() + b.log();
             for (String id : jobs) {
                 assertEquals(1, TestStack.count(logs, "job " + id + " attempt \\d+: starting"), "job " + id + " ran once:\n" + logs);
                 assertEquals(1, TestStack.count(logs, "job " + id + " SUCCEEDED"), "one result for " + id);
             }
-            assertEquals(0, t.messages(t.stack.deadLetterQueueUrl(), "ApproximateNumberOfMessages"), "nothing dead-lettered");
+            assertEquals(0, t.messages(t.deadLetterQueueUrl(), "ApproximateNumberOfMessages"), "nothing dead-lettered");
         }
     }
 
@@ -94,18 +104,17 @@ class FaultInjectionTest {
             }
             assertTrue(proxy.failed.get() > 0, "the outage was felt");
             assertTrue(worker.isAlive(), "the worker rode it out");
-            TestStack.await("the queue to drain", () -> t.messages(t.stack.jobQueueUrl(), "ApproximateNumberOfMessages")
-                    + t.messages(t.stack.jobQueueUrl(), "ApproximateNumberOfMessagesNotVisible") == 0, LONG, worker::log);
-            assertEquals(0, t.messages(t.stack.deadLetterQueueUrl(), "ApproximateNumberOfMessages"));
+            TestStack.await("the queue to drain", () -> t.messages(t.jobQueueUrl(), "ApproximateNumberOfMessages")
+                    + t.messages(t.jobQueueUrl(), "ApproximateNumberOfMessagesNotVisible") == 0, LONG, worker::log);
+            assertEquals(0, t.messages(t.deadLetterQueueUrl(), "ApproximateNumberOfMessages"));
             assertEquals(1, TestStack.count(worker.log(), "job outage-1 SUCCEEDED"), "one result");
         }
     }
 
     @Test
     void unusableInputsFailAtOnceAndAJobThatKeepsFailingEndsFailedThroughTheDeadLetterQueue() throws IOException {
-        try (TestStack t = new TestStack("poison");
+        try (TestStack t = new TestStack("poison").startFunctions(); // the dead-letter function, as deployed
              FaultProxy proxy = new FaultProxy(t.moto.endpoint());
-             LocalRunner runner = new LocalRunner(t.moto.clients(), t.stack, LocalRunner.demoDefaults());
              WorkerProcess worker = WorkerProcess.start(t.workerEnv(proxy.endpoint()))) {
             t.store.write("styles/corrupt.png", "not really a png".getBytes(), "image/png");
             t.store.write("uploads/poison.png", t.store.read("uploads/harbour.png").orElseThrow(), "image/png");
@@ -135,10 +144,94 @@ class FaultInjectionTest {
             assertEquals(JobState.FAILED, deadLettered.status());
             assertTrue(deadLettered.reason().startsWith("gave up after "), deadLettered.reason());
             assertTrue(deadLettered.reason().contains("last error: "), deadLettered.reason());
-            assertEquals(StackResources.MAX_RECEIVE_COUNT, TestStack.count(worker.log(), "job poison attempt \\d+ failed; retrying"),
+            assertEquals(t.maxReceiveCount(), TestStack.count(worker.log(), "job poison attempt \\d+ failed; retrying"),
                     "tried exactly maxReceiveCount times");
             // Backoff 1 + 2 + 4 + 4 s between the five attempts: no hot loop.
             assertTrue(took.compareTo(Duration.ofSeconds(10)) >= 0, "retries were spread out: " + took);
+            assertEquals("FAILED", t.awaitEvent(poison.jobId(), LONG).at("/data/status").asText(), "the FAILED outcome was announced");
         }
+    }
+
+    /**
+     * S3 invokes the intake asynchronously. If it fails on every attempt (here: the emulator
+     * answers 503 for everything in the bucket) the event must not be lost: after the template's
+     * retries it waits in the failed-events queue, and once the fault is gone {@code redrive}
+     * turns it into exactly one job, one outcome and one event.
+     */
+    @Test
+    void anUploadTheIntakeFailsOnEveryAttemptWaitsInTheFailedEventsQueueAndIsReplayedOnce() throws IOException {
+        try (TestStack t = new TestStack("replay-intake");
+             FaultProxy proxy = new FaultProxy(t.moto.endpoint())) {
+            Map<String, String> intakeEnv = new HashMap<>(TestStack.smallIntakeDefaults(4));
+            intakeEnv.put("STYLIZE_AWS_ENDPOINT", proxy.endpoint().toString());
+            t.startFunctions(o -> o.environment("IntakeFunction", intakeEnv));
+            proxy.failPaths(FaultProxy.Mode.UNAVAILABLE, request -> request.startsWith("/replay-intake"));
+            try (WorkerProcess worker = WorkerProcess.start(t.workerEnv())) {
+                t.store.write("inbox/swirls/harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
+                JsonNode record = awaitFailedEvent(t);
+                assertTrue(record.at("/requestContext/functionArn").asText().endsWith(":function:IntakeFunction:live"), record.toString());
+                assertEquals(3, record.at("/requestContext/approximateInvokeCount").asInt(), "1 attempt + MaximumRetryAttempts 2");
+                assertEquals(3, t.lambda.function("IntakeFunction").describe().get("invocations"));
+                assertEquals(List.of(), t.jobs("harbour-"), "no job yet");
+
+                proxy.pass();
+                redrive(t);
+                Outcome outcome = t.awaitOutcomeOf("harbour-", LONG, () -> worker.log() + t.functionLogs());
+                assertEquals(JobState.SUCCEEDED, outcome.status(), outcome.reason());
+                t.awaitEvent(outcome.jobId(), Duration.ofSeconds(30));
+                TestStack.sleep(Duration.ofSeconds(3));
+                assertEquals(List.of(outcome.jobId()), t.jobs("harbour-"), "exactly one job");
+                assertEquals(1, t.events(outcome.jobId()).size(), "exactly one event");
+                assertEquals(1, TestStack.count(worker.log(), "job " + outcome.jobId() + " SUCCEEDED"), "one result");
+                assertEquals(0, t.messages(t.failedEventsUrl(), "ApproximateNumberOfMessages")
+                        + t.messages(t.failedEventsUrl(), "ApproximateNumberOfMessagesNotVisible"), "the record was deleted");
+            }
+        }
+    }
+
+    /** The same for the notifier: an outcome whose event could not be published is announced once after redrive. */
+    @Test
+    void anOutcomeTheNotifierFailsOnEveryAttemptWaitsInTheFailedEventsQueueAndIsAnnouncedOnceAfterRedrive() throws IOException {
+        try (TestStack t = new TestStack("replay-notifier");
+             FaultProxy proxy = new FaultProxy(t.moto.endpoint())) {
+            t.startFunctions(o -> o.environment("NotifierFunction", Map.of("STYLIZE_AWS_ENDPOINT", proxy.endpoint().toString())));
+            proxy.failPaths(FaultProxy.Mode.UNAVAILABLE, request -> request.startsWith("/replay-notifier"));
+            t.store.write("inbox/swirls/memo.jpg", "not a photo".getBytes(), "image/jpeg");
+            Outcome outcome = t.awaitOutcomeOf("memo-", LONG, t::functionLogs);
+            assertEquals(JobState.REJECTED, outcome.status());
+            JsonNode record = awaitFailedEvent(t);
+            assertTrue(record.at("/requestContext/functionArn").asText().endsWith(":function:NotifierFunction:live"), record.toString());
+            assertEquals(List.of(), t.events(outcome.jobId()), "not announced yet");
+
+            proxy.pass();
+            redrive(t);
+            t.awaitEvent(outcome.jobId(), Duration.ofSeconds(30));
+            TestStack.sleep(Duration.ofSeconds(3));
+            assertEquals(1, t.events(outcome.jobId()).size(), "exactly one event");
+            assertEquals(List.of(outcome.jobId()), t.jobs("memo-"), "one job, one outcome");
+            assertEquals(0, t.messages(t.failedEventsUrl(), "ApproximateNumberOfMessages"));
+        }
+    }
+
+    private static JsonNode awaitFailedEvent(TestStack t) {
+        TestStack.await("the event in the failed-events queue", () -> t.messages(t.failedEventsUrl(), "ApproximateNumberOfMessages") > 0,
+                LONG, t::functionLogs);
+        TestStack.sleep(Duration.ofSeconds(1));
+        assertEquals(1, t.messages(t.failedEventsUrl(), "ApproximateNumberOfMessages"), "one record");
+        Message m = t.sqs.receiveMessage(b -> b.queueUrl(t.failedEventsUrl()).visibilityTimeout(0)).messages().get(0);
+        JsonNode record = Json.read(m.body(), JsonNode.class);
+        assertEquals("RetriesExhausted", record.at("/requestContext/condition").asText());
+        return record;
+    }
+
+    /** {@code bin/stylize redrive}, pointed at this test's emulator and Lambda service. */
+    private static void redrive(TestStack t) {
+        CommandLine cli = Stylize.commandLine();
+        StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        int code = cli.execute("redrive", "--queue-url", t.failedEventsUrl(), "--endpoint", t.moto.endpoint().toString(),
+                "--lambda-endpoint", t.lambda.endpoint().toString());
+        assertEquals(0, code, out.toString());
+        assertTrue(out.toString().contains("replayed 1 event(s)"), out.toString());
     }
 }

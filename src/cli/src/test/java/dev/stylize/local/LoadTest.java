@@ -2,6 +2,7 @@ package dev.stylize.local;
 
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.Outcome;
+import dev.stylize.jobs.testing.Examples;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -19,7 +20,10 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * 50 jobs on 3 worker processes: every job ends SUCCEEDED exactly once. Prints the
+ * 50 photos dropped into the inbox, taken in by the intake package (function.zip under the
+ * runtime interface client, one asynchronous invocation per S3 event), run on 3 worker
+ * processes and announced by the notifier package: every upload is one job that ends SUCCEEDED
+ * exactly once, with exactly one completion event. Prints the
  * throughput and each worker's resident memory sampled across the run (also written to
  * target/load-report.txt); those are measurements, not assertions.
  */
@@ -29,7 +33,8 @@ class LoadTest {
 
     @Test
     void fiftyJobsOnThreeWorkersEachEndSucceededExactlyOnce() throws IOException {
-        try (TestStack t = new TestStack("load")) {
+        try (TestStack t = new TestStack("load").startFunctions(o -> o.environment("IntakeFunction",
+                TestStack.smallIntakeDefaults(5)))) {
             List<WorkerProcess> workers = new ArrayList<>();
             try {
                 for (int i = 0; i < WORKERS; i++) {
@@ -38,17 +43,23 @@ class LoadTest {
                 List<List<Long>> rss = new ArrayList<>();
                 workers.forEach(w -> rss.add(new ArrayList<>()));
                 Instant start = Instant.now();
-                List<String> ids = IntStream.range(0, JOBS).mapToObj(i -> String.format(Locale.ROOT, "load-%02d", i)).toList();
-                ids.forEach(id -> t.submit(id, "uploads/harbour.png", "styles/swirls.png", TestStack.small(5, 100), 1));
+                byte[] photo = Examples.bytes(Examples.PHOTO);
+                List<String> names = IntStream.range(0, JOBS).mapToObj(i -> String.format(Locale.ROOT, "load-%02d", i)).toList();
+                names.forEach(name -> t.store.write("inbox/swirls/" + name + ".png", photo, "image/png"));
 
                 TestStack.await("all jobs", () -> {
                     for (int i = 0; i < workers.size(); i++) {
                         rss.get(i).add(residentMiB(workers.get(i).pid()));
                     }
                     TestStack.sleep(Duration.ofMillis(800));
-                    return ids.stream().allMatch(id -> t.outcome(id).isPresent());
-                }, Duration.ofMinutes(5), () -> workers.get(0).log());
+                    return names.stream().allMatch(name -> t.jobs(name + "-").stream().anyMatch(id -> t.outcome(id).isPresent()));
+                }, Duration.ofMinutes(5), () -> workers.get(0).log() + t.functionLogs());
                 Duration took = Duration.between(start, Instant.now());
+                List<String> ids = names.stream().map(name -> {
+                    List<String> jobs = t.jobs(name + "-");
+                    assertEquals(1, jobs.size(), "one job for " + name + ": " + jobs);
+                    return jobs.get(0);
+                }).toList();
 
                 String logs = workers.stream().map(WorkerProcess::log).reduce("", String::concat);
                 for (String id : ids) {
@@ -56,7 +67,14 @@ class LoadTest {
                     assertEquals(JobState.SUCCEEDED, outcome.status(), id + ": " + outcome.reason());
                     assertEquals(1, TestStack.count(logs, "job " + id + " SUCCEEDED"), id + " succeeded once");
                 }
-                assertEquals(0, t.messages(t.stack.deadLetterQueueUrl(), "ApproximateNumberOfMessages"));
+                assertEquals(0, t.messages(t.deadLetterQueueUrl(), "ApproximateNumberOfMessages"));
+                TestStack.await("every completion event", () -> ids.stream().allMatch(id -> !t.events(id).isEmpty()),
+                        Duration.ofSeconds(60), t::functionLogs);
+                TestStack.sleep(Duration.ofSeconds(2));
+                for (String id : ids) {
+                    assertEquals(1, t.events(id).size(), "one event for " + id);
+                }
+                assertEquals(0, t.messages(t.failedEventsUrl(), "ApproximateNumberOfMessages"), "no event failed");
 
                 StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
                         "load: %d jobs on %d workers in %.1f s = %.1f jobs/min%n", JOBS, WORKERS, took.toMillis() / 1000.0,

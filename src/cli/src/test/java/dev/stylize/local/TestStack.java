@@ -1,9 +1,9 @@
 package dev.stylize.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.stylize.engine.TestWeights;
 import dev.stylize.engine.model.WeightsSource;
 import dev.stylize.jobs.Job;
-import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobMessage;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.Json;
@@ -13,6 +13,8 @@ import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.S3ObjectStore;
 import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.MotoServer;
+import dev.stylize.local.lambda.LocalLambda;
+import dev.stylize.local.template.Template;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -24,32 +26,47 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An emulator with the stack's resources, generated weights under models/, the example photo
- * under uploads/ and the example style under styles/: what worker tests start from.
+ * An emulator with template.yaml's resources, generated weights under models/, the example photo
+ * under uploads/ and the example style under styles/, a subscriber queue on the completion
+ * topic, and (after {@link #startFunctions}) the template's functions running from their
+ * function.zip under the Lambda runtime interface client: what the pipeline tests start from.
  */
 final class TestStack implements AutoCloseable {
+    static final Path HOME = Path.of("../..");
+    static final Path TEMPLATE = HOME.resolve("template.yaml");
 
     final MotoServer moto;
     final StackResources stack;
     final ObjectStore store;
     final JobLedger ledger;
     final SqsClient sqs;
+    final String subscriber;
+    final List<JsonNode> events = new ArrayList<>();
+    LocalLambda lambda;
 
     TestStack(String prefix) {
+        this(prefix, Template.read(TEMPLATE));
+    }
+
+    TestStack(String prefix, Template template) {
         moto = MotoServer.start();
-        stack = StackResources.ensure(moto.clients(), LocalNames.withPrefix(prefix));
+        stack = StackResources.ensure(moto.clients(), LocalNames.withPrefix(prefix), template);
         store = new S3ObjectStore(moto.clients().s3(), stack.names().bucket());
         ledger = new JobLedger(store, java.time.Clock.systemUTC());
         sqs = moto.clients().sqs();
+        subscriber = sqs.createQueue(b -> b.queueName(prefix + "-subscriber")).queueUrl();
+        moto.clients().sns().subscribe(b -> b.topicArn(topicArn()).protocol("sqs").endpoint(StackResources.arn(sqs, subscriber)));
         try {
             store.write("models/w.safetensors", Files.readAllBytes(TestWeights.file()), "application/octet-stream");
             store.write("uploads/harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
@@ -59,11 +76,58 @@ final class TestStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the local Lambda service with the template's settings, changed only where {@code options}
+     * says (asynchronous retries 1 s apart unless it says otherwise).
+     */
+    TestStack startFunctions(UnaryOperator<LocalLambda.Options> options) {
+        try {
+            Path state = Files.createTempDirectory(stack.names().prefix() + "-functions");
+            lambda = LocalLambda.start(stack, moto.clients(), moto.endpoint(),
+                    options.apply(LocalLambda.Options.defaults(HOME, state).retryBaseDelay(Duration.ofSeconds(1))));
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    TestStack startFunctions() {
+        return startFunctions(o -> o);
+    }
+
+    /** Intake defaults that finish in seconds on a CPU, passed as the functions' environment (as --env-vars would). */
+    static Map<String, String> smallIntakeDefaults(int steps) {
+        return Map.of("STYLIZE_DEFAULTS_PRESET", "seed", "STYLIZE_DEFAULTS_STEPS", String.valueOf(steps),
+                "STYLIZE_DEFAULTS_MAX_SIZE", "48", "STYLIZE_DEFAULTS_CHECKPOINT_EVERY", "100");
+    }
+
+    String jobQueueUrl() {
+        return stack.output("JobQueueUrl");
+    }
+
+    String deadLetterQueueUrl() {
+        return stack.output("JobDeadLetterQueueUrl");
+    }
+
+    String failedEventsUrl() {
+        return stack.output("FailedEventsQueueUrl");
+    }
+
+    String topicArn() {
+        return stack.output("CompletionTopicArn");
+    }
+
+    /** The job queue's maxReceiveCount, as template.yaml sets it. */
+    int maxReceiveCount() {
+        Map<?, ?> redrive = (Map<?, ?>) stack.template().properties("JobQueue").get("RedrivePolicy");
+        return Integer.parseInt(String.valueOf(redrive.get("maxReceiveCount")));
+    }
+
     /** The worker's environment: fast heartbeats, short visibility and backoff, so faults heal in seconds. */
     Map<String, String> workerEnv(URI endpoint) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "STYLIZE_BUCKET", stack.names().bucket(),
-                "STYLIZE_JOB_QUEUE_URL", stack.jobQueueUrl(),
+                "STYLIZE_JOB_QUEUE_URL", jobQueueUrl(),
                 "STYLIZE_AWS_ENDPOINT", endpoint.toString(),
                 "STYLIZE_WEIGHTS", "s3://" + stack.names().bucket() + "/models/w.safetensors",
                 "STYLIZE_WEIGHTS_SHA256", WeightsSource.digest(TestWeights.file()),
@@ -101,7 +165,7 @@ final class TestStack implements AutoCloseable {
 
     /** Enqueues a message for a job already recorded. */
     void enqueue(String jobId) {
-        sqs.sendMessage(b -> b.queueUrl(stack.jobQueueUrl()).messageBody(Json.compact(new JobMessage(jobId, stack.names().bucket()))));
+        sqs.sendMessage(b -> b.queueUrl(jobQueueUrl()).messageBody(Json.compact(new JobMessage(jobId, stack.names().bucket()))));
     }
 
     static PlanOptions small(int steps, int checkpointEvery) {
@@ -116,6 +180,53 @@ final class TestStack implements AutoCloseable {
     Outcome awaitOutcome(String jobId, Duration timeout, Supplier<String> context) {
         await("the outcome of " + jobId, () -> outcome(jobId).isPresent(), timeout, context);
         return outcome(jobId).orElseThrow();
+    }
+
+    /** The ids of the jobs whose id starts with {@code prefix} (one per upload of a file of that name). */
+    List<String> jobs(String prefix) {
+        return store.list(dev.stylize.jobs.JobLayout.RESULTS + prefix).stream().map(o -> o.key().split("/")[1]).distinct().toList();
+    }
+
+    /** The outcome of the (first) job whose id starts with {@code prefix}. */
+    Outcome awaitOutcomeOf(String prefix, Duration timeout, Supplier<String> context) {
+        await("an outcome for " + prefix + "*", () -> jobs(prefix).stream().anyMatch(id -> outcome(id).isPresent()), timeout, context);
+        return jobs(prefix).stream().map(this::outcome).flatMap(Optional::stream).findFirst().orElseThrow();
+    }
+
+    /** Completion events received so far (each subscriber message is kept; duplicates show as repeats). */
+    synchronized List<JsonNode> events(String jobId) {
+        sqs.receiveMessage(b -> b.queueUrl(subscriber).waitTimeSeconds(1).maxNumberOfMessages(10)).messages().forEach(m -> {
+            JsonNode envelope = Json.read(m.body(), JsonNode.class);
+            JsonNode event = Json.read(envelope.get("Message").asText(), JsonNode.class);
+            if (!event.at("/data/status").asText().equals(envelope.at("/MessageAttributes/status/Value").asText())) {
+                throw new AssertionError("the status attribute disagrees with the event: " + m.body());
+            }
+            events.add(event);
+            sqs.deleteMessage(d -> d.queueUrl(subscriber).receiptHandle(m.receiptHandle()));
+        });
+        return events.stream().filter(e -> jobId.equals(e.path("subject").asText())).toList();
+    }
+
+    JsonNode awaitEvent(String jobId, Duration timeout) {
+        await("the completion event of " + jobId, () -> !events(jobId).isEmpty(), timeout, this::functionLogs);
+        return events(jobId).get(0);
+    }
+
+    /** Every function's log: what its JVM printed, with the service's START/END/REPORT lines. */
+    String functionLogs() {
+        if (lambda == null) {
+            return "(no functions started)";
+        }
+        StringBuilder logs = new StringBuilder();
+        lambda.functions().values().forEach(f -> {
+            logs.append("==== ").append(f.describe()).append('\n');
+            try {
+                logs.append(Files.readString(f.log()));
+            } catch (IOException e) {
+                logs.append(e).append('\n');
+            }
+        });
+        return logs.toString();
     }
 
     int messages(String queueUrl, String attribute) {
@@ -153,6 +264,9 @@ final class TestStack implements AutoCloseable {
 
     @Override
     public void close() {
+        if (lambda != null) {
+            lambda.close();
+        }
         moto.close();
     }
 }

@@ -32,7 +32,7 @@ class WorkerShutdownTest {
 
     @Test
     void sigtermCheckpointsReleasesTheMessageAndTheNextWorkerResumes() throws IOException {
-        try (TestStack t = new TestStack("stop")) {
+        try (TestStack t = new TestStack("stop").startFunctions()) {
             // No periodic checkpoints: the only one is the one SIGTERM writes.
             Job job = t.submit("long-job", "uploads/harbour.png", "styles/swirls.png",
                     PlanOptions.of(PlanOptions.STEPS, 400).with(PlanOptions.MAX_SIZE, 64).with(PlanOptions.CHECKPOINT_EVERY, 1000), 1);
@@ -46,7 +46,7 @@ class WorkerShutdownTest {
             Instant term = Instant.now();
             first.close(); // SIGTERM, waits for exit
             Duration released = Duration.between(term, Instant.now());
-            assertEquals(1, t.messages(t.stack.jobQueueUrl(), "ApproximateNumberOfMessages"),
+            assertEquals(1, t.messages(t.jobQueueUrl(), "ApproximateNumberOfMessages"),
                     "the message is back in the queue, not waiting out its visibility");
             assertTrue(released.compareTo(RELEASE_BOUND) < 0, "released in " + released);
             Optional<Integer> checkpoint = t.store.list(JobLayout.checkpointsPrefix(job.jobId())).stream()
@@ -60,6 +60,9 @@ class WorkerShutdownTest {
                 assertEquals(400, outcome.steps());
                 assertTrue(second.log().contains("resuming at step " + checkpoint.get()),
                         "the second worker resumed from the checkpoint");
+                assertEquals("SUCCEEDED", t.awaitEvent(job.jobId(), Duration.ofSeconds(30)).at("/data/status").asText());
+                TestStack.sleep(Duration.ofSeconds(2));
+                assertEquals(1, t.events(job.jobId()).size(), "one completion event for the interrupted job");
             }
         }
     }

@@ -127,10 +127,12 @@ public final class StyleRun implements AutoCloseable {
 
     /** A snapshot's arrays; bytes that are not one (damaged, or something else) are refused as bad input. */
     private static NDList decode(NDManager manager, byte[] snapshot) {
+        SnapshotLayout.requireFitting(snapshot);
         try {
             return NDList.decode(manager, snapshot);
         } catch (RuntimeException e) {
-            throw new InvalidInputException("the checkpoint cannot be read: " + e.getMessage(), e);
+            // The decoder's own message names its parser's classes; the cause keeps it for the log.
+            throw new InvalidInputException("the checkpoint cannot be read: its bytes are not a snapshot of a run", e);
         }
     }
 

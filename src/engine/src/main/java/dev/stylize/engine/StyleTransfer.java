@@ -118,8 +118,9 @@ final class StyleTransfer implements AutoCloseable {
         MemoryPlan memory = state.contains(TILE_SIZE)
                 ? savedMemoryPlan(state, plan)
                 : memoryPlan(inputs, plan, steps, budget);
-        // A copy: the decoded arrays alias bytes that are freed after decoding.
-        NDArray initial = saved.getDataType() == DataType.FLOAT32 ? saved.duplicate() : saved.toType(DataType.FLOAT32, true);
+        // A real copy: the decoded arrays live on the snapshot's bytes, which are freed once decoding
+        // is done (DJL's toType to the same type would alias them, not copy).
+        NDArray initial = saved.getDataType() == DataType.FLOAT32 ? saved.duplicate() : saved.toType(DataType.FLOAT32, false);
         initial.attach(parent);
         StyleTransfer run = new StyleTransfer(vgg, inputs, plan, steps, memory, parent, initial, (int) done);
         try {

@@ -124,4 +124,42 @@ class StyleRunTest {
             assertEquals("the checkpoint belongs to scale 2 but the schedule has 1", e.getMessage());
         }
     }
+
+    /**
+     * A resumed run owns copies of the snapshot's arrays: the snapshot's bytes (and the buffers
+     * decoded from them) may be collected and their memory reused at once without changing the run.
+     */
+    @Test
+    void aResumedRunOwnsItsStateWhenTheSnapshotsMemoryIsReclaimed() {
+        StylePlan plan = twoScales(Preset.QUALITY, PlanOptions.NONE);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            var vgg = TestWeights.vgg(Pooling.MAX);
+            byte[] snapshot;
+            int[] uninterrupted;
+            try (StyleRun run = StyleRun.start(vgg, ORIGINALS, plan, manager, StyleRun.Listener.NONE)) {
+                run.step();
+                run.step();
+                snapshot = run.snapshot();
+                run.run(() -> false);
+                uninterrupted = StyleTransferTest.pixels(run.image());
+            }
+            try (StyleRun resumed = StyleRun.resume(vgg, ORIGINALS, plan, manager, StyleRun.Listener.NONE, snapshot)) {
+                snapshot = null;
+                List<java.nio.ByteBuffer> reuse = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    System.gc();
+                    for (int j = 0; j < 32; j++) {
+                        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(64 * 1024);
+                        while (b.hasRemaining()) {
+                            b.put((byte) 0x7F);
+                        }
+                        reuse.add(b);
+                    }
+                }
+                resumed.run(() -> false);
+                assertArrayEquals(uninterrupted, StyleTransferTest.pixels(resumed.image()));
+                assertTrue(reuse.size() > 0);
+            }
+        }
+    }
 }

@@ -1,15 +1,11 @@
 package dev.stylize.images;
 
-import com.drew.imaging.ImageMetadataReader;
-import com.drew.metadata.Metadata;
-import com.drew.metadata.exif.ExifIFD0Directory;
-
-import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
+import java.awt.image.DataBuffer;
+import java.awt.image.SampleModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,14 +17,19 @@ import java.util.Locale;
 /**
  * Turns the bytes of a JPEG, PNG, WebP or TIFF into an upright 8-bit RGB image.
  *
- * <p>The pixel count declared in the header is checked before any pixel is decoded, so a
- * small file that declares a gigantic image (a decompression bomb) costs nothing.
- * Alpha is dropped (not composited), CMYK and 16-bit inputs are converted to sRGB by
- * the ImageIO plugins, and the EXIF orientation tag is applied.
+ * <p>Memory is bounded by what the header declares, checked before any pixel is decoded: the
+ * pixel count against the limit (a small file declaring a gigantic image costs nothing), and
+ * the bytes the reader's own raster would take (a TIFF may store many wide samples per pixel)
+ * against {@link #MAX_BYTES_PER_PIXEL} per allowed pixel. {@link ImageHeader} has already
+ * refused metadata that declares more than the file holds. Alpha is dropped (not composited),
+ * CMYK and 16-bit inputs are converted to sRGB by the ImageIO plugins, and the EXIF
+ * orientation is applied.
  */
 public final class ImageDecoder {
     /** 40 megapixels: a 8000x5000 photo, about 480 MB while decoding to ints. */
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+    /** Room for four 16-bit channels, the widest a photo usually has. */
+    static final int MAX_BYTES_PER_PIXEL = 8;
 
     private final long maxPixels;
 
@@ -54,14 +55,13 @@ public final class ImageDecoder {
     public BufferedImage decode(byte[] bytes, String name) {
         ImageHeader header = ImageHeader.read(bytes, name);
         header.requireAtMost(maxPixels);
-        BufferedImage decoded = readPixels(bytes, name);
-        return Orientation.of(exifOrientation(bytes)).apply(RgbImages.toRgb(decoded));
+        BufferedImage decoded = readPixels(bytes, name, header);
+        return Orientation.of(ExifOrientation.of(bytes)).apply(RgbImages.toRgb(decoded));
     }
 
-    private static BufferedImage readPixels(byte[] bytes, String name) {
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            ImageReader reader = readers.next();
+    private BufferedImage readPixels(byte[] bytes, String name, ImageHeader header) {
+        try (ImageInputStream in = new UploadStream(bytes)) {
+            ImageReader reader = ImageHeader.readerFor(in, name);
             List<String> truncation = new ArrayList<>();
             // libjpeg only warns when data ends early and fills the rest with grey: refuse instead.
             reader.addIIOReadWarningListener((source, warning) -> {
@@ -72,6 +72,7 @@ public final class ImageDecoder {
             });
             try {
                 reader.setInput(in, true, true);
+                requireRasterWithinBudget(reader, header, name);
                 BufferedImage image = reader.read(0);
                 if (!truncation.isEmpty()) {
                     throw new InvalidImageException(name + " is a damaged or truncated image: " + truncation.get(0));
@@ -83,22 +84,33 @@ public final class ImageDecoder {
         } catch (InvalidImageException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new InvalidImageException(name + " is a damaged or truncated image: " + e.getMessage(), e);
+            throw new InvalidImageException(name + " is a damaged or truncated image: " + InvalidImageException.reason(e), e);
         }
     }
 
-    /** EXIF orientation 1..8, or 1 when the file has none (or metadata we cannot parse). */
-    private static int exifOrientation(byte[] bytes) {
-        try {
-            Metadata metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes), bytes.length);
-            for (ExifIFD0Directory dir : metadata.getDirectoriesOfType(ExifIFD0Directory.class)) {
-                if (dir.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
-                    return dir.getInt(ExifIFD0Directory.TAG_ORIENTATION);
-                }
-            }
-        } catch (Exception e) {
-            // Broken or exotic metadata must not reject a decodable image: treat it as upright.
+    /**
+     * The reader decodes into its first image type (ImageIO's rule); refuses a raster of more
+     * than {@link #MAX_BYTES_PER_PIXEL} bytes per pixel the limit allows.
+     */
+    private void requireRasterWithinBudget(ImageReader reader, ImageHeader header, String name) throws IOException {
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        if (!types.hasNext()) {
+            throw new InvalidImageException(name + " has a pixel layout this service cannot read");
         }
-        return 1;
+        double bytesPerPixel = bytesPerPixel(types.next());
+        long budget = maxPixels * MAX_BYTES_PER_PIXEL;
+        double needed = header.pixels() * bytesPerPixel;
+        if (needed > budget) {
+            throw new InvalidImageException(String.format(Locale.ROOT,
+                    "%s needs %,.0f MB to decode (%,d pixels of %.0f bytes each), more than the limit of %,d MB",
+                    name, needed / 1e6, header.pixels(), bytesPerPixel, budget / 1_000_000));
+        }
+    }
+
+    /** Bytes per pixel of the raster an image type makes, measured on a 256x1 strip of it. */
+    static double bytesPerPixel(ImageTypeSpecifier type) {
+        SampleModel strip = type.getSampleModel(256, 1);
+        DataBuffer buffer = strip.createDataBuffer();
+        return (double) buffer.getSize() * buffer.getNumBanks() * DataBuffer.getDataTypeSize(buffer.getDataType()) / 8 / 256;
     }
 }

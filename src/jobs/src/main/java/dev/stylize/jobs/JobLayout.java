@@ -82,9 +82,26 @@ public final class JobLayout {
         }
     }
 
+    /**
+     * An object key as S3 event notifications carry it (URL-encoded, '+' for a space), decoded;
+     * null when there is none or it is not validly encoded (S3 never sends such a key).
+     */
+    public static String decodeEventKey(String encoded) {
+        if (encoded == null) {
+            return null;
+        }
+        try {
+            return java.net.URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** {@code results/<jobId>/outcome.json} gives the job id; anything else gives empty. */
     public static Optional<String> outcomeJobId(String key) {
-        if (!key.startsWith(RESULTS) || !key.endsWith("/outcome.json")) {
+        // "results/outcome.json" both starts and ends so, with no job id between: the two overlap.
+        if (!key.startsWith(RESULTS) || !key.endsWith("/outcome.json")
+                || key.length() <= RESULTS.length() + "/outcome.json".length()) {
             return Optional.empty();
         }
         String jobId = key.substring(RESULTS.length(), key.length() - "/outcome.json".length());

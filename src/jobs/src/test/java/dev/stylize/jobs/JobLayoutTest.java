@@ -48,6 +48,14 @@ class JobLayoutTest {
     }
 
     @Test
+    void onlyAnOutcomeUnderAJobsFolderNamesAJob() {
+        assertEquals(Optional.of("job-1"), JobLayout.outcomeJobId("results/job-1/outcome.json"));
+        assertEquals(Optional.empty(), JobLayout.outcomeJobId("results/outcome.json"), "no job id between the two");
+        assertEquals(Optional.empty(), JobLayout.outcomeJobId("results//outcome.json"));
+        assertEquals(Optional.empty(), JobLayout.outcomeJobId("results/a/b/outcome.json"));
+    }
+
+    @Test
     void inboxKeysNameTheirStyle() {
         assertEquals(Optional.of("hockney"), JobLayout.inboxStyleName("inbox/hockney/photo.jpg"));
         assertEquals(Optional.empty(), JobLayout.inboxStyleName("inbox/photo.jpg"));

@@ -1,6 +1,7 @@
 package dev.stylize.worker;
 
 import dev.stylize.jobs.JobLease;
+import dev.stylize.jobs.telemetry.JobLogging;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -18,8 +19,9 @@ final class Heartbeat implements AutoCloseable {
     private final ScheduledFuture<?> task;
 
     Heartbeat(ScheduledExecutorService scheduler, JobQueue queue, Message message, JobLease lease, int every, int extendTo) {
+        String jobId = JobLogging.currentJobId(); // the job of the thread that starts the heartbeat
         this.task = scheduler.scheduleAtFixedRate(() -> {
-            try {
+            try (JobLogging.Scope ignored = JobLogging.forJob(jobId)) {
                 queue.setVisibility(message, extendTo);
                 lease.renew();
             } catch (RuntimeException e) {

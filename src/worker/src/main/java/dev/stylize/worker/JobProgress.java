@@ -35,14 +35,19 @@ final class JobProgress implements StyleRun.Listener {
     private final JobStatus earlier;
     private final List<String> notes = new ArrayList<>();
     private LossHistory history;
+    private final RunMetrics metrics;
     private Instant lastStatus;
     private String latestCheckpoint;
     private int firstStep = -1;
     private double firstWork;
     private StepReport last;
 
-    /** @param earlier the status on record, whose loss history a resumed run continues; null for a new job */
-    JobProgress(Job job, int attempt, JobLedger ledger, Duration interval, Clock clock, JobStatus earlier) {
+    /**
+     * @param earlier the status on record, whose loss history a resumed run continues; null for a new job
+     * @param metrics this attempt's step times and checkpoint uploads
+     */
+    JobProgress(Job job, int attempt, JobLedger ledger, Duration interval, Clock clock, JobStatus earlier,
+                RunMetrics metrics) {
         this.job = job;
         this.attempt = attempt;
         this.ledger = ledger;
@@ -52,6 +57,7 @@ final class JobProgress implements StyleRun.Listener {
         this.began = clock.instant();
         this.startedAt = began.toString();
         this.lastStatus = began;
+        this.metrics = metrics;
         this.history = new LossHistory(null);
     }
 
@@ -82,6 +88,7 @@ final class JobProgress implements StyleRun.Listener {
     public void stepped(StyleRun run, StepReport report) {
         last = report;
         history.add(run.stepsDone(), report.loss());
+        metrics.stepped(run.scaleIndex(), run.scale().size(), run.scaleFinished(), report.millis());
         if (Duration.between(lastStatus, clock.instant()).compareTo(interval) >= 0) {
             ledger.progress(status(JobState.RUNNING, run.stepsDone(), run.plan().totalSteps(), run.workDone()));
         }
@@ -94,7 +101,11 @@ final class JobProgress implements StyleRun.Listener {
             return;
         }
         int step = run.stepsDone();
-        latestCheckpoint = ledger.saveCheckpoint(job.jobId(), step, ImageEncoder.PNG.encode(run.image()), run.snapshot());
+        byte[] png = ImageEncoder.PNG.encode(run.image());
+        byte[] state = run.snapshot();
+        Instant upload = clock.instant();
+        latestCheckpoint = ledger.saveCheckpoint(job.jobId(), step, png, state);
+        metrics.checkpointUploaded(Duration.between(upload, clock.instant()));
         LOG.infof("job %s: checkpoint at step %d", job.jobId(), step);
     }
 
@@ -109,6 +120,7 @@ final class JobProgress implements StyleRun.Listener {
      * record, so the next delivery knows this worker stopped in good order.
      */
     void stopped(StyleRun run) {
+        metrics.stopped();
         ledger.progress(status(JobState.QUEUED, run.stepsDone(), run.plan().totalSteps(), run.workDone()));
     }
 

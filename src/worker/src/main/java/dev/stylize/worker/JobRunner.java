@@ -19,6 +19,7 @@ import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
 import dev.stylize.jobs.UnusableCheckpointException;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.plan.InvalidInputException;
 import org.jboss.logging.Logger;
 
@@ -26,6 +27,7 @@ import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -40,16 +42,18 @@ final class JobRunner implements MessageHandler.Runner {
     private final JobLedger ledger;
     private final Vgg19Weights weights;
     private final Precision precision;
+    private final JobMetrics metrics;
     private final NDManager manager;
     private final Duration statusInterval;
     private final Clock clock;
     private final ImageDecoder decoder = new ImageDecoder();
 
     JobRunner(JobLedger ledger, Vgg19Weights weights, Precision precision, NDManager manager, Duration statusInterval,
-              Clock clock) {
+              Clock clock, JobMetrics metrics) {
         this.ledger = ledger;
         this.weights = weights;
         this.precision = precision;
+        this.metrics = metrics;
         this.manager = manager;
         this.statusInterval = statusInterval;
         this.clock = clock;
@@ -62,19 +66,22 @@ final class JobRunner implements MessageHandler.Runner {
     @Override
     public StyleRun.Ending run(Job job, int attempt, BooleanSupplier stop) {
         StyleInputs originals = loadInputs(job);
+        RunMetrics runMetrics = new RunMetrics(metrics, job.jobId(), precision.name().toLowerCase(Locale.ROOT));
         JobProgress progress = new JobProgress(job, attempt, ledger, statusInterval, clock,
-                ledger.status(job.jobId()).orElse(null));
+                ledger.status(job.jobId()).orElse(null), runMetrics);
         try (Vgg19Features vgg = new Vgg19Features(weights, job.plan().pooling(), precision);
              StyleRun run = resume(job, vgg, originals, progress)
                      .orElseGet(() -> StyleRun.start(vgg, originals, job.plan(), manager, progress))) {
             LOG.infof("job %s attempt %d: %s, %s, precision=%s", job.jobId(), attempt,
                     run.stepsDone() > 0 ? "resuming at step " + run.stepsDone() : "starting", job.plan().summary(), precision);
+            // A first start (first delivery, nothing resumed) ends the job's wait in the queue.
+            runMetrics.started(job, attempt == 1 && run.stepsDone() == 0, clock.instant());
             progress.began(run.stepsDone(), job.plan().totalSteps(), run.workDone());
             if (run.run(stop) == StyleRun.Ending.STOPPED) {
                 progress.stopped(run);
                 return StyleRun.Ending.STOPPED;
             }
-            finish(job, run, progress);
+            finish(job, run, progress, runMetrics);
             return StyleRun.Ending.FINISHED;
         } catch (InvalidInputException | OptimizationDivergedException e) {
             throw new PermanentJobFailure(e.getMessage(), e);
@@ -152,7 +159,7 @@ final class JobRunner implements MessageHandler.Runner {
         }
     }
 
-    private void finish(Job job, StyleRun run, JobProgress progress) {
+    private void finish(Job job, StyleRun run, JobProgress progress, RunMetrics runMetrics) {
         String resultKey = ledger.saveResult(job.jobId(), ImageEncoder.PNG.encode(run.result()));
         Double loss = progress.lastReport() == null ? null : progress.lastReport().loss();
         Outcome outcome = new Outcome(job.jobId(), job.bucket(), JobState.SUCCEEDED, null, resultKey, job.source(),
@@ -160,8 +167,10 @@ final class JobRunner implements MessageHandler.Runner {
                 weights.synthetic() ? "generated" : "imagenet",
                 new Outcome.Timings(job.acceptedAt(), progress.startedAt(), ledger.now(), progress.runSeconds()),
                 progress.notes());
-        // Ended once: if a duplicate delivery finished first, its outcome stands.
-        ledger.end(outcome, progress.finished(run));
+        // Ended once: if a duplicate delivery finished first, its outcome (and its metric) stands.
+        if (ledger.end(outcome, progress.finished(run))) {
+            runMetrics.succeeded(job.preset(), progress.runSeconds(), run.stepsDone());
+        }
         LOG.infof("job %s SUCCEEDED: %d steps, loss %.4g", job.jobId(), run.stepsDone(), loss == null ? 0.0 : loss);
     }
 }

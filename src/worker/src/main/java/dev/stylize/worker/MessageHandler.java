@@ -6,6 +6,7 @@ import dev.stylize.jobs.JobLease;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobMessage;
 import dev.stylize.jobs.Json;
+import dev.stylize.jobs.telemetry.JobLogging;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -70,6 +71,13 @@ final class MessageHandler {
             settlement.unreadable(message, attempt);
             return;
         }
+        try (JobLogging.Scope ignored = JobLogging.forJob(jobId)) {
+            handle(message, jobId, attempt, stopping);
+        }
+    }
+
+    /** Everything from here on is about one job: its id is on every log line (and the heartbeat's). */
+    private void handle(Message message, String jobId, int attempt, BooleanSupplier stopping) {
         if (ledger.hasEnded(jobId)) {
             LOG.infof("job %s already ended; duplicate message removed", jobId);
             settlement.done(message);

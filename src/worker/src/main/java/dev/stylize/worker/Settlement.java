@@ -3,6 +3,7 @@ package dev.stylize.worker;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.Outcome;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -26,13 +27,16 @@ final class Settlement {
     private final int retryBaseSeconds;
     private final int retryMaxSeconds;
     private final int visibilitySeconds;
+    private final JobMetrics metrics;
 
-    Settlement(JobQueue queue, JobLedger ledger, int retryBaseSeconds, int retryMaxSeconds, int visibilitySeconds) {
+    Settlement(JobQueue queue, JobLedger ledger, int retryBaseSeconds, int retryMaxSeconds, int visibilitySeconds,
+               JobMetrics metrics) {
         this.queue = queue;
         this.ledger = ledger;
         this.retryBaseSeconds = retryBaseSeconds;
         this.retryMaxSeconds = retryMaxSeconds;
         this.visibilitySeconds = visibilitySeconds;
+        this.metrics = metrics;
     }
 
     /** The job has ended (here, or in a duplicate delivery): its message is done. */
@@ -75,7 +79,9 @@ final class Settlement {
 
     /** Retrying cannot help: the job ends now with the failure's status and reason. */
     void fail(Message message, Job job, PermanentJobFailure failure) {
-        ledger.end(Outcome.failed(job, failure.status(), failure.getMessage(), null, ledger.now()));
+        if (ledger.end(Outcome.failed(job, failure.status(), failure.getMessage(), null, ledger.now()))) {
+            metrics.ended(job.jobId(), failure.status(), failure.getMessage());
+        }
         LOG.errorf("job %s %s: %s", job.jobId(), failure.status(), failure.getMessage());
         queue.delete(message);
     }

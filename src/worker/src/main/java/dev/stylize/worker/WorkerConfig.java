@@ -1,6 +1,7 @@
 package dev.stylize.worker;
 
 import dev.stylize.engine.model.Precision;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -71,6 +72,10 @@ public interface WorkerConfig {
 
     @WithDefault("900")
     int retryMaxSeconds();
+
+    /** CloudWatch namespace of the metric lines (template.yaml sets one per stack). */
+    @WithDefault(JobMetrics.DEFAULT_NAMESPACE)
+    String metricsNamespace();
 
     /** Polling off: the process only serves health (for tests of the container). */
     @WithDefault("true")

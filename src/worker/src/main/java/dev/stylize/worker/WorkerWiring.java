@@ -8,6 +8,8 @@ import dev.stylize.engine.model.WeightsException;
 import dev.stylize.engine.model.WeightsSource;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.aws.AwsClients;
+import dev.stylize.jobs.telemetry.EmfWriter;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.store.S3ObjectStore;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -54,13 +56,14 @@ final class WorkerWiring {
         JobLedger ledger = new JobLedger(new S3ObjectStore(s3, config.bucket()), Clock.systemUTC());
         JobQueue queue = new SqsJobQueue(clients.sqs(), config.jobQueueUrl());
         Vgg19Weights weights = weights(config, manager, s3);
+        JobMetrics metrics = new JobMetrics(EmfWriter.toStandardOutput(config.metricsNamespace()));
         JobRunner runner = new JobRunner(ledger, weights, config.precision(), manager,
-                Duration.ofSeconds(config.statusIntervalSeconds()), Clock.systemUTC());
+                Duration.ofSeconds(config.statusIntervalSeconds()), Clock.systemUTC(), metrics);
         Settlement settlement = new Settlement(queue, ledger, config.retryBaseSeconds(), config.retryMaxSeconds(),
-                config.visibilityTimeoutSeconds());
+                config.visibilityTimeoutSeconds(), metrics);
         MessageHandler handler = new MessageHandler(ledger, queue, settlement, runner, heartbeats, workerId(),
                 config.visibilityTimeoutSeconds(), config.heartbeatSeconds());
-        LOG.infof("polling %s", config.jobQueueUrl());
+        LOG.infof("polling %s; metrics in namespace %s", config.jobQueueUrl(), metrics.namespace());
         return new JobLoop(queue, handler, config.pollWaitSeconds(), config.visibilityTimeoutSeconds());
     }
 

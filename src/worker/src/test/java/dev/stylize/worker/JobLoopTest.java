@@ -1,6 +1,8 @@
 package dev.stylize.worker;
 
 import dev.stylize.jobs.JobLedger;
+import dev.stylize.jobs.telemetry.EmfWriter;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.testing.InMemoryObjectStore;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -19,7 +21,8 @@ class JobLoopTest {
 
     private static JobLoop loop(JobQueue queue) {
         JobLedger ledger = new JobLedger(new InMemoryObjectStore("bucket"), Clock.systemUTC());
-        Settlement settlement = new Settlement(queue, ledger, 1, 1, 300);
+        Settlement settlement = new Settlement(queue, ledger, 1, 1, 300,
+                new JobMetrics(new EmfWriter("test", Clock.systemUTC(), line -> { })));
         MessageHandler handler = new MessageHandler(ledger, queue, settlement, (job, attempt, stop) -> null,
                 Executors.newSingleThreadScheduledExecutor(), "w", 300, 60);
         return new JobLoop(queue, handler, 0, 300);

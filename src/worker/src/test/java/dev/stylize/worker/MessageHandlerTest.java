@@ -8,6 +8,9 @@ import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
+import dev.stylize.jobs.telemetry.EmfWriter;
+import dev.stylize.jobs.telemetry.JobLogging;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.testing.InMemoryObjectStore;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
@@ -18,12 +21,14 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Settlement of a job's message in every case, on an in-memory bucket and queue: no emulator, no engine. */
@@ -33,6 +38,8 @@ class MessageHandlerTest {
     private final FakeQueue queue = new FakeQueue();
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
     private final AtomicInteger runs = new AtomicInteger();
+    private final List<String> metricLines = new ArrayList<>();
+    private final JobMetrics metrics = new JobMetrics(new EmfWriter("test", Clock.systemUTC(), metricLines::add));
 
     @AfterEach
     void stopHeartbeats() {
@@ -40,7 +47,7 @@ class MessageHandlerTest {
     }
 
     private MessageHandler handler(MessageHandler.Runner runner) {
-        return new MessageHandler(ledger, queue, new Settlement(queue, ledger, 10, 900, 300), (job, attempt, stop) -> {
+        return new MessageHandler(ledger, queue, new Settlement(queue, ledger, 10, 900, 300, metrics), (job, attempt, stop) -> {
             runs.incrementAndGet();
             return runner.run(job, attempt, stop);
         }, heartbeats, "worker-1", 300, 60);
@@ -63,6 +70,30 @@ class MessageHandlerTest {
         Message m = messageFor("a", 1);
         handler((job, attempt, stop) -> StyleRun.Ending.FINISHED).handle(m, () -> false);
         assertEquals(List.of(m.messageId()), queue.deleted);
+    }
+
+    @Test
+    void theJobIdIsInTheLoggingContextWhileItsMessageIsHandledAndOnlyThen() {
+        recorded("ctx");
+        List<String> seen = new ArrayList<>();
+        handler((job, attempt, stop) -> {
+            seen.add(JobLogging.currentJobId());
+            return StyleRun.Ending.FINISHED;
+        }).handle(messageFor("ctx", 1), () -> false);
+        assertEquals(List.of("ctx"), seen);
+        assertNull(JobLogging.currentJobId(), "cleared after the job");
+    }
+
+    @Test
+    void aFailureCountsOnceInTheMetricsEvenWhenTheJobHadEndedElsewhere() {
+        Job job = recorded("once");
+        PermanentJobFailure failure = new PermanentJobFailure("corrupt style");
+        Settlement settlement = new Settlement(queue, ledger, 10, 900, 300, metrics);
+        settlement.fail(messageFor("once", 1), job, failure);
+        settlement.fail(messageFor("once", 2), job, failure);
+        assertEquals(1, metricLines.size(), String.join("\n", metricLines));
+        assertTrue(metricLines.getFirst().contains("\"JobsFailed\":1"), metricLines.getFirst());
+        assertTrue(metricLines.getFirst().contains("\"jobId\":\"once\""), metricLines.getFirst());
     }
 
     @Test
@@ -122,7 +153,7 @@ class MessageHandlerTest {
         assertEquals("SdkClientException: S3 unreachable", ledger.status("f").orElseThrow().lastError());
         assertEquals(5, ledger.status("f").orElseThrow().attempt());
         assertTrue(ledger.outcome("f").isEmpty(), "not ended: the dead-letter queue decides after maxReceiveCount");
-        assertEquals(900, new Settlement(queue, ledger, 10, 900, 300).backoff(12), "never more than the maximum");
+        assertEquals(900, new Settlement(queue, ledger, 10, 900, 300, metrics).backoff(12), "never more than the maximum");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.stylize.functions.intake;
 
 import dev.stylize.images.ImageDecoder;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -25,6 +26,10 @@ public interface IntakeConfig {
 
     @WithDefault("" + ImageDecoder.DEFAULT_MAX_PIXELS)
     long maxPixels();
+
+    /** CloudWatch namespace of the metric lines (template.yaml sets one per stack). */
+    @WithDefault(JobMetrics.DEFAULT_NAMESPACE)
+    String metricsNamespace();
 
     /** Preset and options of inbox uploads (and of manifests that leave them out). */
     Defaults defaults();

@@ -20,6 +20,9 @@ public class IntakeHandler implements RequestHandler<S3Event, String> {
 
     @Override
     public String handleRequest(S3Event event, Context context) {
+        if (event == null || event.getRecords() == null) {
+            return "ignored: an event without records";
+        }
         return event.getRecords().stream().map(service::accept).collect(Collectors.joining("\n"));
     }
 }

@@ -11,9 +11,12 @@ import dev.stylize.jobs.JobMessage;
 import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Manifest;
 import dev.stylize.jobs.Outcome;
+import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.StyleRef;
 import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.StoredObject;
+import dev.stylize.jobs.telemetry.JobLogging;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.plan.InvalidInputException;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
@@ -41,41 +44,65 @@ public class IntakeService {
     private final SqsClient sqs;
     private final String queueUrl;
     private final IntakeSettings settings;
+    private final JobMetrics metrics;
 
-    public IntakeService(JobLedger ledger, SqsClient sqs, String queueUrl, IntakeSettings settings) {
+    public IntakeService(JobLedger ledger, SqsClient sqs, String queueUrl, IntakeSettings settings, JobMetrics metrics) {
         this.ledger = ledger;
         this.store = ledger.store();
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    /** Metric lines to standard output, in the namespace of STYLIZE_METRICS_NAMESPACE. */
+    public IntakeService(JobLedger ledger, SqsClient sqs, String queueUrl, IntakeSettings settings) {
+        this(ledger, sqs, queueUrl, settings, JobMetrics.fromEnvironment());
     }
 
     /** @return one line saying what happened, for the function's log and response */
     public String accept(S3EventNotificationRecord record) {
-        if (record.getEventName() == null || !record.getEventName().startsWith("ObjectCreated:")) {
-            return "ignored " + record.getEventName();
+        if (record == null || record.getEventName() == null || !record.getEventName().startsWith("ObjectCreated:")) {
+            return "ignored " + (record == null ? "an empty record" : record.getEventName());
         }
-        S3ObjectEntity object = record.getS3().getObject();
-        String key = object.getUrlDecodedKey();
-        String bucket = record.getS3().getBucket().getName();
+        S3ObjectEntity object = record.getS3() == null ? null : record.getS3().getObject();
+        String bucket = record.getS3() == null || record.getS3().getBucket() == null ? null : record.getS3().getBucket().getName();
+        String key = object == null ? null : JobLayout.decodeEventKey(object.getKey());
+        if (bucket == null || key == null) {
+            LOG.warnf("an S3 event record that names no object: %s", record);
+            return "ignored: the record names no object";
+        }
         if (!bucket.equals(store.bucket())) {
             return "ignored: " + bucket + " is not this service's bucket";
         }
         if (!key.startsWith(JobLayout.INBOX) && !key.startsWith(JobLayout.JOBS)) {
             return "ignored " + key + ": not under inbox/ or jobs/";
         }
+        if (key.endsWith("/") && (object.getSizeAsLong() == null || object.getSizeAsLong() == 0)) {
+            // What the S3 console's "Create folder" makes: a zero-byte object named like a folder.
+            return "ignored " + key + ": a folder, not a file";
+        }
         String jobId = JobLayout.jobId(bucket, key,
                 object.getSequencer() != null ? object.getSequencer() : object.geteTag() + record.getEventTime());
+        try (JobLogging.Scope ignored = JobLogging.forJob(jobId)) {
+            return accept(jobId, key, object.getSizeAsLong());
+        }
+    }
+
+    private String accept(String jobId, String key, Long size) {
         if (ledger.hasEnded(jobId)) {
             return "duplicate " + jobId + ": already ended";
         }
         try {
             Job job = key.startsWith(JobLayout.INBOX)
-                    ? fromInbox(jobId, key, object.getSizeAsLong())
-                    : fromManifest(jobId, key, object.getSizeAsLong());
+                    ? fromInbox(jobId, key, size)
+                    : fromManifest(jobId, key, size);
             boolean recorded = ledger.record(job);
             sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(Json.compact(new JobMessage(jobId, store.bucket()))));
             LOG.infof("accepted %s from %s%s", jobId, key, recorded ? "" : " (repeated event, enqueued again)");
+            if (recorded) { // a repeated event is the same job: counted once
+                metrics.accepted(jobId, job.preset());
+            }
             return "accepted " + jobId;
         } catch (InvalidInputException | InvalidImageException e) {
             reject(jobId, key, e.getMessage());
@@ -155,7 +182,9 @@ public class IntakeService {
     }
 
     private void reject(String jobId, String source, String reason) {
-        ledger.reject(Outcome.rejected(jobId, store.bucket(), source, reason, ledger.now()));
+        if (ledger.reject(Outcome.rejected(jobId, store.bucket(), source, reason, ledger.now()))) {
+            metrics.ended(jobId, JobState.REJECTED, reason);
+        }
         LOG.infof("rejected %s (%s): %s", jobId, source, reason);
     }
 }

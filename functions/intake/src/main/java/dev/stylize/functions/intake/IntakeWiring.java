@@ -2,6 +2,8 @@ package dev.stylize.functions.intake;
 
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.aws.AwsClients;
+import dev.stylize.jobs.telemetry.EmfWriter;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.store.S3ObjectStore;
 import dev.stylize.plan.Limits;
 import dev.stylize.plan.PlanOptions;
@@ -25,6 +27,7 @@ public class IntakeWiring {
         IntakeSettings settings = new IntakeSettings(config.maxUploadBytes(), config.maxPixels(),
                 Preset.named(config.defaults().preset()), defaults);
         JobLedger ledger = new JobLedger(new S3ObjectStore(clients.s3(), config.bucket()), Clock.systemUTC());
-        return new IntakeService(ledger, clients.sqs(), config.jobQueueUrl(), settings);
+        return new IntakeService(ledger, clients.sqs(), config.jobQueueUrl(), settings,
+                new JobMetrics(EmfWriter.toStandardOutput(config.metricsNamespace())));
     }
 }

@@ -8,6 +8,9 @@ import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.S3ObjectStore;
+import dev.stylize.jobs.telemetry.EmfWriter;
+import dev.stylize.jobs.telemetry.JobMetrics;
+import dev.stylize.jobs.testing.EmfDocuments;
 import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.LambdaEvents;
 import dev.stylize.plan.PlanOptions;
@@ -29,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -46,6 +50,7 @@ class IntakeServiceTest {
     private ObjectStore store;
     private JobLedger ledger;
     private IntakeHandler handler;
+    private final List<String> metricLines = new ArrayList<>();
 
     @BeforeAll
     static void startEmulator() {
@@ -74,7 +79,8 @@ class IntakeServiceTest {
         PlanOptions defaults = PlanOptions.of(PlanOptions.STEPS, 8).with(PlanOptions.MAX_SIZE, 64);
         IntakeSettings settings = new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES,
                 dev.stylize.images.ImageDecoder.DEFAULT_MAX_PIXELS, Preset.SEED, defaults);
-        handler = new IntakeHandler(new IntakeService(ledger, sqs, queueUrl, settings));
+        handler = new IntakeHandler(new IntakeService(ledger, sqs, queueUrl, settings,
+                new JobMetrics(new EmfWriter("test", Clock.systemUTC(), metricLines::add))));
     }
 
     @Test
@@ -96,6 +102,18 @@ class IntakeServiceTest {
     }
 
     @Test
+    void aZeroByteFolderObjectIsIgnoredNotRejected() {
+        // The S3 console's "Create folder" in inbox/ or jobs/: a zero-byte object whose key ends in "/".
+        for (String key : List.of("inbox/swirls/", "inbox/new-style/", "jobs/archive/")) {
+            store.write(key, new byte[0], "application/x-directory");
+            String result = handler.handleRequest(upload(key, 0), null);
+            assertEquals("ignored " + key + ": a folder, not a file", result);
+        }
+        assertEquals(List.of(), store.list(JobLayout.RESULTS + "new-style"), "no job, no outcome");
+        assertEquals(List.of(), receiveAll(), "nothing queued");
+    }
+
+    @Test
     void theSameEventThreeTimesRecordsOneJob() throws IOException {
         store.write("inbox/swirls/my harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
         S3Event event = event("s3-inbox-put.json");
@@ -111,11 +129,27 @@ class IntakeServiceTest {
     }
 
     @Test
+    void aJobIsCountedAcceptedOnceHoweverOftenItsEventComes() throws IOException {
+        byte[] photo = Examples.bytes(Examples.PHOTO);
+        store.write("inbox/swirls/counted.png", photo, "image/png");
+        S3Event event = upload("inbox/swirls/counted.png", photo.length);
+        String jobId = handler.handleRequest(event, null).substring("accepted ".length());
+        handler.handleRequest(event, null);
+        handler.handleRequest(event, null);
+        assertEquals(1, metricLines.size(), "accepted once: " + metricLines);
+        assertTrue(metricLines.getFirst().contains("\"JobsAccepted\":1"), metricLines.getFirst());
+        assertTrue(metricLines.getFirst().contains("\"jobId\":\"" + jobId + "\""), metricLines.getFirst());
+        assertEquals(List.of(), EmfDocuments.problems(metricLines.getFirst()));
+    }
+
+    @Test
     void aTextFileNamedJpgIsRejectedWithItsReason() {
         store.write("inbox/swirls/notes.jpg", "shopping list".getBytes(StandardCharsets.UTF_8), "image/jpeg");
         Outcome outcome = rejected(upload("inbox/swirls/notes.jpg", 13));
         assertEquals("notes.jpg is not an image this service reads (JPEG, PNG, WebP or TIFF expected)", outcome.reason());
         assertEquals(0, receiveAll().size(), "nothing is enqueued");
+        assertEquals(1, metricLines.size());
+        assertTrue(metricLines.getFirst().contains("\"JobsRejected\":1"), metricLines.getFirst());
     }
 
     @Test

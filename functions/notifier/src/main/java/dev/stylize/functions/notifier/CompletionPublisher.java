@@ -3,6 +3,7 @@ package dev.stylize.functions.notifier;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Outcome;
+import dev.stylize.jobs.telemetry.JobLogging;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
@@ -31,6 +32,12 @@ public class CompletionPublisher {
 
     /** @return what was published or dropped, for the function's log and response */
     public String publish(String jobId) {
+        try (JobLogging.Scope ignored = JobLogging.forJob(jobId)) {
+            return announce(jobId);
+        }
+    }
+
+    private String announce(String jobId) {
         Outcome outcome;
         try {
             outcome = ledger.outcome(jobId).orElse(null);

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.stylize.jobs.telemetry.JobLogging;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.jboss.logging.Logger;
@@ -28,19 +29,39 @@ public class DeadLetterHandler implements RequestHandler<SQSEvent, SQSBatchRespo
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        if (event == null || event.getRecords() == null) {
+            return new SQSBatchResponse(failures);
+        }
         for (SQSEvent.SQSMessage message : event.getRecords()) {
-            try {
-                service.fail(message.getBody(), receiveCount(message));
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "dead letter %s not recorded, retried later", message.getMessageId());
-                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+            if (message == null) {
+                continue;
+            }
+            // The job's id on every line about it, the failure's included.
+            try (JobLogging.Scope ignored = JobLogging.forJob(DeadLetterService.jobIdOf(message.getBody()))) {
+                if (!recorded(message)) {
+                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                }
             }
         }
         return new SQSBatchResponse(failures);
     }
 
+    private boolean recorded(SQSEvent.SQSMessage message) {
+        try {
+            service.fail(message.getBody(), receiveCount(message));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "dead letter %s not recorded, retried later", message.getMessageId());
+            return false;
+        }
+    }
+
     private static int receiveCount(SQSEvent.SQSMessage message) {
         String count = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
-        return count == null ? 0 : Integer.parseInt(count);
+        try {
+            return count == null ? 0 : Integer.parseInt(count);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }

@@ -8,6 +8,7 @@ import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Outcome;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import org.jboss.logging.Logger;
 
 /**
@@ -18,9 +19,26 @@ public class DeadLetterService {
     private static final Logger LOG = Logger.getLogger(DeadLetterService.class);
 
     private final JobLedger ledger;
+    private final JobMetrics metrics;
 
-    public DeadLetterService(JobLedger ledger) {
+    public DeadLetterService(JobLedger ledger, JobMetrics metrics) {
         this.ledger = ledger;
+        this.metrics = metrics;
+    }
+
+    /** Metric lines to standard output, in the namespace of STYLIZE_METRICS_NAMESPACE. */
+    public DeadLetterService(JobLedger ledger) {
+        this(ledger, JobMetrics.fromEnvironment());
+    }
+
+    /** The job a dead letter names, if it names a valid one: the handler's logging context. */
+    public static String jobIdOf(String body) {
+        try {
+            String jobId = Json.read(body, JobMessage.class).jobId();
+            return jobId != null && JobLayout.isValidJobId(jobId) ? jobId : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** @return what was done, for the function's log and response */
@@ -46,7 +64,9 @@ public class DeadLetterService {
         Outcome outcome = ledger.job(jobId)
                 .map(job -> Outcome.failed(job, JobState.FAILED, reason, null, now))
                 .orElseGet(() -> Outcome.failed(missing(jobId), JobState.FAILED, reason + " (job record missing)", null, now));
-        ledger.end(outcome);
+        if (ledger.end(outcome)) {
+            metrics.ended(jobId, JobState.FAILED, reason);
+        }
         LOG.warnf("failed %s: %s", jobId, reason);
         return "failed " + jobId + ": " + reason;
     }

@@ -1,5 +1,6 @@
 package dev.stylize.functions.notifier;
 
+import dev.stylize.jobs.telemetry.JobMetrics;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -18,4 +19,8 @@ public interface NotifierConfig {
 
     @WithDefault("${AWS_REGION:us-east-1}")
     String region();
+
+    /** CloudWatch namespace of the metric lines (template.yaml sets one per stack). */
+    @WithDefault(JobMetrics.DEFAULT_NAMESPACE)
+    String metricsNamespace();
 }

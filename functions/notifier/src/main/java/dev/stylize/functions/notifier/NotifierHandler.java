@@ -22,9 +22,14 @@ public class NotifierHandler implements RequestHandler<S3Event, String> {
 
     @Override
     public String handleRequest(S3Event event, Context context) {
+        if (event == null || event.getRecords() == null) {
+            return "ignored: an event without records";
+        }
         return event.getRecords().stream()
-                .filter(r -> r.getEventName() != null && r.getEventName().startsWith("ObjectCreated:"))
-                .map(r -> JobLayout.outcomeJobId(r.getS3().getObject().getUrlDecodedKey()))
+                .filter(r -> r != null && r.getEventName() != null && r.getEventName().startsWith("ObjectCreated:"))
+                .filter(r -> r.getS3() != null && r.getS3().getObject() != null)
+                .map(r -> Optional.ofNullable(JobLayout.decodeEventKey(r.getS3().getObject().getKey()))
+                        .flatMap(JobLayout::outcomeJobId))
                 .flatMap(Optional::stream)
                 .map(publisher::publish)
                 .collect(Collectors.joining("\n"));

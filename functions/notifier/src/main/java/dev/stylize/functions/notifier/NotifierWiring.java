@@ -2,6 +2,8 @@ package dev.stylize.functions.notifier;
 
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.aws.AwsClients;
+import dev.stylize.jobs.telemetry.EmfWriter;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.store.S3ObjectStore;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -22,7 +24,8 @@ public class NotifierWiring {
     @Produces
     @Singleton
     DeadLetterService deadLetters(NotifierConfig config) {
-        return new DeadLetterService(ledger(config, new AwsClients(config.awsEndpoint(), config.region())));
+        return new DeadLetterService(ledger(config, new AwsClients(config.awsEndpoint(), config.region())),
+                new JobMetrics(EmfWriter.toStandardOutput(config.metricsNamespace())));
     }
 
     private static JobLedger ledger(NotifierConfig config, AwsClients clients) {

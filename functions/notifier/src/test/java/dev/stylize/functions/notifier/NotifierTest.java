@@ -131,7 +131,7 @@ class NotifierTest {
                 Preset.SEED.plan(48, 32, PlanOptions.NONE), "jobs/p.json", "2026-11-24T12:00:00Z"));
         ledger.progress(new JobStatus(job, JobState.RUNNING, 3, 10, null, null, null, null,
                 null, null, 5, "S3 answered 503 Slow Down", null, "2026-11-24T12:00:05Z", null, null, null));
-        SQSEvent event = LambdaEvents.sqs(read("sqs-dead-letter.json").replace("my-harbour-4f1c2a9e7b3d", job));
+        SQSEvent event = LambdaEvents.sqs(read("sqs-dead-letter.json").replace("stuck-harbour-5e0d3b8a1c2f", job));
 
         assertEquals(List.of(), deadLetters.handleRequest(event, null).getBatchItemFailures());
         Outcome outcome = ledger.outcome(job).orElseThrow();

@@ -13,20 +13,29 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * SDK clients for AWS itself or for an emulator (moto, LocalStack) at {@code endpoint}. With
  * an endpoint, S3 uses path-style addressing and, when no credentials are configured, the
- * emulators' conventional test credentials.
+ * emulators' conventional test credentials. Without one, {@code AWS_ENDPOINT_URL} counts when
+ * set: LocalStack sets it (and nothing else) in the Lambda containers it runs, and its S3
+ * answers path-style requests only at that address.
  */
 public final class AwsClients {
     private final Optional<URI> endpoint;
     private final Region region;
 
     public AwsClients(Optional<URI> endpoint, String region) {
-        this.endpoint = endpoint;
+        this.endpoint = endpoint(endpoint, System.getenv());
         this.region = Region.of(region);
+    }
+
+    /** The endpoint given, else a non-blank AWS_ENDPOINT_URL, else none (AWS). */
+    static Optional<URI> endpoint(Optional<URI> given, Map<String, String> environment) {
+        return given.or(() -> Optional.ofNullable(environment.get("AWS_ENDPOINT_URL"))
+                .filter(s -> !s.isBlank()).map(URI::create));
     }
 
     /** From STYLIZE_AWS_ENDPOINT (or AWS_ENDPOINT_URL) and AWS_REGION, as scripts and containers set them. */

@@ -1,0 +1,123 @@
+package dev.stylize.local.template;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One AWS::Serverless::Function as deployed: Globals merged under its own properties, with
+ * Lambda's defaults where neither says anything, and every intrinsic resolved.
+ *
+ * @param handler     the Handler string, {@code Class::method}
+ * @param codeUri     the package (function.zip) on this machine
+ * @param alias       AutoPublishAlias: the qualifier its event sources invoke, or empty for $LATEST
+ * @param environment Environment.Variables, Globals' first, the function's over them
+ */
+public record FunctionDefinition(String logicalId, String handler, Path codeUri, String runtime, int memoryMb,
+                                 int timeoutSeconds, Optional<String> alias, Optional<String> logFormat,
+                                 Map<String, String> environment, List<S3Trigger> s3Triggers,
+                                 List<SqsTrigger> sqsTriggers, AsyncConfig async) {
+
+    /** Lambda's own defaults (a function that says nothing gets these). */
+    static final int DEFAULT_MEMORY_MB = 128;
+    static final int DEFAULT_TIMEOUT_SECONDS = 3;
+
+    /** An S3 event: object events on {@code bucket} whose key matches the filter rules. */
+    public record S3Trigger(String name, String bucket, List<String> events, String prefix, String suffix) {
+        public boolean matches(String key) {
+            return (prefix == null || key.startsWith(prefix)) && (suffix == null || key.endsWith(suffix));
+        }
+    }
+
+    /** An SQS event source mapping. */
+    public record SqsTrigger(String name, String queueArn, int batchSize, boolean reportBatchItemFailures) {
+    }
+
+    /**
+     * How asynchronous invocations are retried (EventInvokeConfig; Lambda's defaults without one:
+     * 2 retries, 6 hours, no destination, i.e. the event is discarded).
+     */
+    public record AsyncConfig(int maximumRetryAttempts, int maximumEventAgeSeconds, Optional<String> onFailureArn) {
+        public static final AsyncConfig LAMBDA_DEFAULT = new AsyncConfig(2, 21600, Optional.empty());
+    }
+
+    static FunctionDefinition of(Template template, String logicalId, Intrinsics intrinsics) {
+        Map<String, Object> own = template.properties(logicalId);
+        Map<String, Object> merged = new LinkedHashMap<>(template.functionGlobals());
+        merged.putAll(own);
+
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (Map<String, Object> source : List.of(template.functionGlobals(), own)) {
+            Template.map(Template.map(source.get("Environment")).get("Variables"))
+                    .forEach((name, value) -> environment.put(name, intrinsics.text(value)));
+        }
+
+        List<S3Trigger> s3 = new ArrayList<>();
+        List<SqsTrigger> sqs = new ArrayList<>();
+        Template.map(own.get("Events")).forEach((name, value) -> {
+            Map<String, Object> event = Template.map(value);
+            Map<String, Object> p = Template.map(event.get("Properties"));
+            switch (String.valueOf(event.get("Type"))) {
+                case "S3" -> {
+                    String prefix = null;
+                    String suffix = null;
+                    List<?> rules = (List<?>) Template.map(Template.map(p.get("Filter")).get("S3Key")).getOrDefault("Rules", List.of());
+                    for (Object rule : rules) {
+                        Map<String, Object> r = Template.map(rule);
+                        String ruleName = String.valueOf(r.get("Name")).toLowerCase(java.util.Locale.ROOT);
+                        if (ruleName.equals("prefix")) {
+                            prefix = intrinsics.text(r.get("Value"));
+                        } else if (ruleName.equals("suffix")) {
+                            suffix = intrinsics.text(r.get("Value"));
+                        }
+                    }
+                    Object events = p.get("Events");
+                    List<String> eventNames = events instanceof List<?> l ? l.stream().map(String::valueOf).toList()
+                            : List.of(String.valueOf(events));
+                    s3.add(new S3Trigger(name, intrinsics.text(p.get("Bucket")), eventNames, prefix, suffix));
+                }
+                case "SQS" -> {
+                    Object types = p.get("FunctionResponseTypes");
+                    boolean partial = types instanceof List<?> l && l.contains("ReportBatchItemFailures");
+                    int batch = p.containsKey("BatchSize") ? Integer.parseInt(intrinsics.text(p.get("BatchSize"))) : 10;
+                    sqs.add(new SqsTrigger(name, intrinsics.text(p.get("Queue")), batch, partial));
+                }
+                default -> throw new IllegalArgumentException(logicalId + ": event type " + event.get("Type")
+                        + " is not run locally");
+            }
+        });
+
+        AsyncConfig async = AsyncConfig.LAMBDA_DEFAULT;
+        Map<String, Object> invokeConfig = Template.map(merged.get("EventInvokeConfig"));
+        if (!invokeConfig.isEmpty()) {
+            Map<String, Object> onFailure = Template.map(Template.map(invokeConfig.get("DestinationConfig")).get("OnFailure"));
+            async = new AsyncConfig(
+                    number(intrinsics, invokeConfig.get("MaximumRetryAttempts"), AsyncConfig.LAMBDA_DEFAULT.maximumRetryAttempts()),
+                    number(intrinsics, invokeConfig.get("MaximumEventAgeInSeconds"), AsyncConfig.LAMBDA_DEFAULT.maximumEventAgeSeconds()),
+                    Optional.ofNullable(onFailure.get("Destination")).map(intrinsics::text));
+        }
+
+        Map<String, Object> logging = Template.map(merged.get("LoggingConfig"));
+        return new FunctionDefinition(logicalId,
+                intrinsics.text(merged.get("Handler")),
+                template.codeRoot().resolve(intrinsics.text(merged.get("CodeUri"))).normalize(),
+                intrinsics.text(merged.get("Runtime")),
+                number(intrinsics, merged.get("MemorySize"), DEFAULT_MEMORY_MB),
+                number(intrinsics, merged.get("Timeout"), DEFAULT_TIMEOUT_SECONDS),
+                Optional.ofNullable(merged.get("AutoPublishAlias")).map(intrinsics::text),
+                Optional.ofNullable(logging.get("LogFormat")).map(intrinsics::text),
+                Map.copyOf(environment), List.copyOf(s3), List.copyOf(sqs), async);
+    }
+
+    private static int number(Intrinsics intrinsics, Object value, int otherwise) {
+        return value == null ? otherwise : Integer.parseInt(intrinsics.text(value));
+    }
+
+    /** The maximum heap the java21 runtime gives a function: 85 % of its memory. */
+    public int heapMb() {
+        return memoryMb * 85 / 100;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.stylize.jobs.telemetry;
+
+import org.jboss.logging.MDC;
+
+/**
+ * The job a thread works on, in the logging context: the JSON log formatter prints it on every
+ * line as {@code "mdc":{"jobId":"…"}}, so one job's lines can be found among all others. The
+ * context belongs to the thread; a thread that works for a job elsewhere (a heartbeat) sets it
+ * there too.
+ */
+public final class JobLogging {
+    /** The logging context's key, and the EMF documents' member, for the job id. */
+    public static final String JOB_ID = "jobId";
+
+    private JobLogging() {
+    }
+
+    /** Until closed, this thread's log lines name the job; then the previous job (if any) again. */
+    public static Scope forJob(String jobId) {
+        Object previous = MDC.get(JOB_ID);
+        if (jobId == null) {
+            MDC.remove(JOB_ID);
+        } else {
+            MDC.put(JOB_ID, jobId);
+        }
+        return new Scope(previous);
+    }
+
+    /** The job this thread's lines name now, or null. */
+    public static String currentJobId() {
+        Object id = MDC.get(JOB_ID);
+        return id == null ? null : id.toString();
+    }
+
+    /** Restores the context it replaced; never throws. */
+    public static final class Scope implements AutoCloseable {
+        private final Object previous;
+
+        private Scope(Object previous) {
+            this.previous = previous;
+        }
+
+        @Override
+        public void close() {
+            if (previous == null) {
+                MDC.remove(JOB_ID);
+            } else {
+                MDC.put(JOB_ID, previous);
+            }
+        }
+    }
+}
