@@ -33,13 +33,14 @@ class MemoryEstimateTest {
     @Test
     void stepsRunUntiledWhereTheyFitInTilesWhereNotAndTheHistoryGivesWayLast() {
         MemoryBudget twentyGiB = new MemoryBudget(20L << 30, 0);
+        MemoryBudget fortyGiB = new MemoryBudget(40L << 30, 0);
         MemoryPlan small = MemoryEstimate.plan(1024, 768, OptimizerKind.LBFGS, 20, twentyGiB);
         assertFalse(small.tiled());
         assertEquals(20, small.lbfgsHistory(), "one pair per step");
-        MemoryPlan print = MemoryEstimate.plan(7680, 4320, OptimizerKind.LBFGS, 20, twentyGiB);
+        MemoryPlan print = MemoryEstimate.plan(7680, 4320, OptimizerKind.LBFGS, 20, fortyGiB);
         assertTrue(print.tiled(), print.summary());
-        assertTrue(print.lbfgsHistory() >= 5 && print.bytes() <= twentyGiB.bytes(), print.summary());
-        MemoryPlan adam = MemoryEstimate.plan(7680, 4320, OptimizerKind.ADAM, 20, twentyGiB);
+        assertTrue(print.lbfgsHistory() >= 5 && print.bytes() <= fortyGiB.bytes(), print.summary());
+        MemoryPlan adam = MemoryEstimate.plan(7680, 4320, OptimizerKind.ADAM, 20, fortyGiB);
         assertTrue(adam.tileSize() >= print.tileSize(), "without history the tiles can only be larger");
         MemoryPlan forced = MemoryEstimate.plan(1024, 768, OptimizerKind.LBFGS, 20, twentyGiB.withTileSize(256));
         assertEquals(256, forced.tileSize());
