@@ -2,6 +2,8 @@ package dev.stylize.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stylize.engine.MemoryBudget;
+import dev.stylize.engine.MemoryPlan;
 import dev.stylize.engine.StepReport;
 import dev.stylize.engine.StyleInputs;
 import dev.stylize.engine.StyleRun;
@@ -56,6 +58,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2", paramLabel = "K", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--tile-size", paramLabel = "PX",
+            description = "Run the steps in tiles of at most PX a side (default: only if the untiled step does not fit).")
+    Integer tileSize;
+
     @Option(names = "--preset", defaultValue = "SEED", paramLabel = "NAME", description = "Loss and optimiser: ${COMPLETION-CANDIDATES}.")
     Preset preset;
 
@@ -76,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
         if (pricePerHour != null && !(pricePerHour > 0)) {
             throw new InvalidInputException("--price-per-hour must be a positive number of dollars, got " + pricePerHour);
         }
-        double[] millis;
+        Timed timed;
         String weightsUsed;
         try (NDManager manager = NDManager.newBaseManager()) {
             Vgg19Weights vggWeights;
@@ -87,9 +93,11 @@ final class BenchCommand implements Callable<Integer> {
                 vggWeights = weights.load(manager, spec.commandLine().getErr());
                 weightsUsed = weights.location;
             }
-            millis = timeSteps(vggWeights, manager, size, precision, preset, warmup, iterations, null);
+            MemoryBudget budget = MemoryBudget.ofAvailableMemory(manager.getDevice())
+                    .withTileSize(tileSize == null ? 0 : tileSize);
+            timed = timeSteps(vggWeights, manager, size, precision, preset, warmup, iterations, budget, null);
         }
-        double[] sorted = millis.clone();
+        double[] sorted = timed.millis().clone();
         Arrays.sort(sorted);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("size", size);
@@ -100,6 +108,7 @@ final class BenchCommand implements Callable<Integer> {
         result.put("minMillis", round(sorted[0]));
         result.put("maxMillis", round(sorted[sorted.length - 1]));
         result.put("peakRssMiB", peakResidentMiB());
+        result.put("tileSize", timed.memory().tiled() ? timed.memory().tileSize() : null);
         result.put("device", deviceName());
         result.put("threads", Runtime.getRuntime().availableProcessors());
         result.put("glibcTunables", System.getenv("GLIBC_TUNABLES") != null);
@@ -141,14 +150,20 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
+     * The timed steps' milliseconds, in order, and the memory plan they ran with (untiled or tiles).
+     */
+    record Timed(double[] millis, MemoryPlan memory) {
+    }
+
+    /**
      * Times {@code iterations} steps at {@code size} x {@code size} (noise images) after {@code warmup}
-     * untimed ones: one scale of exactly those steps, whatever the preset's schedule.
+     * untimed ones: one scale of exactly those steps, whatever the preset's schedule, planned within
+     * {@code budget} (tiled where the untiled step does not fit, or as the budget forces).
      *
      * @param afterEachStep called after every step (e.g. to sample a GPU's memory); may be null
-     * @return each timed step's milliseconds, in order
      */
-    static double[] timeSteps(Vgg19Weights vggWeights, NDManager manager, int size, Precision precision, Preset preset,
-                              int warmup, int iterations, Runnable afterEachStep) {
+    static Timed timeSteps(Vgg19Weights vggWeights, NDManager manager, int size, Precision precision, Preset preset,
+                           int warmup, int iterations, MemoryBudget budget, Runnable afterEachStep) {
         StylePlan plan = preset.plan(size, size, PlanOptions.of(PlanOptions.MAX_SIZE, size)
                 .with(PlanOptions.STEPS, warmup + iterations).validate(Limits.ENGINE));
         double[] millis = new double[iterations];
@@ -165,10 +180,11 @@ final class BenchCommand implements Callable<Integer> {
             }
         };
         try (Vgg19Features vgg = new Vgg19Features(vggWeights, plan.pooling(), precision);
-             StyleRun run = StyleRun.start(vgg, inputs, plan, manager, timer)) {
+             StyleRun run = StyleRun.start(vgg, inputs, plan, manager, timer, budget)) {
+            MemoryPlan memory = run.memoryPlan();
             run.run(() -> false);
+            return new Timed(millis, memory);
         }
-        return millis;
     }
 
     private static BufferedImage noiseImage(NDManager manager, int size, long seed) {

@@ -6,6 +6,7 @@ import ai.djl.util.cuda.CudaUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.stylize.engine.DeviceReport;
+import dev.stylize.engine.MemoryBudget;
 import dev.stylize.engine.MemoryEstimate;
 import dev.stylize.engine.model.Precision;
 import dev.stylize.engine.model.SyntheticWeights;
@@ -135,7 +136,7 @@ final class DoctorCommand implements Callable<Integer> {
                 if (vggWeights == null) { // the bench's speed does not depend on the values
                     vggWeights = Vgg19Weights.fromSafetensors(manager, SyntheticWeights.generate(manager, 0));
                 }
-                report.put("bench", bench(vggWeights, manager, device.device(), size, used, profile));
+                report.put("bench", bench(vggWeights, manager, device.device(), size, used));
             }
         }
         report.put("problems", problems);
@@ -148,12 +149,14 @@ final class DoctorCommand implements Callable<Integer> {
         return problems.isEmpty() ? 0 : 1;
     }
 
-    private Map<String, Object> bench(Vgg19Weights vggWeights, NDManager manager, Device device, int size, Precision used,
-                                      MemoryEstimate.Profile profile) throws IOException {
+    private Map<String, Object> bench(Vgg19Weights vggWeights, NDManager manager, Device device, int size, Precision used)
+            throws IOException {
         long[] gpuPeakUsed = {device.isGpu() ? used(device) : -1};
         long gpuBefore = gpuPeakUsed[0];
         Runnable sample = device.isGpu() ? () -> gpuPeakUsed[0] = Math.max(gpuPeakUsed[0], used(device)) : null;
-        double[] millis = BenchCommand.timeSteps(vggWeights, manager, size, used, Preset.SEED, 1, benchSteps, sample);
+        BenchCommand.Timed timed = BenchCommand.timeSteps(vggWeights, manager, size, used, Preset.SEED, 1, benchSteps,
+                MemoryBudget.ofAvailableMemory(device), sample);
+        double[] millis = timed.millis();
         double[] sorted = millis.clone();
         Arrays.sort(sorted);
         Map<String, Object> bench = new LinkedHashMap<>();
@@ -164,7 +167,9 @@ final class DoctorCommand implements Callable<Integer> {
         bench.put("minMillis", BenchCommand.round(sorted[0]));
         bench.put("maxMillis", BenchCommand.round(sorted[sorted.length - 1]));
         bench.put("peakRssMiB", BenchCommand.peakResidentMiB());
-        bench.put("estimatedMiB", mib(profile.bytesFor(size, size)));
+        // The plan's own estimate: untiled where the step fits, else in tiles.
+        bench.put("estimatedMiB", mib(timed.memory().bytes()));
+        bench.put("tileSize", timed.memory().tiled() ? timed.memory().tileSize() : null);
         if (device.isGpu()) {
             // What PyTorch's allocator held on the GPU at its most, over what the process held before the bench.
             bench.put("gpuPeakUsedMiB", mib(gpuPeakUsed[0]));

@@ -5,7 +5,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stylize.engine.MemoryBudget;
 import dev.stylize.engine.MemoryEstimate;
+import dev.stylize.engine.MemoryPlan;
 import dev.stylize.engine.StepReport;
 import dev.stylize.engine.StyleInputs;
 import dev.stylize.engine.StyleRun;
@@ -72,6 +74,12 @@ final class RunCommand implements Callable<Integer> {
                     + "uses a GPU's tensor cores; Gram matrices, losses and the image stay float32.")
     Precision precision;
 
+    @Option(names = "--tile-size", paramLabel = "PX",
+            description = "Run every scale larger than PX in tiles of at most PX a side (a multiple of 16, from 128), "
+                    + "whatever the memory (default: tiles only where the untiled steps would not fit; the result is "
+                    + "the same either way).")
+    Integer tileSize;
+
     @Mixin
     WeightsOptions weights = new WeightsOptions();
 
@@ -116,10 +124,15 @@ final class RunCommand implements Callable<Integer> {
         StylePlan plan = styleArguments.preset.plan(contentImage.getWidth(), contentImage.getHeight(), options);
         StyleInputs result = originals.sizedFor(plan, plan.schedule().get(plan.schedule().size() - 1));
         Device device = Engine.getInstance().defaultDevice();
+        MemoryEstimate.Profile profile = MemoryEstimate.profile(device, precision);
+        MemoryBudget budget = MemoryBudget.ofAvailableMemory(device).withTileSize(tileSize == null ? 0 : tileSize);
+        // Refused here, before the weights load, if some scale does not fit even in tiles, naming the largest
+        // size that would; the run plans each scale within the same budget.
         PlanOptions asked = options;
-        MemoryEstimate.profile(device, precision).require(plan, size -> styleArguments.preset.plan(contentImage.getWidth(),
-                contentImage.getHeight(), asked.with(PlanOptions.MAX_SIZE, size)), contentImage.getWidth(),
-                contentImage.getHeight(), MemoryEstimate.availableBytes(device));
+        profile.require(plan, size -> styleArguments.preset.plan(contentImage.getWidth(), contentImage.getHeight(),
+                asked.with(PlanOptions.MAX_SIZE, size)), contentImage.getWidth(), contentImage.getHeight(), budget.bytes());
+        MemoryPlan finest = profile.plan(result.content().getWidth(), result.content().getHeight(),
+                plan.optimizer(), plan.schedule().get(plan.schedule().size() - 1).steps(), budget);
 
         try (NDManager manager = NDManager.newBaseManager()) {
             Vgg19Weights vggWeights = weights.load(manager, err);
@@ -128,11 +141,13 @@ final class RunCommand implements Callable<Integer> {
                     styles.stream().map(p -> p.getFileName().toString()).toList(), result.style().getWidth(),
                     result.style().getHeight(), blend, manager.getDevice());
             err.println("plan: " + plan.summary() + " precision=" + precision);
+            err.println("memory at " + plan.size() + " px: " + finest.summary());
             try (Vgg19Features vgg = new Vgg19Features(vggWeights, plan.pooling(), precision);
                  Progress progress = new Progress(plan)) {
                 try (StyleRun run = output.resume == null
-                        ? StyleRun.start(vgg, originals, plan, manager, progress)
-                        : StyleRun.resume(vgg, originals, plan, manager, progress, Files.readAllBytes(output.resume))) {
+                        ? StyleRun.start(vgg, originals, plan, manager, progress, budget)
+                        : StyleRun.resume(vgg, originals, plan, manager, progress, Files.readAllBytes(output.resume),
+                                budget)) {
                     progress.resumedAt(run.stepsDone());
                     run.run(() -> false);
                     ImageEncoder.forFileName(out.toString()).write(run.result(), out);

@@ -4,82 +4,194 @@ import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.cuda.CudaUtils;
 import dev.stylize.engine.model.Precision;
+import dev.stylize.engine.optim.Lbfgs;
+import dev.stylize.engine.tiling.TileGrid;
 import dev.stylize.plan.InvalidInputException;
 import dev.stylize.plan.Limits;
 import dev.stylize.plan.OptimizerKind;
 import dev.stylize.plan.Scale;
 import dev.stylize.plan.StylePlan;
+import dev.stylize.plan.VggLayer;
 
 import java.io.IOException;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.function.IntFunction;
 
 /**
- * How much memory one optimisation step needs at a size, and whether it fits. Measured with
- * {@code bin/stylize bench} (float32, peak resident memory, VGG19 to conv5_1 with the seed
- * preset's taps): about 490 MiB of fixed cost (weights, runtime) plus about 3.75 KB per
- * pixel (activations kept for the backward pass), linear in the pixel count.
+ * How much memory a run needs, and how it fits a budget. One model serves every caller: each
+ * scale runs the whole image at once when it can, else in tiles (exact, see
+ * {@code StyleObjective}), with as much L-BFGS history as the rest leaves ({@link Profile#plan}).
+ * {@code StyleRun} plans each scale so; a job fits where every scale of its plan has such a plan
+ * ({@link Profile#jobBytes}, used by the worker's admission, {@code run} and {@code doctor}), so
+ * nothing is refused that would run in tiles.
  *
- * <p>{@link Profile} holds these constants per device and precision: the CPU's measured
- * (README, "Speed and memory"; bf16 needs less per pixel), a GPU's the same and marked an
- * estimate until measured on one. Where a plan is known ({@link Profile#jobBytes}), every
- * scale counts, with L-BFGS's history at that scale.
+ * <p>Measured with {@code bin/stylize bench} (peak resident memory, VGG19 to conv5_1 with the seed
+ * preset's taps), linear in the pixel count: a fixed cost, the activations one step keeps for its
+ * backward pass (per pixel of what runs through VGG: the image, or the largest tile's crop), and
+ * what stays image-sized whatever the tiling.
+ *
+ * <p>{@link Profile} holds the constants per device and precision: the CPU's measured (README,
+ * "Speed and memory"; bf16 keeps smaller activations), a GPU's the same and marked an estimate
+ * until measured on one.
  */
 public final class MemoryEstimate {
+    /** Weights, libtorch and the JVM. */
     static final long FIXED_BYTES = 490L << 20;
-    static final long BYTES_PER_PIXEL = 3_750;
+    /** Activations kept for the backward pass, per pixel run through VGG at once (float32). */
+    static final long STEP_BYTES_PER_PIXEL = 3_750;
     /**
      * bf16 convolutions keep smaller activations: peaks of 1180, 1975 and 3434 MiB at 512, 768 and
      * 1024 px (bench, seed preset) fit 3026 bytes per pixel under the same fixed cost; rounded up.
      */
-    static final long BF16_BYTES_PER_PIXEL = 3_100;
+    static final long BF16_STEP_BYTES_PER_PIXEL = 3_100;
+    /**
+     * Image-sized for the whole run, per pixel: the image, its gradient and copies, the photo's
+     * conv4_2 activations, the JVM's pixels and float copies while images are converted, and what
+     * the allocator keeps of freed image-sized temporaries. Fitted, with the optimiser's share
+     * below, to peak resident memory of tiled fp32 {@code seed} steps (Adam): 5.5 GiB at 2048 px in
+     * tiles of 512, 18.1 GiB at 4096 px in tiles of 1024; the parts one can count come to about
+     * 180 B, so most of this is yet to be explained.
+     */
+    static final long IMAGE_BYTES_PER_PIXEL = 760;
+    /** Adam's moments and its temporaries, or L-BFGS's last gradient and step and its temporaries. */
+    static final long OPTIMIZER_BYTES_PER_PIXEL = 72;
+    /** One L-BFGS curvature pair (s, y): two float32 images. */
+    static final long PAIR_BYTES_PER_PIXEL = 24;
+    /** Larger tiles gain little: at 1024 px the halos add a third to the pixels run through VGG. */
+    static final int LARGEST_TILE = 1024;
+    static final int SMALLEST_TILE = 128;
+    /** L-BFGS keeps at least this many pairs (where the run has as many steps) before tiles shrink further. */
+    static final int LEAST_HISTORY = 5;
+    /** Tiles are planned for the deepest layer the presets use, whose halo is the widest. */
+    private static final VggLayer DEEPEST = VggLayer.CONV5_1;
 
     /**
-     * One device and precision's constants.
+     * One device and precision's constants, and the plans made with them.
      *
      * @param device        "cpu" or "gpu"
      * @param fixedBytes    what a process holds before any image: runtime, weights (on a GPU also the
      *                      CUDA context and cuDNN's workspace)
-     * @param bytesPerPixel what one step adds per pixel of the optimised image: activations kept for
-     *                      the backward pass, the gradient, Adam's moments
+     * @param bytesPerPixel the activations one step keeps for its backward pass, per pixel run through
+     *                      VGG at once (the image untiled, else the largest tile's crop)
      * @param measured      false while the constants are estimates, not yet measured on such a device
      */
     public record Profile(String device, Precision precision, long fixedBytes, long bytesPerPixel, boolean measured) {
-        /** L-BFGS keeps (s, y) pairs of the flattened float32 image (3 x 4 bytes per pixel each), at most 100. */
-        static final int LBFGS_HISTORY = 100;
-        static final long IMAGE_BYTES_PER_PIXEL = 3 * Float.BYTES;
 
-        /** A fresh process running one step at {@code width} x {@code height}. */
+        /**
+         * The plan for one scale: untiled if the image fits with the history it can use (at most one
+         * pair per step, {@value Lbfgs#HISTORY} at most), else the largest tile that leaves room for
+         * {@value #LEAST_HISTORY} pairs, and then as many pairs as fit. Adam's plans keep no history.
+         *
+         * @param steps the steps this scale takes
+         * @throws InvalidInputException if even tiles of {@value #SMALLEST_TILE} px (or the budget's
+         *                               own tile size) do not fit, naming the largest size that would
+         */
+        public MemoryPlan plan(int width, int height, OptimizerKind optimizer, int steps, MemoryBudget budget) {
+            MemoryPlan plan = tryPlan(width, height, optimizer, steps, budget);
+            if (plan != null) {
+                return plan;
+            }
+            int tile = budget.tileSize() != 0 ? budget.tileSize() : SMALLEST_TILE;
+            int largest = largestThatFits(width, height, optimizer, steps, budget);
+            throw new InvalidInputException(String.format(Locale.ROOT,
+                    "a %dx%d result needs about %.1f GiB even in tiles of %d px, but only %.1f GiB is usable; "
+                            + "the largest that fits is about %d px on its longest side",
+                    width, height, least(width, height, optimizer, steps, budget) / 1073741824.0, tile,
+                    budget.bytes() / 1073741824.0, largest));
+        }
+
+        /** The plan, or null if nothing fits. */
+        MemoryPlan tryPlan(int width, int height, OptimizerKind optimizer, int steps, MemoryBudget budget) {
+            for (int tile : candidates(budget)) {
+                long withoutHistory = withoutHistory(width, height, tile);
+                int wanted = wantedHistory(optimizer, steps);
+                long pairs = (budget.bytes() - withoutHistory) / (PAIR_BYTES_PER_PIXEL * width * height);
+                if (budget.bytes() >= withoutHistory && pairs >= Math.min(wanted, LEAST_HISTORY)) {
+                    int history = (int) Math.min(wanted, pairs);
+                    return new MemoryPlan(tile, history, withoutHistory + PAIR_BYTES_PER_PIXEL * width * height * history);
+                }
+            }
+            return null;
+        }
+
+        /** Everything but the L-BFGS pairs, with tiles of {@code tile} px (or untiled). */
+        private long withoutHistory(int width, int height, int tile) {
+            long pixels = (long) width * height;
+            long run = tile == MemoryPlan.UNTILED ? pixels : TileGrid.of(width, height, tile, DEEPEST).largestCropPixels();
+            return fixedBytes + (IMAGE_BYTES_PER_PIXEL + OPTIMIZER_BYTES_PER_PIXEL) * pixels + bytesPerPixel * run;
+        }
+
+        /** The least a scale can run in: its cheapest tiling (or the budget's tile size), the least history. */
+        private long least(int width, int height, OptimizerKind optimizer, int steps, MemoryBudget budget) {
+            long history = PAIR_BYTES_PER_PIXEL * width * height * Math.min(wantedHistory(optimizer, steps), LEAST_HISTORY);
+            long least = Long.MAX_VALUE;
+            for (int tile : candidates(budget)) {
+                least = Math.min(least, withoutHistory(width, height, tile) + history);
+            }
+            return least;
+        }
+
+        /** The longest side, at this aspect ratio, that has a plan (0 if none): a binary search, as memory grows with size. */
+        private int largestThatFits(int width, int height, OptimizerKind optimizer, int steps, MemoryBudget budget) {
+            double aspect = (double) Math.min(width, height) / Math.max(width, height);
+            int lo = 0;
+            int hi = Math.max(width, height);
+            while (lo < hi) {
+                int side = (lo + hi + 1) >>> 1;
+                int other = Math.max(1, (int) Math.round(side * aspect));
+                boolean fits = width >= height
+                        ? tryPlan(side, other, optimizer, steps, budget) != null
+                        : tryPlan(other, side, optimizer, steps, budget) != null;
+                if (fits) {
+                    lo = side;
+                } else {
+                    hi = side - 1;
+                }
+            }
+            return lo;
+        }
+
+        /** A fresh process running one untiled Adam step at {@code width} x {@code height} (bench's estimate). */
         public long bytesFor(int width, int height) {
-            return fixedBytes + bytesPerPixel * width * height;
+            return withoutHistory(width, height, MemoryPlan.UNTILED);
         }
 
         /**
-         * What a plan adds to a process that holds the weights already: its costliest scale's
-         * activations plus, for L-BFGS, that scale's history.
+         * What a plan adds to a process that holds the weights already, with {@code available}
+         * bytes more to use: its costliest scale's memory plan (tiled where the untiled step does
+         * not fit, L-BFGS history included). Where a scale has no plan even in the smallest tiles,
+         * what that scale needs at least, which is more than {@code available}.
          *
          * @param width  the photo's width, before the plan sizes it
          * @param height the photo's height
          */
-        public long jobBytes(StylePlan plan, int width, int height) {
+        public long jobBytes(StylePlan plan, int width, int height, long available) {
+            MemoryBudget budget = new MemoryBudget(saturatedAdd(fixedBytes, Math.max(0, available)), 0);
             long most = 0;
             for (Scale scale : plan.schedule()) {
-                long pixels = pixels(scale.size(), width, height);
-                long optimizer = plan.optimizer() == OptimizerKind.LBFGS
-                        ? (2L * Math.min(scale.steps(), LBFGS_HISTORY) + 2) * IMAGE_BYTES_PER_PIXEL * pixels
-                        : 0;
-                most = Math.max(most, bytesPerPixel * pixels + optimizer);
+                int[] sized = sized(scale.size(), width, height);
+                MemoryPlan memory = tryPlan(sized[0], sized[1], plan.optimizer(), scale.steps(), budget);
+                long bytes = memory != null ? memory.bytes()
+                        : Math.max(least(sized[0], sized[1], plan.optimizer(), scale.steps(), budget), budget.bytes() + 1);
+                most = Math.max(most, bytes - fixedBytes);
             }
             return most;
         }
 
+        /** Every scale of the plan has a memory plan within {@code available} bytes more than the fixed cost. */
+        public boolean fits(StylePlan plan, int width, int height, long available) {
+            return jobBytes(plan, width, height, available) <= available;
+        }
+
         /**
          * The largest result size (longest side, from {@code smallest} to {@code upTo}) whose plan
-         * adds at most {@code available} bytes; empty when even the smallest does not fit.
+         * fits in {@code available} bytes more than the fixed cost; empty when even the smallest does not.
          *
          * @param planAt the plan at a longest side (the job's preset and options with that maxSize);
          *               may throw {@link InvalidInputException} for sizes the photo cannot be planned at
@@ -90,7 +202,7 @@ public final class MemoryEstimate {
             int high = upTo + 1;    // does not fit
             while (high - low > 1) {
                 int mid = (low + high) >>> 1;
-                if (fits(planAt, mid, width, height, available)) {
+                if (fitsAt(planAt, mid, width, height, available)) {
                     low = mid;
                 } else {
                     high = mid;
@@ -99,31 +211,34 @@ public final class MemoryEstimate {
             return low >= smallest ? OptionalInt.of(low) : OptionalInt.empty();
         }
 
-        private boolean fits(IntFunction<StylePlan> planAt, int size, int width, int height, long available) {
+        private boolean fitsAt(IntFunction<StylePlan> planAt, int size, int width, int height, long available) {
             try {
-                return jobBytes(planAt.apply(size), width, height) <= available;
+                return fits(planAt.apply(size), width, height, available);
             } catch (InvalidInputException e) {
                 return false;
             }
         }
 
         /**
-         * For a fresh process (the command line): refuses a plan whose run would not fit in
-         * {@code available}, naming the largest size that would.
+         * For a fresh process (the command line): refuses a plan that has no memory plan within
+         * {@code budget} at some scale, naming the largest size that would fit. The budget's tile
+         * size, if it has one, is not asked for here: a forced tile size is checked per scale by the run.
          *
          * @param planAt the same plan at another longest side
          * @throws InvalidInputException naming the sizes and the memory
          */
-        public void require(StylePlan plan, IntFunction<StylePlan> planAt, int width, int height, long available) {
-            long needed = fixedBytes + jobBytes(plan, width, height);
+        public void require(StylePlan plan, IntFunction<StylePlan> planAt, int width, int height, long budgetBytes) {
+            long available = budgetBytes - fixedBytes;
+            long needed = jobBytes(plan, width, height, available);
             if (needed <= available) {
                 return;
             }
-            OptionalInt largest = largestFitting(planAt, width, height, available - fixedBytes, Limits.ENGINE.minSize(),
+            OptionalInt largest = largestFitting(planAt, width, height, available, Limits.ENGINE.minSize(),
                     plan.size() - 1);
             throw new InvalidInputException(String.format(Locale.ROOT,
-                    "a %d px result needs about %.1f GiB (%s) but only %.1f GiB is free; %s", plan.size(),
-                    needed / 1073741824.0, label(), available / 1073741824.0, largest.isPresent()
+                    "a %d px result needs about %.1f GiB even in tiles (%s) but only %.1f GiB is usable; %s", plan.size(),
+                    saturatedAdd(fixedBytes, needed) / 1073741824.0, label(), budgetBytes / 1073741824.0,
+                    largest.isPresent()
                             ? "the largest that fits is about " + largest.getAsInt() + " px on its longest side (--max-size)"
                             : "not even " + Limits.ENGINE.minSize() + " px fits"));
         }
@@ -152,38 +267,51 @@ public final class MemoryEstimate {
      */
     public static Profile profile(boolean gpu, Precision precision) {
         return new Profile(gpu ? "gpu" : "cpu", precision, FIXED_BYTES,
-                precision == Precision.BF16 ? BF16_BYTES_PER_PIXEL : BYTES_PER_PIXEL, !gpu);
+                precision == Precision.BF16 ? BF16_STEP_BYTES_PER_PIXEL : STEP_BYTES_PER_PIXEL, !gpu);
     }
 
-    /** The image's pixels at a scale: the photo fitted to {@code size} on its longest side, never enlarged. */
-    static long pixels(int size, int width, int height) {
+    /** One scale's plan with the CPU's float32 constants (the largest per pixel); see {@link Profile#plan}. */
+    public static MemoryPlan plan(int width, int height, OptimizerKind optimizer, int steps, MemoryBudget budget) {
+        return profile(false, Precision.FP32).plan(width, height, optimizer, steps, budget);
+    }
+
+    /** One L-BFGS pair per step at most, and no more than L-BFGS keeps; none for Adam. */
+    private static int wantedHistory(OptimizerKind optimizer, int steps) {
+        return optimizer == OptimizerKind.LBFGS ? Math.max(1, Math.min(steps, Lbfgs.HISTORY)) : 0;
+    }
+
+    /** Untiled first, then tiles from the largest down; only the budget's tile size if it has one. */
+    private static List<Integer> candidates(MemoryBudget budget) {
+        List<Integer> tiles = new ArrayList<>();
+        if (budget.tileSize() != 0) {
+            tiles.add(budget.tileSize());
+            return tiles;
+        }
+        tiles.add(MemoryPlan.UNTILED);
+        for (int tile = LARGEST_TILE; tile >= SMALLEST_TILE; tile -= TileGrid.ALIGNMENT) {
+            tiles.add(tile);
+        }
+        return tiles;
+    }
+
+    /** The image's width and height at a scale: the photo fitted to {@code size} on its longest side, never enlarged. */
+    static int[] sized(int size, int width, int height) {
         int longest = Math.max(width, height);
         if (size >= longest) {
-            return (long) width * height;
+            return new int[] {width, height};
         }
         double f = (double) size / longest;
-        return Math.max(1, Math.round(width * f)) * Math.max(1, Math.round(height * f));
+        return new int[] {(int) Math.max(1, Math.round(width * f)), (int) Math.max(1, Math.round(height * f))};
     }
 
-    public static long bytesFor(int width, int height) {
-        return FIXED_BYTES + BYTES_PER_PIXEL * width * height;
+    /** The image's pixels at a scale (see {@link #sized}). */
+    static long pixels(int size, int width, int height) {
+        int[] sized = sized(size, width, height);
+        return (long) sized[0] * sized[1];
     }
 
-    /**
-     * @param available bytes the device can still give
-     * @throws InvalidInputException naming the largest longest side that would fit
-     */
-    public static void require(int width, int height, long available) {
-        long needed = bytesFor(width, height);
-        if (needed <= available) {
-            return;
-        }
-        double aspect = (double) Math.min(width, height) / Math.max(width, height);
-        long pixels = Math.max(0, (available - FIXED_BYTES) / BYTES_PER_PIXEL);
-        int largest = (int) Math.floor(Math.sqrt(pixels / aspect));
-        throw new InvalidInputException(String.format(Locale.ROOT,
-                "a %dx%d result needs about %.1f GiB but only %.1f GiB is free; the largest that fits is about %d px "
-                        + "on its longest side", width, height, needed / 1073741824.0, available / 1073741824.0, largest));
+    private static long saturatedAdd(long a, long b) {
+        return b > Long.MAX_VALUE - a ? Long.MAX_VALUE : a + b;
     }
 
     /**

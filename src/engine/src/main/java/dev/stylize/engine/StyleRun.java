@@ -23,6 +23,10 @@ import java.util.function.BooleanSupplier;
  * it steps to the end, tells the listener about every step and every checkpoint due, and stops
  * early when asked. A {@link #snapshot()} taken at any step resumes later, anywhere in the
  * schedule; on CPU the resumed run is identical to an uninterrupted one.
+ *
+ * <p>Each scale plans its memory within a {@link MemoryBudget} ({@link MemoryEstimate#plan}):
+ * untiled where the steps fit, else in exact tiles, with as much L-BFGS history as is left.
+ * Without a budget it is the memory available when the scale starts.
  */
 public final class StyleRun implements AutoCloseable {
 
@@ -60,12 +64,15 @@ public final class StyleRun implements AutoCloseable {
     private final StylePlan plan;
     private final NDManager manager;
     private final Listener listener;
+    private final MemoryBudget budget;
     private int index;
     private StyleInputs inputs;
     private StyleTransfer run;
 
-    private StyleRun(Vgg19Features vgg, StyleInputs originals, StylePlan plan, NDManager manager, Listener listener) {
+    private StyleRun(Vgg19Features vgg, StyleInputs originals, StylePlan plan, NDManager manager, Listener listener,
+                     MemoryBudget budget) {
         this.vgg = vgg;
+        this.budget = budget;
         this.originals = originals;
         this.plan = plan;
         this.manager = manager;
@@ -79,7 +86,13 @@ public final class StyleRun implements AutoCloseable {
      */
     public static StyleRun start(Vgg19Features vgg, StyleInputs originals, StylePlan plan, NDManager manager,
                                  Listener listener) {
-        StyleRun r = new StyleRun(vgg, originals, plan, manager, listener);
+        return start(vgg, originals, plan, manager, listener, MemoryBudget.ofAvailableMemory());
+    }
+
+    /** As above; each scale plans its memory within {@code budget}. */
+    public static StyleRun start(Vgg19Features vgg, StyleInputs originals, StylePlan plan, NDManager manager,
+                                 Listener listener, MemoryBudget budget) {
+        StyleRun r = new StyleRun(vgg, originals, plan, manager, listener, budget);
         r.begin(0, null);
         return r;
     }
@@ -87,7 +100,16 @@ public final class StyleRun implements AutoCloseable {
     /** Continues from {@link #snapshot()} bytes taken with the same inputs and plan. */
     public static StyleRun resume(Vgg19Features vgg, StyleInputs originals, StylePlan plan, NDManager manager,
                                   Listener listener, byte[] snapshot) {
-        StyleRun r = new StyleRun(vgg, originals, plan, manager, listener);
+        return resume(vgg, originals, plan, manager, listener, snapshot, MemoryBudget.ofAvailableMemory());
+    }
+
+    /**
+     * As above; the snapshot's scale keeps the memory plan it was saved with, later scales plan
+     * theirs within {@code budget}.
+     */
+    public static StyleRun resume(Vgg19Features vgg, StyleInputs originals, StylePlan plan, NDManager manager,
+                                  Listener listener, byte[] snapshot, MemoryBudget budget) {
+        StyleRun r = new StyleRun(vgg, originals, plan, manager, listener, budget);
         try (NDManager decoded = manager.newSubManager()) {
             NDList state = decode(decoded, snapshot);
             NDArray scale = state.get(SCALE);
@@ -98,7 +120,7 @@ public final class StyleRun implements AutoCloseable {
             }
             r.index = index;
             r.inputs = originals.sizedFor(plan, plan.schedule().get(index));
-            r.run = StyleTransfer.resume(vgg, r.inputs, plan, r.scale().steps(), manager, state);
+            r.run = StyleTransfer.resume(vgg, r.inputs, plan, r.scale().steps(), manager, state, budget);
         }
         return r;
     }
@@ -156,8 +178,8 @@ public final class StyleRun implements AutoCloseable {
         BufferedImage initial = previous == null ? null
                 : RgbImages.resize(previous, inputs.content().getWidth(), inputs.content().getHeight());
         run = initial == null
-                ? StyleTransfer.start(vgg, inputs, plan, scale().steps(), manager)
-                : StyleTransfer.startFrom(vgg, inputs, plan, scale().steps(), manager, initial);
+                ? StyleTransfer.start(vgg, inputs, plan, scale().steps(), manager, budget)
+                : StyleTransfer.startFrom(vgg, inputs, plan, scale().steps(), manager, initial, budget);
         listener.scaleStarted(i, scale(), initial == null ? run.image() : initial);
     }
 
@@ -189,6 +211,11 @@ public final class StyleRun implements AutoCloseable {
             done += i < index ? pixels * scales.get(i).steps() : i == index ? pixels * run.stepsDone() : 0;
         }
         return done / total;
+    }
+
+    /** How the current scale uses memory: untiled or in tiles, and the L-BFGS history. */
+    public MemoryPlan memoryPlan() {
+        return run.memoryPlan();
     }
 
     public StylePlan plan() {

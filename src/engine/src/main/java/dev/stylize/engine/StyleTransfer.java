@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
 import dev.stylize.engine.loss.LossTerms;
 import dev.stylize.engine.loss.StyleObjective;
 import dev.stylize.engine.model.Vgg19Features;
@@ -12,6 +11,7 @@ import dev.stylize.engine.optim.Adam;
 import dev.stylize.engine.optim.ImageOptimizer;
 import dev.stylize.engine.optim.Lbfgs;
 import dev.stylize.engine.tensor.TensorImages;
+import dev.stylize.engine.tiling.TileGrid;
 import dev.stylize.images.RgbImages;
 import dev.stylize.plan.InvalidInputException;
 import dev.stylize.plan.OptimizerKind;
@@ -24,59 +24,88 @@ import java.util.List;
  * One scale of a {@link StyleRun} in progress: the image being optimised, the objective and the
  * optimiser. {@link #step()} until {@link #isFinished()}; a {@link #state} taken at any step
  * resumes later (on CPU the resumed run is identical to an uninterrupted one).
+ *
+ * <p>Its {@link MemoryPlan} says whether the steps run untiled or in tiles and how much L-BFGS
+ * history they keep. The plan is saved with the state and a resumed scale keeps it, so resuming
+ * on a machine with other memory changes nothing in the result.
  */
 final class StyleTransfer implements AutoCloseable {
     private static final String IMAGE = "image";
     private static final String STEP = "step";
+    private static final String TILE_SIZE = "memory.tileSize";
+    private static final String HISTORY = "memory.lbfgsHistory";
 
     private final NDManager manager;
     private final int steps;
     private final StyleObjective objective;
     private final ImageOptimizer optimizer;
+    private final MemoryPlan memory;
     private final NDArray image;
     private int step;
 
-    /** @param inputs the photo and paintings at this scale's size */
-    private StyleTransfer(Vgg19Features vgg, StyleInputs inputs, StylePlan plan, int steps, NDManager parent,
-                          NDArray initial, int step) {
+    /**
+     * @param inputs the photo and paintings at this scale's size
+     * @param memory untiled or tiled, and the L-BFGS history
+     */
+    private StyleTransfer(Vgg19Features vgg, StyleInputs inputs, StylePlan plan, int steps, MemoryPlan memory,
+                          NDManager parent, NDArray initial, int step) {
         this.manager = parent.newSubManager();
         this.steps = steps;
+        this.memory = memory;
         this.step = step;
         try (NDManager inputsScope = manager.newSubManager()) {
             NDArray content = TensorImages.toTensor(inputsScope, inputs.content());
             List<NDArray> styles = inputs.styles().stream().map(s -> TensorImages.toTensor(inputsScope, s)).toList();
-            this.objective = new StyleObjective(vgg, plan.objective(), manager, content, styles, inputs.styleWeights());
+            this.objective = new StyleObjective(vgg, plan.objective(), manager, content, styles, inputs.styleWeights(),
+                    memory.tileSize());
         }
         this.image = initial;
         image.attach(manager);
         this.optimizer = plan.optimizer() == OptimizerKind.ADAM
                 ? new Adam(manager, plan.learningRate())
-                : new Lbfgs(manager, plan.learningRate());
+                : new Lbfgs(manager, plan.learningRate(), memory.lbfgsHistory());
+    }
+
+    /**
+     * The memory plan for this scale's size and steps within {@code budget}, with the constants of
+     * the device and precision it runs in (the same the worker's admission uses).
+     */
+    private static MemoryPlan memoryPlan(Vgg19Features vgg, StyleInputs inputs, StylePlan plan, int steps,
+                                         NDManager parent, MemoryBudget budget) {
+        return MemoryEstimate.profile(parent.getDevice(), vgg.precision()).plan(inputs.content().getWidth(),
+                inputs.content().getHeight(), plan.optimizer(), steps, budget);
     }
 
     /** Starts from the plan's initial image: the photo, seeded noise or the first painting. */
-    static StyleTransfer start(Vgg19Features vgg, StyleInputs inputs, StylePlan plan, int steps, NDManager parent) {
+    static StyleTransfer start(Vgg19Features vgg, StyleInputs inputs, StylePlan plan, int steps, NDManager parent,
+                               MemoryBudget budget) {
         BufferedImage c = inputs.content();
         NDArray initial = switch (plan.init()) {
             case CONTENT -> TensorImages.toTensor(parent, c);
             case NOISE -> TensorImages.noise(parent, c.getWidth(), c.getHeight(), plan.seed());
             case STYLE -> TensorImages.toTensor(parent, RgbImages.resize(inputs.style(), c.getWidth(), c.getHeight()));
         };
-        return new StyleTransfer(vgg, inputs, plan, steps, parent, initial, 0);
+        return new StyleTransfer(vgg, inputs, plan, steps, memoryPlan(vgg, inputs, plan, steps, parent, budget), parent,
+                initial, 0);
     }
 
     /** Starts from a given image (coarse-to-fine: the previous scale's result) of the content's size. */
     static StyleTransfer startFrom(Vgg19Features vgg, StyleInputs inputs, StylePlan plan, int steps, NDManager parent,
-                                   BufferedImage initial) {
+                                   BufferedImage initial, MemoryBudget budget) {
         if (initial.getWidth() != inputs.content().getWidth() || initial.getHeight() != inputs.content().getHeight()) {
             throw new IllegalArgumentException("the initial image must have the content's size");
         }
-        return new StyleTransfer(vgg, inputs, plan, steps, parent, TensorImages.toTensor(parent, initial), 0);
+        return new StyleTransfer(vgg, inputs, plan, steps, memoryPlan(vgg, inputs, plan, steps, parent, budget), parent,
+                TensorImages.toTensor(parent, initial), 0);
     }
 
-    /** Continues from a decoded {@link #state}; the state's arrays stay with their manager. */
+    /**
+     * Continues from a decoded {@link #state}; the state's arrays stay with their manager.
+     *
+     * @param budget plans the memory only for a state saved without a memory plan
+     */
     static StyleTransfer resume(Vgg19Features vgg, StyleInputs inputs, StylePlan plan, int steps, NDManager parent,
-                                NDList state) {
+                                NDList state, MemoryBudget budget) {
         NDArray saved = state.get(IMAGE);
         NDArray step = state.get(STEP);
         if (saved == null || step == null || step.size() != 1 || saved.getShape().dimension() != 4) {
@@ -91,11 +120,14 @@ final class StyleTransfer implements AutoCloseable {
         if (done < 0 || done > steps) {
             throw new InvalidInputException("the checkpoint is at step " + done + " of a scale of " + steps);
         }
+        MemoryPlan memory = state.contains(TILE_SIZE)
+                ? savedMemoryPlan(state, plan)
+                : memoryPlan(vgg, inputs, plan, steps, parent, budget);
         // A real copy: the decoded arrays live on the snapshot's bytes, which are freed once decoding
         // is done (DJL's toType to the same type would alias them, not copy).
         NDArray initial = saved.getDataType() == DataType.FLOAT32 ? saved.duplicate() : saved.toType(DataType.FLOAT32, false);
         initial.attach(parent);
-        StyleTransfer run = new StyleTransfer(vgg, inputs, plan, steps, parent, initial, (int) done);
+        StyleTransfer run = new StyleTransfer(vgg, inputs, plan, steps, memory, parent, initial, (int) done);
         try {
             run.optimizer.restore(state, saved.size());
         } catch (RuntimeException e) {
@@ -105,27 +137,41 @@ final class StyleTransfer implements AutoCloseable {
         return run;
     }
 
+    /** The memory plan a state was saved with, checked: a checkpoint is untrusted input. */
+    private static MemoryPlan savedMemoryPlan(NDList state, StylePlan plan) {
+        NDArray tile = state.get(TILE_SIZE);
+        NDArray history = state.get(HISTORY);
+        if (tile.size() != 1 || history == null || history.size() != 1) {
+            throw new InvalidInputException("the checkpoint's memory plan is damaged");
+        }
+        long tileSize = tile.getLong();
+        long pairs = history.getLong();
+        boolean tileOk = tileSize == MemoryPlan.UNTILED
+                || (tileSize >= TileGrid.ALIGNMENT && tileSize <= Integer.MAX_VALUE && tileSize % TileGrid.ALIGNMENT == 0);
+        boolean historyOk = plan.optimizer() == OptimizerKind.ADAM ? pairs >= 0 && pairs <= Lbfgs.HISTORY
+                : pairs >= 1 && pairs <= Lbfgs.HISTORY;
+        if (!tileOk || !historyOk) {
+            throw new InvalidInputException("the checkpoint's memory plan is out of range: tiles of " + tileSize
+                    + " px, L-BFGS history " + pairs);
+        }
+        return new MemoryPlan((int) tileSize, (int) pairs, 0);
+    }
+
     /** Takes one optimisation step: loss, gradient with respect to the image, update. */
     StepReport step() {
         long start = System.nanoTime();
-        // Everything the forward and backward pass allocate lives in this scope and is freed
-        // at its end; without it memory grows by the activations every step.
+        // The image is borrowed by this scope, so everything the evaluation allocates from it
+        // is freed at the scope's end; without it memory grows by the activations every step.
         try (NDManager scope = manager.newSubManager()) {
-            NDArray x = image.duplicate();
-            x.attach(scope);
-            x.setRequiresGradient(true);
-            LossTerms terms;
-            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                terms = objective.evaluate(x);
-                if (!Double.isFinite(terms.totalValue())) {
-                    throw new OptimizationDivergedException(String.format(
-                            "the loss is %s at step %d (content %s, style %s): the optimisation diverged; "
-                                    + "lower the learning rate or the style weight, or check the weights",
-                            terms.totalValue(), step + 1, terms.content(), terms.style()));
-                }
-                collector.backward(terms.total());
+            scope.tempAttachAll(image);
+            LossTerms terms = objective.evaluate(image);
+            if (!Double.isFinite(terms.totalValue())) {
+                throw new OptimizationDivergedException(String.format(
+                        "the loss is %s at step %d (content %s, style %s): the optimisation diverged; "
+                                + "lower the learning rate or the style weight, or check the weights",
+                        terms.totalValue(), step + 1, terms.content(), terms.style()));
             }
-            optimizer.step(image, x.getGradient());
+            optimizer.step(image, terms.gradient());
             step++;
             return new StepReport(step, terms.totalValue(), terms.content(), terms.style(), terms.tv(),
                     (System.nanoTime() - start) / 1e6);
@@ -138,6 +184,11 @@ final class StyleTransfer implements AutoCloseable {
 
     int stepsDone() {
         return step;
+    }
+
+    /** How the steps use memory: untiled or in tiles, and the L-BFGS history. */
+    MemoryPlan memoryPlan() {
+        return memory;
     }
 
     /** The current image, as the user would see it. */
@@ -155,6 +206,12 @@ final class StyleTransfer implements AutoCloseable {
         NDArray stepArray = scope.create(new long[] {step});
         stepArray.setName(STEP);
         state.add(stepArray);
+        NDArray tileSize = scope.create(new long[] {memory.tileSize()});
+        tileSize.setName(TILE_SIZE);
+        state.add(tileSize);
+        NDArray history = scope.create(new long[] {memory.lbfgsHistory()});
+        history.setName(HISTORY);
+        state.add(history);
         state.addAll(optimizer.state());
         return state;
     }

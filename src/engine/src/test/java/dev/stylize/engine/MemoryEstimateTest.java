@@ -2,8 +2,10 @@ package dev.stylize.engine;
 
 import dev.stylize.engine.model.Precision;
 import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.OptimizerKind;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
+import dev.stylize.plan.Scale;
 import dev.stylize.plan.StylePlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,31 +26,86 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MemoryEstimateTest {
     private static final IntFunction<StylePlan> QUALITY_3000x2000 =
             size -> Preset.QUALITY.plan(3000, 2000, PlanOptions.of(PlanOptions.MAX_SIZE, size));
+    private static final MemoryEstimate.Profile CPU = MemoryEstimate.profile(false, Precision.FP32);
 
     @Test
-    void aPlanThatDoesNotFitIsRefusedNamingTheLargestSizeThatDoes() {
-        MemoryEstimate.Profile cpu = MemoryEstimate.profile(false, Precision.FP32);
-        long eightGiB = 8L << 30;
-        StylePlan big = QUALITY_3000x2000.apply(3000);
+    void aSizeThatDoesNotFitEvenInTilesIsRefusedNamingTheLargestThatDoes() {
+        MemoryBudget fourGiB = new MemoryBudget(4L << 30, 0);
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> cpu.require(big, QUALITY_3000x2000, 3000, 2000, eightGiB));
-        Matcher m = Pattern.compile("a 3000 px result needs about [0-9.]+ GiB \\(cpu fp32 \\(measured\\)\\) but only 8.0 GiB "
-                + "is free; the largest that fits is about (\\d+) px on its longest side \\(--max-size\\)").matcher(e.getMessage());
+                () -> MemoryEstimate.plan(8192, 6144, OptimizerKind.LBFGS, 20, fourGiB));
+        Matcher m = Pattern.compile("a 8192x6144 result needs about [0-9.]+ GiB even in tiles of 128 px, but only "
+                + "4.0 GiB is usable; the largest that fits is about (\\d+) px on its longest side").matcher(e.getMessage());
         assertTrue(m.matches(), e.getMessage());
         int largest = Integer.parseInt(m.group(1));
-        assertDoesNotThrow(() -> cpu.require(QUALITY_3000x2000.apply(largest), QUALITY_3000x2000, 3000, 2000, eightGiB));
+        int other = (int) Math.round(largest * 0.75);
+        assertDoesNotThrow(() -> MemoryEstimate.plan(largest, other, OptimizerKind.LBFGS, 20, fourGiB));
+        assertThrows(InvalidInputException.class, () -> MemoryEstimate.plan(largest + 1, (int) Math.round((largest + 1) * 0.75),
+                OptimizerKind.LBFGS, 20, fourGiB));
+    }
+
+    @Test
+    void stepsRunUntiledWhereTheyFitInTilesWhereNotAndTheHistoryGivesWayLast() {
+        MemoryBudget twentyGiB = new MemoryBudget(20L << 30, 0);
+        MemoryBudget fortyGiB = new MemoryBudget(40L << 30, 0);
+        MemoryPlan small = MemoryEstimate.plan(1024, 768, OptimizerKind.LBFGS, 20, twentyGiB);
+        assertFalse(small.tiled());
+        assertEquals(20, small.lbfgsHistory(), "one pair per step");
+        MemoryPlan print = MemoryEstimate.plan(7680, 4320, OptimizerKind.LBFGS, 20, fortyGiB);
+        assertTrue(print.tiled(), print.summary());
+        assertTrue(print.lbfgsHistory() >= 5 && print.bytes() <= fortyGiB.bytes(), print.summary());
+        MemoryPlan adam = MemoryEstimate.plan(7680, 4320, OptimizerKind.ADAM, 20, fortyGiB);
+        assertTrue(adam.tileSize() >= print.tileSize(), "without history the tiles can only be larger");
+        MemoryPlan forced = MemoryEstimate.plan(1024, 768, OptimizerKind.LBFGS, 20, twentyGiB.withTileSize(256));
+        assertEquals(256, forced.tileSize());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> twentyGiB.withTileSize(100));
+        assertEquals("tile size must be a multiple of 16 from 128 up, got 100", e.getMessage());
+    }
+
+    @Test
+    void aPlanThatDoesNotFitEvenInTilesIsRefusedNamingTheLargestSizeThatDoes() {
+        long fourGiB = 4L << 30;
+        StylePlan big = QUALITY_3000x2000.apply(3000);
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> CPU.require(big, QUALITY_3000x2000, 3000, 2000, fourGiB));
+        Matcher m = Pattern.compile("a 3000 px result needs about [0-9.]+ GiB even in tiles \\(cpu fp32 \\(measured\\)\\) "
+                + "but only 4.0 GiB is usable; the largest that fits is about (\\d+) px on its longest side \\(--max-size\\)")
+                .matcher(e.getMessage());
+        assertTrue(m.matches(), e.getMessage());
+        int largest = Integer.parseInt(m.group(1));
+        assertDoesNotThrow(() -> CPU.require(QUALITY_3000x2000.apply(largest), QUALITY_3000x2000, 3000, 2000, fourGiB));
         assertThrows(InvalidInputException.class,
-                () -> cpu.require(QUALITY_3000x2000.apply(largest + 1), QUALITY_3000x2000, 3000, 2000, eightGiB));
+                () -> CPU.require(QUALITY_3000x2000.apply(largest + 1), QUALITY_3000x2000, 3000, 2000, fourGiB));
+    }
+
+    @Test
+    void aJobThatFitsOnlyInTilesFitsAndEveryScaleHasAPlanWithinTheSameBudget() {
+        long fortyGiB = 40L << 30;
+        IntFunction<StylePlan> print = size -> Preset.QUALITY.plan(7680, 4320, PlanOptions.of(PlanOptions.MAX_SIZE, size));
+        StylePlan plan = print.apply(7680);
+        long available = fortyGiB - CPU.fixedBytes();
+        assertTrue(CPU.bytesFor(7680, 4320) > fortyGiB, "the untiled step does not fit");
+        assertTrue(CPU.fits(plan, 7680, 4320, available));
+        assertDoesNotThrow(() -> CPU.require(plan, print, 7680, 4320, fortyGiB));
+        MemoryBudget budget = new MemoryBudget(fortyGiB, 0);
+        for (Scale scale : plan.schedule()) { // what the run will plan, scale by scale
+            int[] sized = MemoryEstimate.sized(scale.size(), 7680, 4320);
+            MemoryPlan memory = CPU.plan(sized[0], sized[1], plan.optimizer(), scale.steps(), budget);
+            assertTrue(memory.bytes() - CPU.fixedBytes() <= CPU.jobBytes(plan, 7680, 4320, available), memory.summary());
+        }
+        assertTrue(CPU.plan(7680, 4320, plan.optimizer(), plan.schedule().get(plan.schedule().size() - 1).steps(), budget)
+                .tiled());
     }
 
     @Test
     void theCostliestScaleCountsNotTheSumOfScales() {
-        MemoryEstimate.Profile cpu = MemoryEstimate.profile(false, Precision.FP32);
         StylePlan pyramid = QUALITY_3000x2000.apply(1024);  // 128, 256, 512, 1024 px: 25, 20, 20, 20 L-BFGS steps
         assertEquals(4, pyramid.schedule().size());
         long top = MemoryEstimate.pixels(1024, 3000, 2000);
         assertEquals(1024L * 683, top, "the photo at 1024 px on its longest side");
-        assertEquals(cpu.bytesPerPixel() * top + (2 * 20 + 2) * 12L * top, cpu.jobBytes(pyramid, 3000, 2000));
+        long untiled = (MemoryEstimate.IMAGE_BYTES_PER_PIXEL + MemoryEstimate.OPTIMIZER_BYTES_PER_PIXEL
+                + CPU.bytesPerPixel()) * top;
+        assertEquals(untiled + 20 * MemoryEstimate.PAIR_BYTES_PER_PIXEL * top,
+                CPU.jobBytes(pyramid, 3000, 2000, Long.MAX_VALUE), "untiled, one L-BFGS pair per step");
     }
 
     @Test

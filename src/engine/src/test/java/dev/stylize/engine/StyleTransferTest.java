@@ -114,7 +114,7 @@ class StyleTransferTest {
             }
             try (NDManager decoded = manager.newSubManager();
                  StyleTransfer resumed = StyleTransfer.resume(TestWeights.vgg(Pooling.MAX), inputs, plan, 8, manager,
-                         ai.djl.ndarray.NDList.decode(decoded, halfway))) {
+                         ai.djl.ndarray.NDList.decode(decoded, halfway), MemoryBudget.ofAvailableMemory())) {
                 assertEquals(4, resumed.stepsDone());
                 while (!resumed.isFinished()) {
                     resumed.step();
@@ -200,7 +200,8 @@ class StyleTransferTest {
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> {
                 try (NDManager decoded = manager.newSubManager()) {
                     StyleTransfer.resume(TestWeights.vgg(Pooling.MAX), ORIGINALS.sizedFor(large, large.schedule().get(0)),
-                            large, 2, manager, ai.djl.ndarray.NDList.decode(decoded, snapshot));
+                            large, 2, manager, ai.djl.ndarray.NDList.decode(decoded, snapshot),
+                            MemoryBudget.ofAvailableMemory());
                 }
             });
             assertTrue(e.getMessage().contains("checkpoint holds a 32x22 image"), e.getMessage());

@@ -22,6 +22,7 @@ final class TestPlans {
     /** The plan's first scale as a run of its own, on inputs sized for it. */
     static StyleTransfer start(Vgg19Features vgg, StyleInputs originals, StylePlan plan, NDManager manager) {
         Scale scale = plan.schedule().get(0);
-        return StyleTransfer.start(vgg, originals.sizedFor(plan, scale), plan, scale.steps(), manager);
+        return StyleTransfer.start(vgg, originals.sizedFor(plan, scale), plan, scale.steps(), manager,
+                MemoryBudget.ofAvailableMemory());
     }
 }

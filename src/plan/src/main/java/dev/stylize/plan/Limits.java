@@ -12,8 +12,8 @@ package dev.stylize.plan;
 public record Limits(int maxSteps, int minSize, int maxSize) {
     /** What one job of the service may ask (manifests, inbox uploads, the intake's defaults). */
     public static final Limits SERVICE = new Limits(5000, 32, 2048);
-    /** What the engine itself runs: the command line. */
-    public static final Limits ENGINE = new Limits(20_000, 16, 4096);
+    /** What the engine itself runs: the command line. Room for 8K UHD (7680 px); steps that do not fit the memory run in tiles. */
+    public static final Limits ENGINE = new Limits(20_000, 16, 8192);
 
     /**
      * VGG19 halves its feature maps four times before conv5_1 (floor division): a side under

@@ -43,6 +43,21 @@ public enum VggLayer {
         return this == CONV1_2 || this == CONV2_2 || this == CONV3_4 || this == CONV4_4;
     }
 
+    /**
+     * How many 2x2 pools lie between the image and this layer: its feature map is
+     * floor(H / 2^k) x floor(W / 2^k), k from 0 (conv1_x) to 4 (conv5_1).
+     */
+    public int poolings() {
+        int k = 0;
+        for (VggLayer layer : values()) {
+            if (layer == this) {
+                return k;
+            }
+            k += layer.poolsAfter() ? 1 : 0;
+        }
+        throw new AssertionError(this);
+    }
+
     public String weightKey() {
         return "features." + index + ".weight";
     }

@@ -24,7 +24,7 @@ class PlanOptionsTest {
     void optionsOutOfBoundsAreRefusedWithTheirNameAndTheCallersLimits() {
         assertMessage("steps must be from 1 to 20000, got 1000000000", PlanOptions.of(STEPS, 1_000_000_000), Limits.ENGINE);
         assertMessage("steps must be from 1 to 5000, got 6000", PlanOptions.of(STEPS, 6000), Limits.SERVICE);
-        assertMessage("maxSize must be from 16 to 4096 pixels, got 1000000", PlanOptions.of(MAX_SIZE, 1_000_000), Limits.ENGINE);
+        assertMessage("maxSize must be from 16 to 8192 pixels, got 1000000", PlanOptions.of(MAX_SIZE, 1_000_000), Limits.ENGINE);
         assertMessage("styleWeight must be a number from 0 to 1e12, got NaN", PlanOptions.of(STYLE_WEIGHT, Double.NaN), Limits.ENGINE);
         assertMessage("contentWeight must be a number from 0 to 1e12, got -1.0", PlanOptions.of(CONTENT_WEIGHT, -1.0), Limits.ENGINE);
         assertMessage("learningRate must be above 0", PlanOptions.of(LEARNING_RATE, 0.0), Limits.ENGINE);

@@ -4,6 +4,7 @@ import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
 import dev.stylize.engine.OptimizationDivergedException;
 import dev.stylize.engine.StyleInputs;
+import dev.stylize.engine.MemoryBudget;
 import dev.stylize.engine.StyleRun;
 import dev.stylize.engine.model.Precision;
 import dev.stylize.engine.model.Vgg19Features;
@@ -85,8 +86,8 @@ final class JobRunner implements MessageHandler.Runner {
         JobProgress progress = new JobProgress(job, attempt, ledger, statusInterval, clock, earlier, runMetrics);
         progress.runs(plan, admitted.downsized());
         try (Vgg19Features vgg = new Vgg19Features(weights, plan.pooling(), precision);
-             StyleRun run = resume(job, plan, recorded, vgg, originals, progress)
-                     .orElseGet(() -> StyleRun.start(vgg, originals, plan, manager, progress))) {
+             StyleRun run = resume(job, plan, recorded, vgg, originals, progress, admitted.budget())
+                     .orElseGet(() -> StyleRun.start(vgg, originals, plan, manager, progress, admitted.budget()))) {
             LOG.infof("job %s attempt %d: %s, %s, precision=%s%s", job.jobId(), attempt,
                     run.stepsDone() > 0 ? "resuming at step " + run.stepsDone() : "starting", plan.summary(), precision,
                     admitted.downsized() == null ? "" : ", downsized from " + admitted.downsized().from() + " px to fit memory");
@@ -110,12 +111,12 @@ final class JobRunner implements MessageHandler.Runner {
      * the job starts over.
      */
     private Optional<StyleRun> resume(Job job, StylePlan plan, List<Checkpoint> recorded, Vgg19Features vgg,
-                                      StyleInputs originals, JobProgress progress) {
+                                      StyleInputs originals, JobProgress progress, MemoryBudget budget) {
         boolean skipped = false;
         for (Checkpoint checkpoint : recorded) {
             try {
                 byte[] state = ledger.checkpointState(job.jobId(), checkpoint);
-                StyleRun run = resumeFrom(vgg, originals, plan, checkpoint, state, progress);
+                StyleRun run = resumeFrom(vgg, originals, plan, checkpoint, state, progress, budget);
                 progress.resumedFrom(checkpoint.step(), JobLayout.checkpointImageKey(job.jobId(), checkpoint.step()));
                 if (skipped) {
                     progress.note("resumed from the checkpoint at step " + checkpoint.step());
@@ -135,9 +136,9 @@ final class JobRunner implements MessageHandler.Runner {
 
     /** @param plan the plan the checkpoint was written by: the job's, or the size an earlier attempt downsized it to */
     private StyleRun resumeFrom(Vgg19Features vgg, StyleInputs originals, StylePlan plan, Checkpoint checkpoint,
-                                byte[] state, JobProgress progress) {
+                                byte[] state, JobProgress progress, MemoryBudget budget) {
         try {
-            StyleRun run = StyleRun.resume(vgg, originals, plan, manager, progress, state);
+            StyleRun run = StyleRun.resume(vgg, originals, plan, manager, progress, state, budget);
             if (run.stepsDone() != checkpoint.step()) {
                 run.close();
                 throw new InvalidInputException("it holds step " + run.stepsDone() + ", its record says " + checkpoint.step());

@@ -1,5 +1,6 @@
 package dev.stylize.worker;
 
+import dev.stylize.engine.MemoryBudget;
 import dev.stylize.engine.MemoryEstimate;
 import dev.stylize.jobs.Downsized;
 import dev.stylize.jobs.Job;
@@ -14,10 +15,12 @@ import java.util.OptionalInt;
 import java.util.function.LongSupplier;
 
 /**
- * Whether a job fits the device's memory, checked before it starts: its plan's costliest scale
- * (MemoryEstimate, for this device and precision) against what the device has free now. A job
- * that does not fit fails at once, naming the largest size that would, or, where the deployment
- * allows it (STYLIZE_DOWNSIZE_TO_FIT), runs at that size and says so.
+ * Whether a job fits the device's memory, checked before it starts: every scale of its plan must
+ * have a memory plan (MemoryEstimate, for this device and precision: untiled, or in tiles) within
+ * what the device has free now. A job that does not fit even in tiles fails at once, naming the
+ * largest size that would, or, where the deployment allows it (STYLIZE_DOWNSIZE_TO_FIT), runs at
+ * that size and says so. The run then plans its scales within the same budget, so what is
+ * admitted here is what it tiles.
  */
 final class MemoryAdmission {
     private static final Logger LOG = Logger.getLogger(MemoryAdmission.class);
@@ -26,8 +29,11 @@ final class MemoryAdmission {
     private final LongSupplier available;
     private final boolean downsizeToFit;
 
-    /** The plan to run, and how it was downsized (null: as asked). */
-    record Admitted(StylePlan plan, Downsized downsized) {
+    /**
+     * The plan to run, how it was downsized (null: as asked), and the memory its scales plan within:
+     * the fixed cost this process already holds plus what was free.
+     */
+    record Admitted(StylePlan plan, Downsized downsized, MemoryBudget budget) {
     }
 
     /**
@@ -48,10 +54,12 @@ final class MemoryAdmission {
     Admitted admit(Job job, int width, int height, Downsized earlier, boolean resuming) {
         StylePlan plan = earlier == null ? job.plan() : planAt(job, width, height, earlier.to());
         long free = available.getAsLong();
-        long needed = profile.jobBytes(plan, width, height);
+        MemoryBudget budget = new MemoryBudget(free > Long.MAX_VALUE - profile.fixedBytes() ? Long.MAX_VALUE
+                : profile.fixedBytes() + Math.max(0, free), 0);
+        long needed = profile.jobBytes(plan, width, height, free);
         if (needed <= free) {
             LOG.infof("job %s: needs about %s of the %s free (%s)", job.jobId(), gib(needed), gib(free), profile.label());
-            return new Admitted(plan, earlier);
+            return new Admitted(plan, earlier, budget);
         }
         OptionalInt largest = profile.largestFitting(size -> planAt(job, width, height, size), width, height, free,
                 Limits.SERVICE.minSize(), plan.size() - 1);
@@ -67,7 +75,7 @@ final class MemoryAdmission {
         }
         String reason = arithmetic + String.format(Locale.ROOT, "; run at %d px, the largest that fits", to);
         LOG.warnf("job %s: %s", job.jobId(), reason);
-        return new Admitted(planAt(job, width, height, to), new Downsized(job.plan().size(), to, reason));
+        return new Admitted(planAt(job, width, height, to), new Downsized(job.plan().size(), to, reason), budget);
     }
 
     /** The job's plan at another result size: its preset and options, that maxSize. */

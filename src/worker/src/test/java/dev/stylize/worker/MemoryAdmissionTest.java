@@ -67,9 +67,9 @@ class MemoryAdmissionTest {
         return job;
     }
 
-    /** Exactly what the plan at {@code size} px adds: anything larger does not fit. */
+    /** Exactly what the plan at {@code size} px adds (untiled: tiles cannot help this small): anything larger does not fit. */
     private static long enoughFor(Job job, int size) {
-        return CPU.jobBytes(MemoryAdmission.planAt(job, 384, 256, size), 384, 256);
+        return CPU.jobBytes(MemoryAdmission.planAt(job, 384, 256, size), 384, 256, Long.MAX_VALUE);
     }
 
     private void handle(Job job, long available, boolean downsizeToFit) {
@@ -142,8 +142,9 @@ class MemoryAdmissionTest {
     @Test
     void lbfgsHistoryCountsAtEveryScale() {
         PlanOptions options = PlanOptions.of(PlanOptions.MAX_SIZE, 512);
-        long adam = CPU.jobBytes(Preset.SEED.plan(512, 512, options.with(PlanOptions.STEPS, 300)), 512, 512);
-        long lbfgs = CPU.jobBytes(Preset.QUALITY.plan(512, 512, options.with(PlanOptions.STEPS, 300)), 512, 512);
-        assertEquals(adam + 202L * 12 * 512 * 512, lbfgs, "100 (s, y) pairs and two more image-sized vectors");
+        long adam = CPU.jobBytes(Preset.SEED.plan(512, 512, options.with(PlanOptions.STEPS, 300)), 512, 512, Long.MAX_VALUE);
+        long lbfgs = CPU.jobBytes(Preset.QUALITY.plan(512, 512, options.with(PlanOptions.STEPS, 300)), 512, 512,
+                Long.MAX_VALUE);
+        assertEquals(adam + 100L * 24 * 512 * 512, lbfgs, "100 (s, y) pairs of float32 images, where memory allows");
     }
 }

@@ -3,10 +3,12 @@ package dev.stylize.engine.loss;
 import ai.djl.ndarray.NDArray;
 
 /**
- * One evaluation of the objective: the weighted total to differentiate, and each weighted
- * term as a number for progress reports.
+ * One evaluation of the objective: each weighted term as a number, and the gradient of their
+ * sum with respect to the image.
+ *
+ * @param gradient (1, 3, H, W), in the evaluated image's manager
  */
-public record LossTerms(NDArray total, double content, double style, double tv) {
+public record LossTerms(NDArray gradient, double content, double style, double tv) {
     public double totalValue() {
         return content + style + tv;
     }

@@ -1,49 +1,39 @@
 package dev.stylize.engine.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
-import dev.stylize.engine.tensor.Scalars;
 import dev.stylize.plan.LossForm;
 
-/** The loss terms as pure functions of feature maps (batch 1). */
+/**
+ * The loss terms' ingredients as pure functions of feature maps (batch 1). Each term is a
+ * constant times a sum of squares, so its gradient has a closed form: the content term
+ * {@code c·Σ(T−C)²} has {@code 2c·(T−C)}; a style layer's {@code c·Σ(G−A)²}, with the Gram
+ * matrix G = F Fᵀ of the activations F as a (d, h*w) matrix, has {@code 4c·(G−A) F}.
+ */
 public final class Losses {
     private Losses() {
     }
 
     /**
-     * Unnormalised Gram matrix G = F F^T, computed as P^T P with P = F^T of shape (h*w, d):
-     * for the channels-last activations of bf16 precision P is a view, where F would be a copy
-     * (measured 4-6% of a 512 px bf16 step); float32's channels-first maps cost the same either way.
+     * The content term is {@code contentScale · Σ(T−C)²}: SEED's mean over the elements, or
+     * PAPER's one half.
      *
-     * @param features (1, d, h, w)
-     * @return (d, d)
+     * @param elements d*h*w of the whole image's activations
      */
-    public static NDArray gram(NDArray features) {
-        Shape s = features.getShape();
-        NDArray pixelsByChannel = features.transpose(0, 2, 3, 1).reshape(s.get(2) * s.get(3), s.get(1));
-        return pixelsByChannel.transpose().matMul(pixelsByChannel);
-    }
-
-    /** @param target, content (1, d, h, w) activations of the image and of the photo */
-    public static NDArray content(NDArray target, NDArray content, LossForm form) {
-        NDArray squared = target.sub(content).square();
-        return form == LossForm.SEED ? squared.mean() : Scalars.times(squared.sum(), 0.5);
+    public static double contentScale(LossForm form, long elements) {
+        return form == LossForm.SEED ? 1.0 / elements : 0.5;
     }
 
     /**
-     * One style layer's term.
+     * A style layer's term is {@code styleScale · Σ(G−A)²}: SEED's mean((G−A)²)/(d·h·w), or
+     * PAPER's Σ(G−A)²/(4 N² M²).
      *
-     * @param targetFeatures (1, d, h, w) activations of the image
-     * @param styleGram      (d, d) Gram matrix of the style at this layer
+     * @param channels  d (N)
+     * @param positions h*w (M) of the whole image's activations at that layer
      */
-    public static NDArray styleLayer(NDArray targetFeatures, NDArray styleGram, LossForm form) {
-        Shape s = targetFeatures.getShape();
-        double d = s.get(1);
-        double m = (double) s.get(2) * s.get(3);
-        NDArray diff = gram(targetFeatures).sub(styleGram).square();
-        return form == LossForm.SEED
-                ? Scalars.times(diff.mean(), 1.0 / (d * m))
-                : Scalars.times(diff.sum(), 1.0 / (4.0 * d * d * m * m));
+    public static double styleScale(LossForm form, long channels, long positions) {
+        double d = channels;
+        double m = positions;
+        return form == LossForm.SEED ? 1.0 / (d * d * d * m) : 1.0 / (4.0 * d * d * m * m);
     }
 
     /**

@@ -2,11 +2,18 @@ package dev.stylize.engine.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.stylize.engine.tensor.Scalars;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import dev.stylize.engine.model.Vgg19Features;
+import dev.stylize.engine.tensor.Scalars;
+import dev.stylize.engine.tiling.Tile;
+import dev.stylize.engine.tiling.TileGrid;
+import dev.stylize.engine.tiling.TiledFeatures;
 import dev.stylize.plan.Objective;
 import dev.stylize.plan.VggLayer;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
@@ -16,69 +23,269 @@ import java.util.Set;
 /**
  * The function the image is optimised against: content features of the photo and Gram
  * matrices of the painting are computed once here, then every {@link #evaluate} compares
- * the image's features to them.
+ * the image's features to them and returns the loss and its gradient.
+ *
+ * <p>The gradient is taken in closed form with respect to the activations (see {@link Losses})
+ * and only backpropagated through VGG by autograd: differentiating the Gram matrices by autograd
+ * costs two more matrix products per layer than the one the closed form needs.
+ *
+ * <p>An image larger than the tile size is evaluated in two passes over tiles ({@link TileGrid}),
+ * exactly: the first, without gradients, sums each style layer's Gram matrix and the content
+ * term over the tiles' own positions; with the Gram matrices known, the gradient at each
+ * activation is local, so the second pass backpropagates each tile's own share from its crop and
+ * adds the crop's image gradient into the whole gradient. Memory then grows with the tile, not the
+ * image; the cost is a second forward pass and the halos' overlap.
  */
 public final class StyleObjective {
     private final Vgg19Features vgg;
     private final Objective objective;
     private final Set<VggLayer> taps;
+    private final Set<VggLayer> styleLayers;
+    private final VggLayer deepest;
+    private final int tileSize;
+    /** (1, d, h, w): the photo's activations at the content layer. */
     private final NDArray contentTarget;
+    /** (d, d) per style layer. */
     private final Map<VggLayer, NDArray> styleGrams = new EnumMap<>(VggLayer.class);
+
+    /** Untiled: each evaluation runs the whole image at once. */
+    public StyleObjective(Vgg19Features vgg, Objective objective, NDManager manager, NDArray content,
+                          List<NDArray> styles, List<Double> weights) {
+        this(vgg, objective, manager, content, styles, weights, Integer.MAX_VALUE);
+    }
 
     /**
      * With several paintings the target Gram matrix of each layer is their weighted mean, as
      * jcjohnson/neural-style blends styles; one painting of weight 1 gives its own Grams.
      *
-     * @param manager owns the targets for the life of the run
-     * @param content (1, 3, H, W) normalised photo
-     * @param styles  (1, 3, H', W') normalised paintings
-     * @param weights blend weight of each painting
+     * @param manager  owns the targets for the life of the run
+     * @param content  (1, 3, H, W) normalised photo
+     * @param styles   (1, 3, H', W') normalised paintings
+     * @param weights  blend weight of each painting
+     * @param tileSize the longest side of a tile's own pixels, a multiple of {@value TileGrid#ALIGNMENT}
+     *                 (or {@link Integer#MAX_VALUE}: never tile); targets are computed in tiles too
      */
     public StyleObjective(Vgg19Features vgg, Objective objective, NDManager manager, NDArray content,
-                          List<NDArray> styles, List<Double> weights) {
+                          List<NDArray> styles, List<Double> weights, int tileSize) {
         this.vgg = vgg;
         this.objective = objective;
-        this.taps = EnumSet.copyOf(objective.styleLayerWeights().keySet());
+        this.tileSize = tileSize;
+        this.styleLayers = Collections.unmodifiableSet(EnumSet.copyOf(objective.styleLayerWeights().keySet()));
+        this.taps = EnumSet.copyOf(styleLayers);
         taps.add(objective.contentLayer());
+        this.deepest = Collections.max(taps);
         try (NDManager scratch = manager.newSubManager()) {
             scratch.tempAttachAll(content);
-            contentTarget = vgg.extract(content, Set.of(objective.contentLayer())).get(objective.contentLayer());
-            contentTarget.attach(manager);
+            contentTarget = assemble(content, objective.contentLayer(), manager);
             double total = weights.stream().mapToDouble(Double::doubleValue).sum();
             for (int i = 0; i < styles.size(); i++) {
                 scratch.tempAttachAll(styles.get(i));
                 double share = weights.get(i) / total;
-                vgg.extract(styles.get(i), objective.styleLayerWeights().keySet()).forEach((layer, features) -> {
-                    NDArray g = Scalars.times(Losses.gram(features), share);
-                    NDArray sum = styleGrams.containsKey(layer) ? styleGrams.get(layer).add(g) : g;
-                    styleGrams.put(layer, sum);
-                });
+                grams(styles.get(i), manager).forEach((layer, g) ->
+                        styleGrams.merge(layer, g.muli(Scalars.like(g, share)), NDArray::addi));
             }
-            styleGrams.values().forEach(g -> g.attach(manager));
         }
     }
 
-    /** @param image (1, 3, H, W); results live in image's manager */
+    /**
+     * The loss at {@code image} and its gradient.
+     *
+     * @param image (1, 3, H, W), left unchanged; the results and every temporary live in its manager
+     */
     public LossTerms evaluate(NDArray image) {
-        Map<VggLayer, NDArray> features = vgg.extract(image, taps);
-        NDArray content = Scalars.times(
-                Losses.content(features.get(objective.contentLayer()), contentTarget, objective.lossForm()),
-                objective.contentWeight());
-        NDArray style = null;
-        for (Map.Entry<VggLayer, Double> layer : objective.styleLayerWeights().entrySet()) {
-            NDArray term = Scalars.times(
-                    Losses.styleLayer(features.get(layer.getKey()), styleGrams.get(layer.getKey()), objective.lossForm()),
-                    layer.getValue());
-            style = style == null ? term : style.add(term);
+        Shape s = image.getShape();
+        TileGrid grid = grid((int) s.get(3), (int) s.get(2));
+        LossTerms vggTerms = grid.isWhole() ? evaluateWhole(image, grid) : evaluateTiled(image, grid);
+        double tv = addTotalVariation(image, vggTerms.gradient());
+        return new LossTerms(vggTerms.gradient(), vggTerms.content(), vggTerms.style(), tv);
+    }
+
+    /** One pass: Gram matrices from the same activations the gradient flows back through. */
+    private LossTerms evaluateWhole(NDArray image, TileGrid grid) {
+        NDArray x = image.duplicate();
+        x.setRequiresGradient(true);
+        Backward backward = new Backward();
+        double style = 0;
+        try (GradientCollector collector = x.getManager().getEngine().newGradientCollector()) {
+            Map<VggLayer, NDArray> features = vgg.extract(x, taps);
+            for (VggLayer layer : styleLayers) {
+                NDArray f = features.get(layer);
+                FeatureMatrix m = matrix(f.stopGradient());
+                NDArray difference = m.gram().sub(styleGrams.get(layer));
+                double c = styleCoefficient(layer, grid);
+                style += c * Scalars.value(difference.square().sum());
+                backward.add(f, m.leftMultipliedBy(Scalars.times(difference, 4 * c)));
+            }
+            NDArray t = features.get(objective.contentLayer());
+            double content = addContent(t, contentTarget, backward);
+            return new LossTerms(backward.run(x), content, style, 0);
         }
-        style = Scalars.times(style, objective.styleWeight());
-        NDArray total = content.add(style);
-        double tvValue = 0;
-        if (objective.tvWeight() > 0) {
-            NDArray tv = Scalars.times(Losses.totalVariation(image), objective.tvWeight());
-            total = total.add(tv);
-            tvValue = Scalars.value(tv);
+    }
+
+    /** Two passes over tiles; see the class comment. */
+    private LossTerms evaluateTiled(NDArray image, TileGrid grid) {
+        NDManager step = image.getManager();
+        VggLayer contentLayer = objective.contentLayer();
+        Map<VggLayer, NDArray> grams = new EnumMap<>(VggLayer.class);
+        double[] content = {0};
+        TiledFeatures.forEachTile(vgg, image, grid, taps, (tile, own) -> {
+            own.forEach((layer, features) -> {
+                if (styleLayers.contains(layer)) {
+                    accumulate(grams, layer, matrix(features).gram(), step);
+                }
+            });
+            if (own.containsKey(contentLayer)) {
+                NDArray t = own.get(contentLayer);
+                NDArray difference = t.sub(targetAt(tile, t.getManager()));
+                content[0] += contentCoefficient() * Scalars.value(difference.square().sum());
+            }
+        });
+        double style = 0;
+        Map<VggLayer, NDArray> multipliers = new EnumMap<>(VggLayer.class);
+        for (VggLayer layer : styleLayers) {
+            NDArray difference = grams.get(layer).sub(styleGrams.get(layer));
+            double c = styleCoefficient(layer, grid);
+            style += c * Scalars.value(difference.square().sum());
+            multipliers.put(layer, Scalars.times(difference, 4 * c));
         }
-        return new LossTerms(total, Scalars.value(content), Scalars.value(style), tvValue);
+
+        NDArray gradient = image.zerosLike();
+        for (Tile tile : grid.tiles()) {
+            try (NDManager scope = step.newSubManager()) {
+                // Borrowed, so that the crops and sums made from them are freed with this tile.
+                scope.tempAttachAll(image, gradient);
+                NDArray crop = image.get(tile.crop()).duplicate();
+                crop.setRequiresGradient(true);
+                NDArray cropGradient;
+                try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
+                    cropGradient = tileGradient(tile, crop, multipliers);
+                }
+                gradient.set(tile.crop(), gradient.get(tile.crop()).add(cropGradient));
+            }
+        }
+        return new LossTerms(gradient, content[0], style, 0);
+    }
+
+    /**
+     * The image gradient of one tile's own share of the loss, with the Gram matrices known.
+     *
+     * @param multipliers 4c·(G−A) per style layer, G the whole image's Gram matrix
+     */
+    private NDArray tileGradient(Tile tile, NDArray crop, Map<VggLayer, NDArray> multipliers) {
+        Map<VggLayer, NDArray> features = vgg.extract(crop, taps);
+        Backward backward = new Backward();
+        for (VggLayer layer : styleLayers) {
+            if (tile.ownsPositionsAt(layer)) {
+                NDArray own = features.get(layer).get(tile.ownInCrop(layer));
+                backward.add(own, matrix(own.stopGradient()).leftMultipliedBy(multipliers.get(layer)));
+            }
+        }
+        VggLayer contentLayer = objective.contentLayer();
+        if (tile.ownsPositionsAt(contentLayer)) {
+            NDArray own = features.get(contentLayer).get(tile.ownInCrop(contentLayer));
+            addContent(own, targetAt(tile, crop.getManager()), backward);
+        }
+        return backward.run(crop);
+    }
+
+    /** The content target at a tile's own positions, as an array of {@code scope}. */
+    private NDArray targetAt(Tile tile, NDManager scope) {
+        NDArray target = contentTarget.get(tile.ownInImage(objective.contentLayer()));
+        target.attach(scope);
+        return target;
+    }
+
+    /** Adds {@code g} into {@code sums}; the first of a layer is kept in {@code manager}. */
+    private static void accumulate(Map<VggLayer, NDArray> sums, VggLayer layer, NDArray g, NDManager manager) {
+        NDArray sum = sums.get(layer);
+        if (sum == null) {
+            g.attach(manager);
+            sums.put(layer, g);
+        } else {
+            sum.addi(g);
+        }
+    }
+
+    private FeatureMatrix matrix(NDArray features) {
+        return FeatureMatrix.of(features, vgg.channelsLast());
+    }
+
+    /** Adds the content term's gradient 2c·(T−C) at {@code t} to {@code backward}; returns the term. */
+    private double addContent(NDArray t, NDArray target, Backward backward) {
+        NDArray difference = t.stopGradient().sub(target);
+        double c = contentCoefficient();
+        backward.add(t, Scalars.times(difference, 2 * c));
+        return c * Scalars.value(difference.square().sum());
+    }
+
+    private double contentCoefficient() {
+        return objective.contentWeight() * Losses.contentScale(objective.lossForm(), contentTarget.size());
+    }
+
+    /** The style term's weight at {@code layer}, normalised by the whole image's feature map. */
+    private double styleCoefficient(VggLayer layer, TileGrid grid) {
+        int k = layer.poolings();
+        long positions = (long) (grid.height() >> k) * (grid.width() >> k);
+        return objective.styleWeight() * objective.styleLayerWeights().get(layer)
+                * Losses.styleScale(objective.lossForm(), layer.outChannels(), positions);
+    }
+
+    /** Adds the total-variation term's gradient to {@code gradient}; returns the term (0 without weight). */
+    private double addTotalVariation(NDArray image, NDArray gradient) {
+        if (objective.tvWeight() <= 0) {
+            return 0;
+        }
+        NDArray x = image.duplicate();
+        x.setRequiresGradient(true);
+        try (GradientCollector collector = x.getManager().getEngine().newGradientCollector()) {
+            NDArray tv = Scalars.times(Losses.totalVariation(x), objective.tvWeight());
+            collector.backward(tv);
+            gradient.addi(x.getGradient());
+            return Scalars.value(tv);
+        }
+    }
+
+    private TileGrid grid(int width, int height) {
+        return width <= tileSize && height <= tileSize ? TileGrid.whole(width, height)
+                : TileGrid.of(width, height, tileSize, deepest);
+    }
+
+    /** The whole image's activations at {@code layer}, assembled from tiles, in {@code manager}. */
+    private NDArray assemble(NDArray image, VggLayer layer, NDManager manager) {
+        Shape s = image.getShape();
+        TileGrid grid = grid((int) s.get(3), (int) s.get(2));
+        int k = layer.poolings();
+        NDArray whole = manager.zeros(new Shape(1, layer.outChannels(), s.get(2) >> k, s.get(3) >> k), image.getDataType());
+        TiledFeatures.forEachTile(vgg, image, grid, Set.of(layer), (tile, own) -> {
+            if (own.containsKey(layer)) {
+                whole.set(tile.ownInImage(layer), own.get(layer));
+            }
+        });
+        return whole;
+    }
+
+    /** The Gram matrices of every style layer, summed over tiles, in {@code manager}. */
+    private Map<VggLayer, NDArray> grams(NDArray image, NDManager manager) {
+        Shape s = image.getShape();
+        Map<VggLayer, NDArray> grams = new EnumMap<>(VggLayer.class);
+        TiledFeatures.forEachTile(vgg, image, grid((int) s.get(3), (int) s.get(2)), styleLayers, (tile, own) ->
+                own.forEach((layer, features) -> accumulate(grams, layer, matrix(features).gram(), manager)));
+        return grams;
+    }
+
+    /** Activations and the closed-form gradients of the loss at them, backpropagated together. */
+    private final class Backward {
+        private final List<NDArray> outputs = new ArrayList<>();
+        private final List<NDArray> gradients = new ArrayList<>();
+
+        void add(NDArray output, NDArray gradient) {
+            outputs.add(output);
+            gradients.add(gradient);
+        }
+
+        /** @return d(loss)/d(input) */
+        NDArray run(NDArray input) {
+            return vgg.backward(outputs, gradients, input);
+        }
     }
 }

@@ -4,30 +4,46 @@ import dev.stylize.plan.VggLayer;
 import dev.stylize.plan.Pooling;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.pooling.Pool;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * VGG19's frozen feature part as plain functions of the weights: no Block, so nothing asks
- * for parameter gradients (freezing Block parameters costs ~35% per step on DJL). In
- * {@link Precision#BF16} the convolutions run in bfloat16 ({@link Bf16Convolutions}); close
- * this to free their bf16 copy of the weights.
+ * VGG19's frozen feature part, run by a small TorchScript graph ({@code tools/engine/export_vgg19.py})
+ * in one native call per pass. In {@link Precision#BF16} the graph casts to bfloat16 inside itself
+ * (DJL 0.36 has no bfloat16 type; casting to it aborts the JVM) and runs channels-last, the layout
+ * oneDNN's bf16 convolutions want; otherwise it computes in the weights' own type, channels-first.
+ * The graph holds no weights: it is handed copies of ours once, and nothing asks for their
+ * gradients. Close this to free those copies.
  */
 public final class Vgg19Features implements AutoCloseable {
-    private static final Shape UNIT = new Shape(1, 1);
-    private static final Shape POOL = new Shape(2, 2);
-    private static final Shape NO_PAD = new Shape(0, 0);
+    private static final String GRAPH = "vgg19-features.pt";
+    /** DJL's naming convention: arrays named {@code x[]} reach TorchScript as one List[Tensor]. */
+    private static final String KERNELS = "kernels[]";
+    private static final String BIASES = "biases[]";
 
     private final Vgg19Weights weights;
-    private final Pooling pooling;
-    private final Bf16Convolutions bf16;
+    private final NDManager manager;
+    private final PtSymbolBlock graph;
+    private final List<NDArray> kernels;
+    private final List<NDArray> biases;
+    private final boolean averagePooling;
+    private final boolean channelsLast;
+    private final Precision precision;
 
     public Vgg19Features(Vgg19Weights weights, Pooling pooling) {
         this(weights, pooling, Precision.FP32);
@@ -35,63 +51,114 @@ public final class Vgg19Features implements AutoCloseable {
 
     public Vgg19Features(Vgg19Weights weights, Pooling pooling, Precision precision) {
         this.weights = weights;
-        this.pooling = pooling;
-        this.bf16 = precision == Precision.BF16 ? new Bf16Convolutions(weights, pooling) : null;
+        this.manager = weights.kernels().get(VggLayer.CONV1_1).getManager().newSubManager();
+        try (InputStream in = Vgg19Features.class.getResourceAsStream(GRAPH)) {
+            if (in == null) {
+                throw new IllegalStateException(GRAPH + " is missing from the engine's resources");
+            }
+            graph = JniUtils.loadModule((PtNDManager) manager, in, true, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        boolean bf16 = precision == Precision.BF16;
+        kernels = prepare(weights.kernels(), bf16);
+        biases = prepare(weights.biases(), bf16);
+        averagePooling = pooling == Pooling.AVG;
+        channelsLast = bf16;
+        this.precision = precision;
     }
 
     public Vgg19Weights weights() {
         return weights;
     }
 
+    /** The number format of the convolutions. */
+    public Precision precision() {
+        return precision;
+    }
+
     /**
-     * Runs the network only as deep as the deepest tap.
+     * How {@link #extract}'s activations lie in memory: channels-last in bf16, where oneDNN's
+     * bfloat16 convolutions want it; channels-first in float32, where libtorch 2.7.1's oneDNN
+     * computes the backward pass twice as fast so (measured at 512 px).
+     */
+    public boolean channelsLast() {
+        return channelsLast;
+    }
+
+    /**
+     * Runs the network only as deep as the deepest tap. Autograd records it when the image
+     * requires a gradient inside a {@code GradientCollector}; see {@link #backward}.
      *
      * @param image (1, 3, H, W), ImageNet-normalised
-     * @return post-ReLU activations (1, C, H/2^k, W/2^k) for each tap
+     * @return post-ReLU activations (1, C, H/2^k, W/2^k) for each tap, in the image's type and
+     *         manager, channels-last in memory
      */
     public Map<VggLayer, NDArray> extract(NDArray image, Set<VggLayer> taps) {
-        if (bf16 != null) {
-            return bf16.extract(image, taps);
-        }
-        VggLayer deepest = Collections.max(taps);
+        List<VggLayer> ordered = new ArrayList<>(new TreeSet<>(taps));
+        NDManager scope = image.getManager();
+        NDList inputs = new NDList();
+        inputs.add(view(image, null)); // first: the results join its manager
+        kernels.forEach(k -> inputs.add(view(k, KERNELS)));
+        biases.forEach(b -> inputs.add(view(b, BIASES)));
+        inputs.add(scope.create(ordered.stream().mapToLong(VggLayer::ordinal).toArray()));
+        inputs.add(scope.create(averagePooling));
+        NDList activations = IValueUtils.forward(graph, inputs, true);
         Map<VggLayer, NDArray> out = new EnumMap<>(VggLayer.class);
-        NDArray x = image;
-        boolean keep = true; // the caller's image, then each tap, outlives this method
-        for (VggLayer layer : VggLayer.values()) {
-            NDArray conv = Conv2d.conv2d(x, weights.kernels().get(layer), weights.biases().get(layer), UNIT, UNIT).head();
-            // DJL keeps every array until its manager closes, which would hold all activations
-            // twice; autograd holds its own reference to what the backward pass needs, so
-            // closing ours as soon as the next layer has consumed it is safe.
-            if (!keep) {
-                x.close();
-            }
-            x = Activation.relu(conv);
-            conv.close();
-            keep = taps.contains(layer);
-            if (keep) {
-                out.put(layer, x);
-            }
-            if (layer == deepest) {
-                break;
-            }
-            if (layer.poolsAfter()) {
-                NDArray pooled = pooling == Pooling.MAX
-                        ? Pool.maxPool2d(x, POOL, POOL, NO_PAD, false)
-                        : Pool.avgPool2d(x, POOL, POOL, NO_PAD, false, true);
-                if (!keep) {
-                    x.close();
-                }
-                x = pooled;
-                keep = false;
-            }
+        for (int i = 0; i < ordered.size(); i++) {
+            out.put(ordered.get(i), activations.get(i));
         }
-        return out;
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Backpropagates given gradients of some outputs to the input, in one backward pass:
+     * d(Σ_i ⟨gradients_i, outputs_i⟩)/d(input). Unlike a scalar loss's backward, this takes
+     * gradients computed in closed form (the style loss's), and leaves {@code input}'s
+     * accumulated gradient alone.
+     *
+     * @param outputs   arrays computed by autograd from {@code input} (activations, slices of them, a loss)
+     * @param gradients one per output, of its shape
+     * @param input     the very array that required a gradient (not a view of it), unnamed,
+     *                  e.g. (1, 3, H, W)
+     * @return d/d(input), of its shape, in its manager
+     */
+    public NDArray backward(List<NDArray> outputs, List<NDArray> gradients, NDArray input) {
+        NDList inputs = new NDList();
+        NDArray method = input.getManager().create(0f);
+        method.setName("module_method:gradient");
+        inputs.add(method);
+        outputs.forEach(o -> inputs.add(view(o, "outputs[]")));
+        gradients.forEach(g -> inputs.add(view(g, "gradients[]")));
+        inputs.add(input);
+        return IValueUtils.forward(graph, inputs, true).singletonOrThrow();
+    }
+
+    private List<NDArray> prepare(Map<VggLayer, NDArray> tensors, boolean bf16) {
+        NDList inputs = new NDList();
+        NDArray method = manager.create(0f);
+        method.setName("module_method:prepare");
+        inputs.add(method);
+        for (VggLayer layer : VggLayer.values()) {
+            inputs.add(view(tensors.get(layer), "tensors[]"));
+        }
+        inputs.add(manager.create(bf16));
+        // Training mode: copies made without autograd would be inference tensors, which the
+        // backward pass refuses to save.
+        NDList prepared = IValueUtils.forward(graph, inputs, true);
+        prepared.attach(manager);
+        return List.copyOf(prepared);
+    }
+
+    /** The same storage under another name: DJL routes graph inputs by their names. */
+    private static NDArray view(NDArray array, String name) {
+        NDArray view = array.reshape(array.getShape());
+        view.setName(name);
+        return view;
     }
 
     @Override
     public void close() {
-        if (bf16 != null) {
-            bf16.close();
-        }
+        manager.close();
     }
 }

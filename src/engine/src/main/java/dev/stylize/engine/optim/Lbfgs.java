@@ -18,13 +18,20 @@ import java.util.List;
  * jcjohnson/neural-style and most style-transfer code run. The first step is scaled to
  * {@code min(1, 1/|g|_1) * lr}, later steps take {@code lr} along the two-loop direction.
  * Curvature pairs with y·s ≤ 1e-10 are skipped, as in PyTorch.
+ *
+ * <p>The history holds up to 100 pairs, each two image-sized arrays: at print sizes that is more
+ * memory than the rest of the step, so a run can keep fewer (see {@code MemoryEstimate#plan}).
+ * Every temporary is freed as soon as it is used, so a step needs about three image-sized arrays
+ * beyond the history.
  */
 public final class Lbfgs implements ImageOptimizer {
-    private static final int HISTORY = 100;
+    /** PyTorch's and jcjohnson/neural-style's history length. */
+    public static final int HISTORY = 100;
     private static final double CURVATURE_EPSILON = 1e-10;
 
     private final NDManager manager;
     private final double learningRate;
+    private final int historyLimit;
     /** Newest last: (s, y, 1/(y·s)). */
     private final Deque<Pair> history = new ArrayDeque<>();
     private NDArray previousGradient;
@@ -36,8 +43,17 @@ public final class Lbfgs implements ImageOptimizer {
     }
 
     public Lbfgs(NDManager manager, double learningRate) {
+        this(manager, learningRate, HISTORY);
+    }
+
+    /** @param historyLimit how many curvature pairs to keep, 1 to {@value #HISTORY} */
+    public Lbfgs(NDManager manager, double learningRate, int historyLimit) {
+        if (historyLimit < 1 || historyLimit > HISTORY) {
+            throw new IllegalArgumentException("history must be from 1 to " + HISTORY + ", got " + historyLimit);
+        }
         this.manager = manager;
         this.learningRate = learningRate;
+        this.historyLimit = historyLimit;
     }
 
     @Override
@@ -50,9 +66,7 @@ public final class Lbfgs implements ImageOptimizer {
                 previousGradient.close();
             }
             NDArray direction = direction(g, scratch);
-            double t = steps == 0
-                    ? Math.min(1.0, 1.0 / Scalars.value(g.abs().sum())) * learningRate
-                    : learningRate;
+            double t = steps == 0 ? Math.min(1.0, 1.0 / l1Norm(g)) * learningRate : learningRate;
             NDArray stepVector = direction.muli(Scalars.like(g, t));
             image.addi(stepVector.reshape(image.getShape()));
             previousGradient = StateArrays.keep(manager, g);
@@ -68,7 +82,7 @@ public final class Lbfgs implements ImageOptimizer {
             s.close();
             return;
         }
-        if (history.size() == HISTORY) {
+        if (history.size() == historyLimit) {
             Pair oldest = history.removeFirst();
             oldest.s().close();
             oldest.y().close();
@@ -77,7 +91,7 @@ public final class Lbfgs implements ImageOptimizer {
         hessianDiagonal = ys / Scalars.value(y.dot(y));
     }
 
-    /** The two-loop recursion: -H g from the stored pairs. Temporaries stay in {@code scratch}. */
+    /** The two-loop recursion: -H g from the stored pairs, computed in place in the returned array. */
     private NDArray direction(NDArray g, NDManager scratch) {
         NDArray q = g.neg();
         if (history.isEmpty()) {
@@ -89,15 +103,28 @@ public final class Lbfgs implements ImageOptimizer {
             Pair p = pairs.get(i);
             scratch.tempAttachAll(p.s(), p.y());
             alpha[i] = Scalars.value(q.dot(p.s())) * p.rho();
-            q.subi(p.y().mul(Scalars.like(q, alpha[i])));
+            subtractScaled(q, p.y(), alpha[i]);
         }
         NDArray r = q.muli(Scalars.like(q, hessianDiagonal));
         for (int i = 0; i < pairs.size(); i++) {
             Pair p = pairs.get(i);
             double beta = Scalars.value(r.dot(p.y())) * p.rho();
-            r.addi(p.s().mul(Scalars.like(r, alpha[i] - beta)));
+            subtractScaled(r, p.s(), beta - alpha[i]);
         }
         return r;
+    }
+
+    /** {@code target -= factor * v}, freeing the image-sized product at once rather than with the step. */
+    private static void subtractScaled(NDArray target, NDArray v, double factor) {
+        try (NDArray product = v.mul(Scalars.like(v, factor))) {
+            target.subi(product);
+        }
+    }
+
+    private static double l1Norm(NDArray g) {
+        try (NDArray abs = g.abs()) {
+            return Scalars.value(abs.sum());
+        }
     }
 
     @Override
@@ -131,7 +158,9 @@ public final class Lbfgs implements ImageOptimizer {
         double[] scalars = scalarArray.toDoubleArray();
         steps = (long) StateArrays.requireNumber("L-BFGS step count", scalars[0], 0, Long.MAX_VALUE);
         hessianDiagonal = StateArrays.requireNumber("L-BFGS scaling", scalars[1], Double.MIN_VALUE, Double.MAX_VALUE);
-        for (int i = 0; i + 2 < scalars.length; i++) {
+        // A state saved before histories were bounded may hold more pairs than this run keeps: the newest stay.
+        int skipped = Math.max(0, scalars.length - 2 - historyLimit);
+        for (int i = skipped; i + 2 < scalars.length; i++) {
             StateArrays.requireNumber("L-BFGS curvature", scalars[i + 2], Double.MIN_VALUE, Double.MAX_VALUE);
             history.addLast(new Pair(StateArrays.keep(manager, StateArrays.require(state, "lbfgs.s." + i, imageSize).duplicate()),
                     StateArrays.keep(manager, StateArrays.require(state, "lbfgs.y." + i, imageSize).duplicate()), scalars[i + 2]));
