@@ -107,10 +107,18 @@ public final class ImageDecoder {
         }
     }
 
-    /** Bytes per pixel of the raster an image type makes, measured on a 256x1 strip of it. */
+    /**
+     * Bytes per pixel of the raster an image type makes, read from its sample model without
+     * making a buffer (a TIFF may declare 65535 samples per pixel: even a strip of it is large).
+     * Packed layouts count at least one data element per pixel: an overestimate, never under.
+     */
     static double bytesPerPixel(ImageTypeSpecifier type) {
-        SampleModel strip = type.getSampleModel(256, 1);
-        DataBuffer buffer = strip.createDataBuffer();
-        return (double) buffer.getSize() * buffer.getNumBanks() * DataBuffer.getDataTypeSize(buffer.getDataType()) / 8 / 256;
+        SampleModel model = type.getSampleModel(1, 1);
+        long bits = 0;
+        for (int size : model.getSampleSize()) {
+            bits += size;
+        }
+        long elementBits = (long) model.getNumDataElements() * DataBuffer.getDataTypeSize(model.getDataType());
+        return Math.max(bits, elementBits) / 8.0;
     }
 }
