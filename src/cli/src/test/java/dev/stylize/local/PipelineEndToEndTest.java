@@ -164,6 +164,44 @@ class PipelineEndToEndTest {
         assertTrue(log.contains("secret-check-"), "the log was read");
     }
 
+    /**
+     * What operators read: every line the worker and the functions write, during a whole job, is
+     * one JSON object (the functions' platform lines too, as the template's LogFormat asks), and
+     * every line about the job carries its id (under "mdc", or as a metric's dimension).
+     */
+    @Test
+    void everyLogLineIsJsonAndCarriesTheJobItSpeaksOf() throws IOException {
+        t.store.write("inbox/swirls/json-logs.png", Examples.bytes(Examples.PHOTO), "image/png");
+        Outcome outcome = t.awaitOutcomeOf("json-logs-", LONG, PipelineEndToEndTest::logs);
+        t.awaitEvent(outcome.jobId(), LONG);
+        List<String> lines = new java.util.ArrayList<>(List.of(worker.log().split("\\R")));
+        for (var function : t.lambda.functions().values()) {
+            if (java.nio.file.Files.exists(function.log())) { // a function never invoked has not started
+                lines.addAll(java.nio.file.Files.readAllLines(function.log()));
+            }
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        int aboutTheJob = 0;
+        for (String line : lines) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode node;
+            try {
+                node = json.readTree(line);
+            } catch (IOException e) {
+                throw new AssertionError("not a JSON line: " + line);
+            }
+            assertTrue(node.isObject(), line);
+            if (node.path("message").asText().contains(outcome.jobId()) || node.has("_aws") && line.contains(outcome.jobId())) {
+                aboutTheJob++;
+                String id = node.has("_aws") ? node.path("jobId").asText() : node.path("mdc").path("jobId").asText();
+                assertEquals(outcome.jobId(), id, "the job's id on: " + line);
+            }
+        }
+        assertTrue(aboutTheJob >= 4, "lines about the job in the worker and each function: " + aboutTheJob);
+    }
+
     private static void assertResultImage(Outcome outcome, int width, int height) throws IOException {
         byte[] png = t.store.read(outcome.resultKey()).orElseThrow();
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -183,7 +184,9 @@ public final class FunctionInstance implements AutoCloseable {
         coldStartPending = true;
         startedNanos = System.nanoTime();
         starts.incrementAndGet();
-        append("INIT_START Runtime Version: java:21 (local runtime interface client) pid " + process.pid());
+        platform("platform.initStart", record("initializationType", "on-demand", "phase", "init", "runtimeVersion",
+                "java:21 (local runtime interface client)", "pid", process.pid()),
+                "INIT_START Runtime Version: java:21 (local runtime interface client) pid " + process.pid());
         try {
             Files.writeString(pidFile, String.valueOf(process.pid()));
         } catch (IOException e) {
@@ -224,7 +227,8 @@ public final class FunctionInstance implements AutoCloseable {
                 invocations.incrementAndGet();
                 invocation.deadlineMillis = System.currentTimeMillis() + function.timeoutSeconds() * 1000L;
                 scheduler.schedule(() -> timedOut(gen, invocation), function.timeoutSeconds(), TimeUnit.SECONDS);
-                append("START RequestId: " + invocation.requestId + " Version: $LATEST");
+                platform("platform.start", record("requestId", invocation.requestId, "version", "$LATEST"),
+                        "START RequestId: " + invocation.requestId + " Version: $LATEST");
                 return Optional.of(invocation);
             }
         }
@@ -256,7 +260,9 @@ public final class FunctionInstance implements AutoCloseable {
     synchronized void initError(int gen, byte[] body) {
         if (gen == generation) {
             initError = body;
-            append("INIT_REPORT Status: error " + new String(body, StandardCharsets.UTF_8));
+            String error = new String(body, StandardCharsets.UTF_8);
+            platform("platform.initReport", record("initializationType", "on-demand", "phase", "init", "status", "error",
+                    "error", error), "INIT_REPORT Status: error " + error);
         }
     }
 
@@ -271,10 +277,16 @@ public final class FunctionInstance implements AutoCloseable {
             coldStartPending = false;
             coldStartMillis = (System.nanoTime() - startedNanos) / 1_000_000;
         }
-        append("END RequestId: " + requestId);
-        append(String.format(Locale.ROOT, "REPORT RequestId: %s Duration: %d ms Memory Size: %d MB%s%s", requestId, millis,
-                function.memoryMb(), initMillis == null ? "" : " Init Duration: " + initMillis + " ms",
-                result.failed() ? " Status: error" : ""));
+        String status = result.failed() ? "error" : "success";
+        platform("platform.runtimeDone", record("requestId", requestId, "status", status), "END RequestId: " + requestId);
+        Map<String, Object> metrics = record("durationMs", millis, "billedDurationMs", millis, "memorySizeMB", function.memoryMb());
+        if (initMillis != null) {
+            metrics.put("initDurationMs", initMillis);
+        }
+        platform("platform.report", record("requestId", requestId, "status", status, "metrics", metrics),
+                String.format(Locale.ROOT, "REPORT RequestId: %s Duration: %d ms Memory Size: %d MB%s%s", requestId, millis,
+                        function.memoryMb(), initMillis == null ? "" : " Init Duration: " + initMillis + " ms",
+                        result.failed() ? " Status: error" : ""));
         done.result.complete(result);
         return true;
     }
@@ -290,7 +302,8 @@ public final class FunctionInstance implements AutoCloseable {
             errors.incrementAndGet();
             String message = Instant.now() + " " + invocation.requestId + " Task timed out after "
                     + function.timeoutSeconds() + ".00 seconds";
-            append("END RequestId: " + invocation.requestId + " Status: timeout");
+            platform("platform.runtimeDone", record("requestId", invocation.requestId, "status", "timeout"),
+                    "END RequestId: " + invocation.requestId + " Status: timeout");
             invocation.result.complete(new Result(("{\"errorMessage\":" + quote(message) + "}").getBytes(StandardCharsets.UTF_8),
                     "Unhandled"));
             LOG.warnf("%s: %s; stopping its JVM", function.logicalId(), message);
@@ -329,7 +342,7 @@ public final class FunctionInstance implements AutoCloseable {
                         : Result.error("Runtime.ExitError", "Runtime exited during init with exit status " + status));
             }
             if (!closed) {
-                append("runtime exited with status " + status);
+                platform("platform.runtimeExited", record("status", status), "runtime exited with status " + status);
             }
             if (!closed && !pending.isEmpty()) {
                 start();
@@ -363,6 +376,30 @@ public final class FunctionInstance implements AutoCloseable {
     /** Process start to the response of its first invocation, for the latest start (null before one). */
     public Long coldStartMillis() {
         return coldStartMillis;
+    }
+
+    /**
+     * A line of the platform's own: with the template's {@code LogFormat: JSON}, a JSON object as
+     * Lambda writes its platform events ({@code {"time", "type", "record"}}), else Lambda's text line.
+     */
+    private void platform(String type, Map<String, Object> record, String text) {
+        if (function.logFormat().filter("JSON"::equalsIgnoreCase).isPresent()) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("time", Instant.now().toString());
+            event.put("type", type);
+            event.put("record", record);
+            append(dev.stylize.jobs.Json.compact(event));
+        } else {
+            append(text);
+        }
+    }
+
+    private static Map<String, Object> record(Object... keysAndValues) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            record.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return record;
     }
 
     private void append(String line) {
