@@ -33,8 +33,9 @@ import java.util.function.IntFunction;
  *
  * <p>Measured with {@code bin/stylize bench} (peak resident memory, VGG19 to conv5_1 with the seed
  * preset's taps), linear in the pixel count: a fixed cost, the activations one step keeps for its
- * backward pass (per pixel of what runs through VGG: the image, or the largest tile's crop), and
- * what stays image-sized whatever the tiling.
+ * backward pass (per pixel of what runs through VGG: the image, or the largest tile's crop, whose
+ * backward also keeps the own positions' slices and their gradients), and what stays image-sized
+ * whatever the tiling.
  *
  * <p>{@link Profile} holds the constants per device and precision: the CPU's measured (README,
  * "Speed and memory"; bf16 keeps smaller activations), a GPU's the same and marked an estimate
@@ -43,22 +44,26 @@ import java.util.function.IntFunction;
 public final class MemoryEstimate {
     /** Weights, libtorch and the JVM. */
     static final long FIXED_BYTES = 490L << 20;
-    /** Activations kept for the backward pass, per pixel run through VGG at once (float32). */
-    static final long STEP_BYTES_PER_PIXEL = 3_750;
     /**
-     * bf16 convolutions keep smaller activations: peaks of 1180, 1975 and 3434 MiB at 512, 768 and
-     * 1024 px (bench, seed preset) fit 3026 bytes per pixel under the same fixed cost; rounded up.
+     * Activations kept for the backward pass, per pixel of an untiled float32 step: peaks of 1656,
+     * 3187 and 5595 MiB at 512, 768 and 1024 px (bench, seed preset, VGG as one TorchScript graph),
+     * at most 5.4 KB per pixel with the image-sized share below.
      */
-    static final long BF16_STEP_BYTES_PER_PIXEL = 3_100;
+    static final long STEP_BYTES_PER_PIXEL = 5_200;
+    /** bf16 convolutions keep smaller activations: 3719 MiB at 1024 px, 3.2 KB per pixel in all. */
+    static final long BF16_STEP_BYTES_PER_PIXEL = 3_150;
     /**
-     * Image-sized for the whole run, per pixel: the image, its gradient and copies, the photo's
-     * conv4_2 activations, the JVM's pixels and float copies while images are converted, and what
-     * the allocator keeps of freed image-sized temporaries. Fitted, with the optimiser's share
-     * below, to peak resident memory of tiled fp32 {@code seed} steps (Adam): 5.5 GiB at 2048 px in
-     * tiles of 512, 18.1 GiB at 4096 px in tiles of 1024; the parts one can count come to about
-     * 180 B, so most of this is yet to be explained.
+     * Per pixel of the largest crop of a tiled step, either precision: peaks at 2048 px in tiles of
+     * 256, 512 and 1024 px (crops of 416, 672 and 1104 px) of 2171, 3785 and 7864 MiB in fp32, 3635
+     * and 6578 MiB (512, 1024) in bf16 fit 5.6–6.1 KB per crop pixel over the image-sized share.
      */
-    static final long IMAGE_BYTES_PER_PIXEL = 760;
+    static final long TILED_STEP_BYTES_PER_PIXEL = 5_900;
+    /**
+     * Image-sized for the whole run, per pixel: the image, its gradient, the photo as a tensor and
+     * its conv4_2 activations, the JVM's pixels while images are converted. Fitted with the
+     * optimiser's share below to the tiled peaks above and 4044 MiB at 2896 px in tiles of 512.
+     */
+    static final long IMAGE_BYTES_PER_PIXEL = 128;
     /** Adam's moments and its temporaries, or L-BFGS's last gradient and step and its temporaries. */
     static final long OPTIMIZER_BYTES_PER_PIXEL = 72;
     /** One L-BFGS curvature pair (s, y): two float32 images. */
@@ -77,11 +82,12 @@ public final class MemoryEstimate {
      * @param device        "cpu" or "gpu"
      * @param fixedBytes    what a process holds before any image: runtime, weights (on a GPU also the
      *                      CUDA context and cuDNN's workspace)
-     * @param bytesPerPixel the activations one step keeps for its backward pass, per pixel run through
-     *                      VGG at once (the image untiled, else the largest tile's crop)
+     * @param bytesPerPixel the activations an untiled step keeps for its backward pass, per pixel
+     * @param tiledBytesPerPixel the same per pixel of a tiled step's largest crop
      * @param measured      false while the constants are estimates, not yet measured on such a device
      */
-    public record Profile(String device, Precision precision, long fixedBytes, long bytesPerPixel, boolean measured) {
+    public record Profile(String device, Precision precision, long fixedBytes, long bytesPerPixel,
+                          long tiledBytesPerPixel, boolean measured) {
 
         /**
          * The plan for one scale: untiled if the image fits with the history it can use (at most one
@@ -123,8 +129,9 @@ public final class MemoryEstimate {
         /** Everything but the L-BFGS pairs, with tiles of {@code tile} px (or untiled). */
         private long withoutHistory(int width, int height, int tile) {
             long pixels = (long) width * height;
-            long run = tile == MemoryPlan.UNTILED ? pixels : TileGrid.of(width, height, tile, DEEPEST).largestCropPixels();
-            return fixedBytes + (IMAGE_BYTES_PER_PIXEL + OPTIMIZER_BYTES_PER_PIXEL) * pixels + bytesPerPixel * run;
+            long step = tile == MemoryPlan.UNTILED || (width <= tile && height <= tile) ? bytesPerPixel * pixels
+                    : tiledBytesPerPixel * TileGrid.of(width, height, tile, DEEPEST).largestCropPixels();
+            return fixedBytes + (IMAGE_BYTES_PER_PIXEL + OPTIMIZER_BYTES_PER_PIXEL) * pixels + step;
         }
 
         /** The least a scale can run in: its cheapest tiling (or the budget's tile size), the least history. */
@@ -267,7 +274,8 @@ public final class MemoryEstimate {
      */
     public static Profile profile(boolean gpu, Precision precision) {
         return new Profile(gpu ? "gpu" : "cpu", precision, FIXED_BYTES,
-                precision == Precision.BF16 ? BF16_STEP_BYTES_PER_PIXEL : STEP_BYTES_PER_PIXEL, !gpu);
+                precision == Precision.BF16 ? BF16_STEP_BYTES_PER_PIXEL : STEP_BYTES_PER_PIXEL, TILED_STEP_BYTES_PER_PIXEL,
+                !gpu);
     }
 
     /** One scale's plan with the CPU's float32 constants (the largest per pixel); see {@link Profile#plan}. */

@@ -50,10 +50,12 @@ class MemoryEstimateTest {
         MemoryPlan small = MemoryEstimate.plan(1024, 768, OptimizerKind.LBFGS, 20, twentyGiB);
         assertFalse(small.tiled());
         assertEquals(20, small.lbfgsHistory(), "one pair per step");
-        MemoryPlan print = MemoryEstimate.plan(7680, 4320, OptimizerKind.LBFGS, 20, fortyGiB);
+        MemoryPlan print = MemoryEstimate.plan(7680, 4320, OptimizerKind.LBFGS, 20, twentyGiB);
         assertTrue(print.tiled(), print.summary());
-        assertTrue(print.lbfgsHistory() >= 5 && print.bytes() <= fortyGiB.bytes(), print.summary());
-        MemoryPlan adam = MemoryEstimate.plan(7680, 4320, OptimizerKind.ADAM, 20, fortyGiB);
+        assertTrue(print.lbfgsHistory() >= 5 && print.bytes() <= twentyGiB.bytes(), "8K in 20 GiB: " + print.summary());
+        MemoryPlan roomier = MemoryEstimate.plan(7680, 4320, OptimizerKind.LBFGS, 20, fortyGiB);
+        assertTrue(roomier.lbfgsHistory() > print.lbfgsHistory(), "more memory keeps more history first: " + roomier.summary());
+        MemoryPlan adam = MemoryEstimate.plan(7680, 4320, OptimizerKind.ADAM, 20, twentyGiB);
         assertTrue(adam.tileSize() >= print.tileSize(), "without history the tiles can only be larger");
         MemoryPlan forced = MemoryEstimate.plan(1024, 768, OptimizerKind.LBFGS, 20, twentyGiB.withTileSize(256));
         assertEquals(256, forced.tileSize());
@@ -63,18 +65,18 @@ class MemoryEstimateTest {
 
     @Test
     void aPlanThatDoesNotFitEvenInTilesIsRefusedNamingTheLargestSizeThatDoes() {
-        long fourGiB = 4L << 30;
+        long twoGiB = 2L << 30;
         StylePlan big = QUALITY_3000x2000.apply(3000);
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> CPU.require(big, QUALITY_3000x2000, 3000, 2000, fourGiB));
+                () -> CPU.require(big, QUALITY_3000x2000, 3000, 2000, twoGiB));
         Matcher m = Pattern.compile("a 3000 px result needs about [0-9.]+ GiB even in tiles \\(cpu fp32 \\(measured\\)\\) "
-                + "but only 4.0 GiB is usable; the largest that fits is about (\\d+) px on its longest side \\(--max-size\\)")
+                + "but only 2.0 GiB is usable; the largest that fits is about (\\d+) px on its longest side \\(--max-size\\)")
                 .matcher(e.getMessage());
         assertTrue(m.matches(), e.getMessage());
         int largest = Integer.parseInt(m.group(1));
-        assertDoesNotThrow(() -> CPU.require(QUALITY_3000x2000.apply(largest), QUALITY_3000x2000, 3000, 2000, fourGiB));
+        assertDoesNotThrow(() -> CPU.require(QUALITY_3000x2000.apply(largest), QUALITY_3000x2000, 3000, 2000, twoGiB));
         assertThrows(InvalidInputException.class,
-                () -> CPU.require(QUALITY_3000x2000.apply(largest + 1), QUALITY_3000x2000, 3000, 2000, fourGiB));
+                () -> CPU.require(QUALITY_3000x2000.apply(largest + 1), QUALITY_3000x2000, 3000, 2000, twoGiB));
     }
 
     @Test

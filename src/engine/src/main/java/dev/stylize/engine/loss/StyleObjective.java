@@ -152,8 +152,11 @@ public final class StyleObjective {
         NDArray gradient = image.zerosLike();
         for (Tile tile : grid.tiles()) {
             try (NDManager scope = step.newSubManager()) {
-                // Borrowed, so that the crops and sums made from them are freed with this tile.
+                // Borrowed, so that the crops, products and sums made from them are freed with this
+                // tile: a product with a step-long multiplier would otherwise live until the step
+                // ends, an activation-sized array per style layer and tile.
                 scope.tempAttachAll(image, gradient);
+                scope.tempAttachAll(multipliers.values().toArray(NDArray[]::new));
                 NDArray crop = image.get(tile.crop()).duplicate();
                 crop.setRequiresGradient(true);
                 NDArray cropGradient;
@@ -235,9 +238,12 @@ public final class StyleObjective {
         if (objective.tvWeight() <= 0) {
             return 0;
         }
-        NDArray x = image.duplicate();
-        x.setRequiresGradient(true);
-        try (GradientCollector collector = x.getManager().getEngine().newGradientCollector()) {
+        // Its image-sized temporaries are freed as soon as the term is added, not with the step.
+        try (NDManager scope = image.getManager().newSubManager();
+             GradientCollector collector = scope.getEngine().newGradientCollector()) {
+            scope.tempAttachAll(image, gradient);
+            NDArray x = image.duplicate();
+            x.setRequiresGradient(true);
             NDArray tv = Scalars.times(Losses.totalVariation(x), objective.tvWeight());
             collector.backward(tv);
             gradient.addi(x.getGradient());
