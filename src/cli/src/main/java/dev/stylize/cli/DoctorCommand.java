@@ -103,6 +103,7 @@ final class DoctorCommand implements Callable<Integer> {
         memory.put("estimate", profile.label());
         memory.put("fixedMiB", mib(profile.fixedBytes()));
         memory.put("bytesPerPixel", profile.bytesPerPixel());
+        memory.put("tiledBytesPerCropPixel", profile.tiledBytesPerPixel());
         memory.put("largestSquareStep", largestStep.isPresent() ? largestStep.getAsInt() : null);
         memory.put("largestSquareQualityJob", largestJob.isPresent() ? largestJob.getAsInt() : null);
         report.put("memory", memory);
@@ -187,8 +188,9 @@ final class DoctorCommand implements Callable<Integer> {
         device.lines().forEach(out::println);
         @SuppressWarnings("unchecked") Map<String, Object> memory = (Map<String, Object>) report.get("memory");
         out.printf(Locale.ROOT, "precision: %s%n", report.get("precision"));
-        out.printf(Locale.ROOT, "memory estimate: %s, %d MiB fixed + %d bytes per pixel; %d MiB available%n",
-                memory.get("estimate"), memory.get("fixedMiB"), memory.get("bytesPerPixel"), memory.get("availableMiB"));
+        out.printf(Locale.ROOT, "memory estimate: %s, %d MiB fixed + %d bytes per pixel untiled, %d per pixel of a tile's "
+                        + "crop; %d MiB available%n", memory.get("estimate"), memory.get("fixedMiB"), memory.get("bytesPerPixel"),
+                memory.get("tiledBytesPerCropPixel"), memory.get("availableMiB"));
         out.printf(Locale.ROOT, "largest that fits: one step at %s px square; a quality job at %s px square%n",
                 orNone(memory.get("largestSquareStep")), orNone(memory.get("largestSquareQualityJob")));
         @SuppressWarnings("unchecked") Map<String, Object> w = (Map<String, Object>) report.get("weights");

@@ -17,7 +17,8 @@ import java.util.function.BooleanSupplier;
 /**
  * One stylisation, run as its {@link StylePlan} says, across every scale of its schedule: each
  * scale starts from the previous one's result, upsampled, with a fresh optimiser (Adam's moments
- * and L-BFGS's curvature pairs describe the previous resolution's pixels and do not carry over).
+ * and L-BFGS's curvature pairs describe the previous resolution's pixels and do not carry over;
+ * L-BFGS's step size per pixel does, see {@code Lbfgs}).
  *
  * <p>{@link #run} is the one step loop (the worker, {@code run} and {@code bench} all use it):
  * it steps to the end, tells the listener about every step and every checkpoint due, and stops
@@ -93,7 +94,7 @@ public final class StyleRun implements AutoCloseable {
     public static StyleRun start(Vgg19Features vgg, StyleInputs originals, StylePlan plan, NDManager manager,
                                  Listener listener, MemoryBudget budget) {
         StyleRun r = new StyleRun(vgg, originals, plan, manager, listener, budget);
-        r.begin(0, null);
+        r.begin(0, null, 0);
         return r;
     }
 
@@ -162,8 +163,9 @@ public final class StyleRun implements AutoCloseable {
     public StepReport step() {
         if (run.isFinished() && index + 1 < plan.schedule().size()) {
             BufferedImage previous = run.image();
+            double firstStepRms = run.lastStepRms();
             run.close();
-            begin(index + 1, previous);
+            begin(index + 1, previous, firstStepRms);
         }
         StepReport report = run.step();
         if (run.isFinished()) {
@@ -172,14 +174,18 @@ public final class StyleRun implements AutoCloseable {
         return report;
     }
 
-    private void begin(int i, BufferedImage previous) {
+    /**
+     * @param previous     the previous scale's result, or null at the first scale
+     * @param firstStepRms L-BFGS's first step per pixel, the previous scale's last (0: PyTorch's first step)
+     */
+    private void begin(int i, BufferedImage previous, double firstStepRms) {
         index = i;
         inputs = originals.sizedFor(plan, scale());
         BufferedImage initial = previous == null ? null
                 : RgbImages.resize(previous, inputs.content().getWidth(), inputs.content().getHeight());
         run = initial == null
                 ? StyleTransfer.start(vgg, inputs, plan, scale().steps(), manager, budget)
-                : StyleTransfer.startFrom(vgg, inputs, plan, scale().steps(), manager, initial, budget);
+                : StyleTransfer.startFrom(vgg, inputs, plan, scale().steps(), manager, initial, budget, firstStepRms);
         listener.scaleStarted(i, scale(), initial == null ? run.image() : initial);
     }
 

@@ -48,7 +48,7 @@ final class StyleTransfer implements AutoCloseable {
      * @param memory untiled or tiled, and the L-BFGS history
      */
     private StyleTransfer(Vgg19Features vgg, StyleInputs inputs, StylePlan plan, int steps, MemoryPlan memory,
-                          NDManager parent, NDArray initial, int step) {
+                          NDManager parent, NDArray initial, int step, double firstStepRms) {
         this.manager = parent.newSubManager();
         this.steps = steps;
         this.memory = memory;
@@ -63,7 +63,7 @@ final class StyleTransfer implements AutoCloseable {
         image.attach(manager);
         this.optimizer = plan.optimizer() == OptimizerKind.ADAM
                 ? new Adam(manager, plan.learningRate())
-                : new Lbfgs(manager, plan.learningRate(), memory.lbfgsHistory());
+                : new Lbfgs(manager, plan.learningRate(), memory.lbfgsHistory(), firstStepRms);
     }
 
     /**
@@ -86,17 +86,20 @@ final class StyleTransfer implements AutoCloseable {
             case STYLE -> TensorImages.toTensor(parent, RgbImages.resize(inputs.style(), c.getWidth(), c.getHeight()));
         };
         return new StyleTransfer(vgg, inputs, plan, steps, memoryPlan(vgg, inputs, plan, steps, parent, budget), parent,
-                initial, 0);
+                initial, 0, 0);
     }
 
-    /** Starts from a given image (coarse-to-fine: the previous scale's result) of the content's size. */
+    /**
+     * Starts from a given image (coarse-to-fine: the previous scale's result, upsampled) of the
+     * content's size, with L-BFGS's first step as large per pixel as the previous scale's last.
+     */
     static StyleTransfer startFrom(Vgg19Features vgg, StyleInputs inputs, StylePlan plan, int steps, NDManager parent,
-                                   BufferedImage initial, MemoryBudget budget) {
+                                   BufferedImage initial, MemoryBudget budget, double firstStepRms) {
         if (initial.getWidth() != inputs.content().getWidth() || initial.getHeight() != inputs.content().getHeight()) {
             throw new IllegalArgumentException("the initial image must have the content's size");
         }
         return new StyleTransfer(vgg, inputs, plan, steps, memoryPlan(vgg, inputs, plan, steps, parent, budget), parent,
-                TensorImages.toTensor(parent, initial), 0);
+                TensorImages.toTensor(parent, initial), 0, firstStepRms);
     }
 
     /**
@@ -127,7 +130,8 @@ final class StyleTransfer implements AutoCloseable {
         // is done (DJL's toType to the same type would alias them, not copy).
         NDArray initial = saved.getDataType() == DataType.FLOAT32 ? saved.duplicate() : saved.toType(DataType.FLOAT32, false);
         initial.attach(parent);
-        StyleTransfer run = new StyleTransfer(vgg, inputs, plan, steps, memory, parent, initial, (int) done);
+        // A resumed scale has taken steps (its first step's size no longer matters) or starts afresh.
+        StyleTransfer run = new StyleTransfer(vgg, inputs, plan, steps, memory, parent, initial, (int) done, 0);
         try {
             run.optimizer.restore(state, saved.size());
         } catch (RuntimeException e) {
@@ -176,6 +180,11 @@ final class StyleTransfer implements AutoCloseable {
             return new StepReport(step, terms.totalValue(), terms.content(), terms.style(), terms.tv(),
                     (System.nanoTime() - start) / 1e6);
         }
+    }
+
+    /** L-BFGS's last step, root-mean-square per pixel value (0 with Adam or before a step): where a finer scale starts. */
+    double lastStepRms() {
+        return optimizer instanceof Lbfgs lbfgs ? lbfgs.lastStepRms() : 0;
     }
 
     boolean isFinished() {

@@ -19,6 +19,13 @@ import java.util.List;
  * {@code min(1, 1/|g|_1) * lr}, later steps take {@code lr} along the two-loop direction.
  * Curvature pairs with y·s ≤ 1e-10 are skipped, as in PyTorch.
  *
+ * <p>That first step moves the whole image by {@code lr} in L1, so each pixel by about lr/N: at
+ * print sizes less than a float32 pixel can hold (and in bf16 less than the convolutions see),
+ * so the image does not change, the pair is skipped, and the second step takes the raw gradient
+ * at full length (a loss 300 to 500 times higher at the start of each scale, measured from 960 px
+ * up). A finer scale of a coarse-to-fine run therefore starts with the step size the coarser
+ * scale ended with, per pixel ({@link #lastStepRms}), which is resolvable at any size.
+ *
  * <p>The history holds up to 100 pairs, each two image-sized arrays: at print sizes that is more
  * memory than the rest of the step, so a run can keep fewer (see {@code MemoryEstimate#plan}).
  * Every temporary is freed as soon as it is used, so a step needs about three image-sized arrays
@@ -32,6 +39,8 @@ public final class Lbfgs implements ImageOptimizer {
     private final NDManager manager;
     private final double learningRate;
     private final int historyLimit;
+    /** The first step's root-mean-square per element, or 0 for PyTorch's first step. */
+    private final double firstStepRms;
     /** Newest last: (s, y, 1/(y·s)). */
     private final Deque<Pair> history = new ArrayDeque<>();
     private NDArray previousGradient;
@@ -43,17 +52,22 @@ public final class Lbfgs implements ImageOptimizer {
     }
 
     public Lbfgs(NDManager manager, double learningRate) {
-        this(manager, learningRate, HISTORY);
+        this(manager, learningRate, HISTORY, 0);
     }
 
-    /** @param historyLimit how many curvature pairs to keep, 1 to {@value #HISTORY} */
-    public Lbfgs(NDManager manager, double learningRate, int historyLimit) {
+    /**
+     * @param historyLimit how many curvature pairs to keep, 1 to {@value #HISTORY}
+     * @param firstStepRms the first step's size, root-mean-square per element (a coarser scale's
+     *                     {@link #lastStepRms}), or 0 for PyTorch's {@code min(1, 1/|g|_1) * lr}
+     */
+    public Lbfgs(NDManager manager, double learningRate, int historyLimit, double firstStepRms) {
         if (historyLimit < 1 || historyLimit > HISTORY) {
             throw new IllegalArgumentException("history must be from 1 to " + HISTORY + ", got " + historyLimit);
         }
         this.manager = manager;
         this.learningRate = learningRate;
         this.historyLimit = historyLimit;
+        this.firstStepRms = firstStepRms;
     }
 
     @Override
@@ -66,7 +80,9 @@ public final class Lbfgs implements ImageOptimizer {
                 previousGradient.close();
             }
             NDArray direction = direction(g, scratch);
-            double t = steps == 0 ? Math.min(1.0, 1.0 / l1Norm(g)) * learningRate : learningRate;
+            double t = steps > 0 ? learningRate
+                    : firstStepRms > 0 ? firstStepRms / rms(g)
+                    : Math.min(1.0, 1.0 / l1Norm(g)) * learningRate;
             NDArray stepVector = direction.muli(Scalars.like(g, t));
             image.addi(stepVector.reshape(image.getShape()));
             previousGradient = StateArrays.keep(manager, g);
@@ -119,6 +135,15 @@ public final class Lbfgs implements ImageOptimizer {
         try (NDArray product = v.mul(Scalars.like(v, factor))) {
             target.subi(product);
         }
+    }
+
+    /** The last step's root-mean-square per element; 0 before the first step. */
+    public double lastStepRms() {
+        return previousStep == null ? 0 : rms(previousStep);
+    }
+
+    private static double rms(NDArray v) {
+        return Math.sqrt(Scalars.value(v.dot(v)) / v.size());
     }
 
     private static double l1Norm(NDArray g) {
