@@ -103,7 +103,7 @@ public final class Vgg19Features implements AutoCloseable {
         biases.forEach(b -> inputs.add(view(b, BIASES)));
         inputs.add(scope.create(ordered.stream().mapToLong(VggLayer::ordinal).toArray()));
         inputs.add(scope.create(averagePooling));
-        NDList activations = IValueUtils.forward(graph, inputs, true);
+        NDList activations = run(inputs);
         Map<VggLayer, NDArray> out = new EnumMap<>(VggLayer.class);
         for (int i = 0; i < ordered.size(); i++) {
             out.put(ordered.get(i), activations.get(i));
@@ -131,7 +131,7 @@ public final class Vgg19Features implements AutoCloseable {
         outputs.forEach(o -> inputs.add(view(o, "outputs[]")));
         gradients.forEach(g -> inputs.add(view(g, "gradients[]")));
         inputs.add(input);
-        return IValueUtils.forward(graph, inputs, true).singletonOrThrow();
+        return run(inputs).singletonOrThrow();
     }
 
     private List<NDArray> prepare(Map<VggLayer, NDArray> tensors, boolean bf16) {
@@ -145,9 +145,19 @@ public final class Vgg19Features implements AutoCloseable {
         inputs.add(manager.create(bf16));
         // Training mode: copies made without autograd would be inference tensors, which the
         // backward pass refuses to save.
-        NDList prepared = IValueUtils.forward(graph, inputs, true);
+        NDList prepared = run(inputs);
         prepared.attach(manager);
         return List.copyOf(prepared);
+    }
+
+    /**
+     * Runs the graph as written, op by op under ordinary autograd, as PyTorch eager would. The
+     * graph executor's optimiser (on by default, per thread) would profile each new input shape,
+     * every tile size among them, and re-record the backward pass in its own differentiable graphs.
+     */
+    private NDList run(NDList inputs) {
+        JniUtils.setGraphExecutorOptimize(false);
+        return IValueUtils.forward(graph, inputs, true);
     }
 
     /** The same storage under another name: DJL routes graph inputs by their names. */
