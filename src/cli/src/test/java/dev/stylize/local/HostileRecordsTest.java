@@ -17,9 +17,7 @@ import dev.stylize.plan.Preset;
 import dev.stylize.plan.StylePlan;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,10 +25,11 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 
+import static dev.stylize.images.testing.PngChunks.deflatedZeros;
+import static dev.stylize.images.testing.PngChunks.iCcp;
+import static dev.stylize.images.testing.PngChunks.withPngChunks;
+import static dev.stylize.images.testing.PngChunks.zTxt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,8 +97,8 @@ class HostileRecordsTest {
         try (TestStack t = new TestStack("bomb");
              WorkerProcess worker = WorkerProcess.start(t.workerEnv())) {
             byte[] inflatesToAGibibyte = deflatedZeros(1L << 30);
-            byte[] photo = withPngChunks(Examples.bytes(Examples.PHOTO), pngChunk("zTXt", concat("Comment\0\0".getBytes(StandardCharsets.ISO_8859_1), inflatesToAGibibyte)),
-                    pngChunk("iCCP", concat("icc\0\0".getBytes(StandardCharsets.ISO_8859_1), inflatesToAGibibyte)));
+            byte[] photo = withPngChunks(Examples.bytes(Examples.PHOTO), zTxt(inflatesToAGibibyte),
+                    iCcp(inflatesToAGibibyte));
             t.store.write("uploads/bomb.png", photo, "image/png");
             t.submit("bomb", "uploads/bomb.png", "styles/swirls.png", TestStack.small(4, 4), 1);
             t.submit("after", "uploads/harbour.png", "styles/swirls.png", TestStack.small(4, 4), 1);
@@ -109,40 +108,6 @@ class HostileRecordsTest {
             assertEquals(JobState.SUCCEEDED, t.awaitOutcome("after", LONG, worker::log).status(), "the next job runs");
             assertTrue(worker.isAlive() && worker.healthUp("live") && worker.healthUp("ready"), "the worker is healthy after it");
         }
-    }
-
-    private static byte[] deflatedZeros(long count) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DeflaterOutputStream deflating = new DeflaterOutputStream(out, new Deflater(9), 1 << 16)) {
-            byte[] zeros = new byte[1 << 16];
-            for (long left = count; left > 0; left -= zeros.length) {
-                deflating.write(zeros, 0, (int) Math.min(left, zeros.length));
-            }
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] pngChunk(String type, byte[] data) {
-        ByteBuffer chunk = ByteBuffer.allocate(12 + data.length);
-        chunk.putInt(data.length).put(type.getBytes(StandardCharsets.ISO_8859_1)).put(data);
-        CRC32 crc = new CRC32();
-        crc.update(chunk.array(), 4, 4 + data.length);
-        return chunk.putInt((int) crc.getValue()).array();
-    }
-
-    /** The chunks inserted right after the signature (8 bytes) and IHDR (25). */
-    private static byte[] withPngChunks(byte[] png, byte[]... chunks) {
-        byte[] head = java.util.Arrays.copyOf(png, 33);
-        byte[] tail = java.util.Arrays.copyOfRange(png, 33, png.length);
-        return concat(concat(head, concat(chunks)), tail);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
     }
 
     /** Records a job and, as its worker would have, checkpoints with these states (digests of these very bytes). */

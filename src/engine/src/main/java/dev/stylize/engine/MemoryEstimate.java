@@ -62,10 +62,10 @@ public final class MemoryEstimate {
      * Image-sized for the whole run, per pixel: the image, its gradient, the photo as a tensor and
      * its conv4_2 activations, the JVM's pixels while images are converted. Fitted with the
      * optimiser's share below to the tiled peaks above, 4044 MiB at 2896 px in tiles of 512, and
-     * an 8K (7680x4320) L-BFGS run in bf16 tiles of 1024: 15.9 GiB while stepping, 16.7 GiB at its
-     * end, while the result is converted (the estimate: 16.8 GiB).
+     * an 8K (7680x4320) L-BFGS run in bf16 tiles of 1024: 16.0 GiB while stepping, 16.7 and 16.9
+     * GiB (two runs) at its end, while the result is converted (the estimate: 17.1 GiB).
      */
-    static final long IMAGE_BYTES_PER_PIXEL = 180;
+    static final long IMAGE_BYTES_PER_PIXEL = 190;
     /** Adam's moments and its temporaries, or L-BFGS's last gradient and step and its temporaries. */
     static final long OPTIMIZER_BYTES_PER_PIXEL = 72;
     /** One L-BFGS curvature pair (s, y): two float32 images. */

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import static dev.stylize.images.TestImages.*;
+import static dev.stylize.images.testing.PngChunks.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ExifOrientationTest {

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.util.stream.Stream;
 
 import static dev.stylize.images.TestImages.*;
+import static dev.stylize.images.testing.PngChunks.*;
 import static org.junit.jupiter.api.Named.named;
 
 /**

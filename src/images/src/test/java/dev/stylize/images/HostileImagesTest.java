@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import static dev.stylize.images.TestImages.*;
+import static dev.stylize.images.testing.PngChunks.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

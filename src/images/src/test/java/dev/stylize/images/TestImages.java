@@ -1,5 +1,7 @@
 package dev.stylize.images;
 
+import static dev.stylize.images.testing.PngChunks.pngChunk;
+
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -25,9 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 
 /**
  * Small builders for real and hostile image files: whole images through ImageIO's writers,
@@ -189,58 +188,13 @@ final class TestImages {
         return ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData();
     }
 
-    // ---- compression ----
-
-    /** {@code count} zero bytes, deflated without ever holding them: about 1000 to 1. */
-    static byte[] deflatedZeros(long count) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DeflaterOutputStream deflating = new DeflaterOutputStream(out, new Deflater(9), 1 << 16)) {
-            byte[] zeros = new byte[1 << 16];
-            for (long left = count; left > 0; left -= zeros.length) {
-                deflating.write(zeros, 0, (int) Math.min(left, zeros.length));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    // ---- PNG ----
-
-    static byte[] pngChunk(String type, byte[] data) {
-        ByteBuffer chunk = ByteBuffer.allocate(12 + data.length);
-        chunk.putInt(data.length).put(ascii(type)).put(data);
-        CRC32 crc = new CRC32();
-        crc.update(chunk.array(), 4, 4 + data.length);
-        chunk.putInt((int) crc.getValue());
-        return chunk.array();
-    }
-
-    /** Inserts whole chunks right after IHDR (signature 8 bytes, IHDR 25). */
-    static byte[] withPngChunks(byte[] png, byte[]... chunks) {
-        return insert(png, 8 + 25, chunks);
-    }
+    // ---- PNG (chunks: dev.stylize.images.testing.PngChunks) ----
 
     /** A PNG signature and IHDR chunk declaring the given size, then nothing. */
     static byte[] pngHeaderOnly(int width, int height) {
         ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
                 .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
         return concat(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}, pngChunk("IHDR", ihdr.array()));
-    }
-
-    /** zTXt: keyword, NUL, method 0, deflated text. */
-    static byte[] zTxt(byte[] deflated) {
-        return pngChunk("zTXt", concat(ascii("Comment\0\0"), deflated));
-    }
-
-    /** iTXt: keyword, NUL, compressed, method 0, empty language and translated keyword, deflated text. */
-    static byte[] iTxt(byte[] deflated) {
-        return pngChunk("iTXt", concat(ascii("XML:com.adobe.xmp\0"), new byte[] {1, 0, 0, 0}, deflated));
-    }
-
-    /** iCCP: profile name, NUL, method 0, deflated profile. */
-    static byte[] iCcp(byte[] deflated) {
-        return pngChunk("iCCP", concat(ascii("icc\0\0"), deflated));
     }
 
     // ---- JPEG ----
