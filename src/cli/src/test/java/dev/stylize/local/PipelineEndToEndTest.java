@@ -93,7 +93,10 @@ class PipelineEndToEndTest {
         assertEquals(JobState.SUCCEEDED, outcome.status(), outcome.reason());
         assertResultImage(outcome, 48, 32);
         assertTrue(t.store.exists(JobLayout.checkpointImageKey(outcome.jobId(), 3)), "checkpoint image at step 3");
-        assertFalse(t.store.exists(JobLayout.checkpointStateKey(outcome.jobId(), 3)), "an ended job's resumable state is removed");
+        // The ledger removes the states just after it records the outcome this test waits for.
+        TestStack.await("an ended job's resumable state to be removed",
+                () -> !t.store.exists(JobLayout.checkpointStateKey(outcome.jobId(), 3)), Duration.ofSeconds(10),
+                PipelineEndToEndTest::logs);
         JsonNode event = t.awaitEvent(outcome.jobId(), Duration.ofSeconds(30));
         assertEquals("dev.stylize.job.succeeded", event.get("type").asText());
         assertEquals(6, event.at("/data/steps").asInt());
