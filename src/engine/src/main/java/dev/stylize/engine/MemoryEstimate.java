@@ -131,8 +131,8 @@ public final class MemoryEstimate {
         /** Everything but the L-BFGS pairs, with tiles of {@code tile} px (or untiled). */
         private long withoutHistory(int width, int height, int tile) {
             long pixels = (long) width * height;
-            long step = tile == MemoryPlan.UNTILED || (width <= tile && height <= tile) ? bytesPerPixel * pixels
-                    : tiledBytesPerPixel * TileGrid.of(width, height, tile, DEEPEST).largestCropPixels();
+            TileGrid grid = tile == MemoryPlan.UNTILED ? TileGrid.whole(width, height) : TileGrid.of(width, height, tile, DEEPEST);
+            long step = grid.isWhole() ? bytesPerPixel * pixels : tiledBytesPerPixel * grid.largestCropPixels();
             return fixedBytes + (IMAGE_BYTES_PER_PIXEL + OPTIMIZER_BYTES_PER_PIXEL) * pixels + step;
         }
 

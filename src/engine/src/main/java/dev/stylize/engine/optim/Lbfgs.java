@@ -22,7 +22,7 @@ import java.util.List;
  * <p>That first step moves the whole image by {@code lr} in L1, so each pixel by about lr/N: at
  * print sizes less than a float32 pixel can hold (and in bf16 less than the convolutions see),
  * so the image does not change, the pair is skipped, and the second step takes the raw gradient
- * at full length (a loss 300 to 500 times higher at the start of each scale, measured from 960 px
+ * at full length (a loss 200 to 560 times higher at the start of each scale, measured from 960 px
  * up). A finer scale of a coarse-to-fine run therefore starts with the step size the coarser
  * scale ended with, per pixel ({@link #lastStepRms}), which is resolvable at any size.
  *
@@ -81,7 +81,7 @@ public final class Lbfgs implements ImageOptimizer {
             }
             NDArray direction = direction(g, scratch);
             double t = steps > 0 ? learningRate
-                    : firstStepRms > 0 ? firstStepRms / rms(g)
+                    : firstStepRms > 0 ? lengthFor(firstStepRms, g)
                     : Math.min(1.0, 1.0 / l1Norm(g)) * learningRate;
             NDArray stepVector = direction.muli(Scalars.like(g, t));
             image.addi(stepVector.reshape(image.getShape()));
@@ -140,6 +140,12 @@ public final class Lbfgs implements ImageOptimizer {
     /** The last step's root-mean-square per element; 0 before the first step. */
     public double lastStepRms() {
         return previousStep == null ? 0 : rms(previousStep);
+    }
+
+    /** The t that makes t·g's root mean square {@code rms}; 0 for a zero gradient (a zero step, not 0·∞). */
+    private static double lengthFor(double rms, NDArray g) {
+        double size = rms(g);
+        return size > 0 ? rms / size : 0;
     }
 
     private static double rms(NDArray v) {

@@ -38,4 +38,13 @@ class LbfgsTest {
             }
         }
     }
+
+    @Test
+    void aZeroGradientAtAFinerScaleLeavesTheImageAsItIs() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray image = manager.ones(new Shape(1, 3, 8, 8));
+            new Lbfgs(manager, 1.0, 5, 0.01).step(image, manager.zeros(new Shape(1, 3, 8, 8)));
+            assertEquals(image.size(), image.sum().getFloat(), 0, "no NaN, no change");
+        }
+    }
 }
