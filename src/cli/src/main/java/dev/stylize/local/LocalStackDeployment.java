@@ -42,17 +42,6 @@ public final class LocalStackDeployment {
         return generated;
     }
 
-    /** pip packages that provide samlocal (a wrapper that points the SAM CLI at LocalStack). */
-    public List<String> installSamLocal() {
-        return List.of("python3", "-m", "pip", "install", "--user", "--quiet", "aws-sam-cli", "aws-sam-cli-local");
-    }
-
-    public List<String> deploy() {
-        return List.of("samlocal", "deploy", "--template-file", generated.toString(), "--stack-name", stackName,
-                "--region", region, "--resolve-s3", "--capabilities", "CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND",
-                "--no-confirm-changeset", "--no-fail-on-empty-changeset", "--parameter-overrides", "BucketName=" + bucket);
-    }
-
     public List<String> outputsCommand() {
         return List.of("samlocal", "list", "stack-outputs", "--stack-name", stackName, "--region", region, "--output", "json");
     }
@@ -62,9 +51,12 @@ public final class LocalStackDeployment {
         List<List<String>> all = new ArrayList<>();
         all.add(processes.composeUp());
         if (LocalProcesses.onPath("samlocal").isEmpty()) {
-            all.add(installSamLocal());
+            // samlocal: a wrapper that points the SAM CLI at LocalStack
+            all.add(List.of("python3", "-m", "pip", "install", "--user", "--quiet", "aws-sam-cli", "aws-sam-cli-local"));
         }
-        all.add(deploy());
+        all.add(List.of("samlocal", "deploy", "--template-file", generated.toString(), "--stack-name", stackName,
+                "--region", region, "--resolve-s3", "--capabilities", "CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND",
+                "--no-confirm-changeset", "--no-fail-on-empty-changeset", "--parameter-overrides", "BucketName=" + bucket));
         all.add(outputsCommand());
         return all;
     }

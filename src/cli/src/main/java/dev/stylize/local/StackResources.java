@@ -176,14 +176,6 @@ public final class StackResources {
         return region;
     }
 
-    public String account() {
-        return account;
-    }
-
-    public Intrinsics intrinsics() {
-        return intrinsics;
-    }
-
     public List<FunctionDefinition> functions() {
         return template.functions(intrinsics);
     }

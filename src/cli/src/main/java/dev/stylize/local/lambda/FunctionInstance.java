@@ -373,11 +373,6 @@ public final class FunctionInstance implements AutoCloseable {
         return d;
     }
 
-    /** Process start to the response of its first invocation, for the latest start (null before one). */
-    public Long coldStartMillis() {
-        return coldStartMillis;
-    }
-
     /**
      * A line of the platform's own: with the template's {@code LogFormat: JSON}, a JSON object as
      * Lambda writes its platform events ({@code {"time", "type", "record"}}), else Lambda's text line.

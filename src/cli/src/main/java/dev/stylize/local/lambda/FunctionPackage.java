@@ -1,7 +1,6 @@
 package dev.stylize.local.lambda;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +42,7 @@ final class FunctionPackage {
                         Files.createDirectories(target);
                     } else {
                         Files.createDirectories(target.getParent());
-                        copy(in, target);
+                        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
                     }
                 }
             }
@@ -52,10 +51,6 @@ final class FunctionPackage {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot unpack " + zip, e);
         }
-    }
-
-    private static void copy(InputStream in, Path target) throws IOException {
-        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static void delete(Path dir) throws IOException {

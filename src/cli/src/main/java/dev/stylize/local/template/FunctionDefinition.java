@@ -27,9 +27,6 @@ public record FunctionDefinition(String logicalId, String handler, Path codeUri,
 
     /** An S3 event: object events on {@code bucket} whose key matches the filter rules. */
     public record S3Trigger(String name, String bucket, List<String> events, String prefix, String suffix) {
-        public boolean matches(String key) {
-            return (prefix == null || key.startsWith(prefix)) && (suffix == null || key.endsWith(suffix));
-        }
     }
 
     /** An SQS event source mapping. */

@@ -122,10 +122,6 @@ public final class Template {
                 .map(id -> FunctionDefinition.of(this, id, intrinsics)).toList();
     }
 
-    public FunctionDefinition function(String logicalId, Intrinsics intrinsics) {
-        return FunctionDefinition.of(this, logicalId, intrinsics);
-    }
-
     /** The template as YAML (intrinsics in their long forms, which CloudFormation reads the same). */
     public String toYaml() {
         DumperOptions options = new DumperOptions();
