@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntPredicate;
 
 import dev.stylize.local.lambda.LocalLambda;
 
@@ -43,11 +44,9 @@ public final class LocalProcesses {
         }
         if (kind.equals("localstack")) {
             run(composeUp());
-            Files.createDirectories(state);
-            Files.writeString(localstackMarker(), "started by bin/stylize local up\n");
+            markLocalStack();
         } else if (kind.equals("moto")) {
-            List<String> command = moto(endpoint);
-            start("emulator", command, Map.of());
+            start("emulator", moto(endpoint), Map.of());
         } else {
             throw new IllegalArgumentException("unknown emulator '" + kind + "' (moto or localstack)");
         }
@@ -83,7 +82,7 @@ public final class LocalProcesses {
 
     /** Waits until every function has finished its init. */
     public void awaitLambda(URI endpoint, PrintWriter out) {
-        await("lambda", () -> answers200(endpoint.resolve("/_local/ready")), Duration.ofSeconds(120));
+        await("lambda", () -> answers(endpoint.resolve("/_local/ready"), status -> status == 200), Duration.ofSeconds(120));
         out.println("lambda: ready, Invoke API at " + endpoint + " (logs in " + functionsDir() + ")");
     }
 
@@ -221,15 +220,7 @@ public final class LocalProcesses {
     }
 
     private Optional<ProcessHandle> handle(String name) {
-        try {
-            Path pid = pidFile(name);
-            if (!Files.exists(pid)) {
-                return Optional.empty();
-            }
-            return ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).filter(ProcessHandle::isAlive);
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        return pid(pidFile(name));
     }
 
     private void start(String name, List<String> command, Map<String, String> env) throws IOException {
@@ -269,23 +260,16 @@ public final class LocalProcesses {
         }
     }
 
-    private static boolean answers200(URI uri) {
-        try {
-            HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
-            c.setConnectTimeout(500);
-            c.setReadTimeout(2000);
-            return c.getResponseCode() == 200;
-        } catch (IOException e) {
-            return false;
-        }
+    private static boolean answers(URI uri) {
+        return answers(uri, status -> status < 500);
     }
 
-    private static boolean answers(URI uri) {
+    private static boolean answers(URI uri, IntPredicate accepted) {
         try {
             HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
             c.setConnectTimeout(500);
             c.setReadTimeout(2000);
-            return c.getResponseCode() < 500;
+            return accepted.test(c.getResponseCode());
         } catch (IOException e) {
             return false;
         }
