@@ -363,7 +363,7 @@ public final class LocalLambda implements AutoCloseable {
         scheduler.shutdownNow();
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

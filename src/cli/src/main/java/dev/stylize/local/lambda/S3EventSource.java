@@ -66,7 +66,7 @@ final class S3EventSource implements Runnable {
             } catch (RuntimeException e) {
                 if (running) {
                     LOG.warnf("%s: cannot poll %s (%s); retrying", function, queueUrl, e.getMessage());
-                    sleep(2000);
+                    LocalLambda.sleep(2000);
                 }
             }
         }
@@ -101,13 +101,5 @@ final class S3EventSource implements Runnable {
 
     void stop() {
         running = false;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

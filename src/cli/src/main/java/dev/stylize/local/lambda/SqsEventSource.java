@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * An SQS event source mapping: polls the queue, hands the function batches of up to BatchSize
@@ -56,7 +57,7 @@ final class SqsEventSource implements Runnable {
             } catch (RuntimeException e) {
                 if (running) {
                     LOG.warnf("%s: cannot poll %s (%s); retrying", function.function().logicalId(), queueUrl, e.getMessage());
-                    sleep(2000);
+                    LocalLambda.sleep(2000);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -116,9 +117,7 @@ final class SqsEventSource implements Runnable {
     }
 
     private static Set<String> ids(List<Message> batch) {
-        Set<String> ids = new HashSet<>();
-        batch.forEach(m -> ids.add(m.messageId()));
-        return ids;
+        return batch.stream().map(Message::messageId).collect(Collectors.toSet());
     }
 
     /** The batch as Lambda delivers it (the developer guide's SQS event). */
@@ -151,13 +150,5 @@ final class SqsEventSource implements Runnable {
 
     void stop() {
         running = false;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
