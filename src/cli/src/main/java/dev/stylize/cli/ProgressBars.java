@@ -14,25 +14,19 @@ final class ProgressBars {
     }
 
     static ProgressBar steps(String task, int total, int start) {
-        return new ProgressBarBuilder()
-                .setTaskName(task.length() > 24 ? task.substring(0, 24) : task)
-                .setInitialMax(Math.max(1, total))
-                .startsFrom(start, Duration.ZERO)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUnit(" it", 1)
-                .showSpeed()
-                .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                .build();
+        return bar(task).setInitialMax(Math.max(1, total)).startsFrom(start, Duration.ZERO).setUnit(" it", 1).build();
     }
 
     /** A download of {@code totalBytes} (unknown: -1), counted in MiB as {@code in} is read. */
     static InputStream bytes(String task, InputStream in, long totalBytes) {
-        return ProgressBar.wrap(in, new ProgressBarBuilder()
+        return ProgressBar.wrap(in, bar(task).setInitialMax(totalBytes).setUnit(" MiB", 1 << 20));
+    }
+
+    private static ProgressBarBuilder bar(String task) {
+        return new ProgressBarBuilder()
                 .setTaskName(task.length() > 24 ? task.substring(0, 24) : task)
-                .setInitialMax(totalBytes)
                 .setStyle(ProgressBarStyle.ASCII)
-                .setUnit(" MiB", 1 << 20)
                 .showSpeed()
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)));
+                .setConsumer(new ConsoleProgressBarConsumer(System.err));
     }
 }

@@ -6,7 +6,6 @@ import dev.stylize.jobs.aws.AwsClients;
 import dev.stylize.local.LambdaClients;
 import dev.stylize.local.LocalNames;
 import dev.stylize.local.StackResources;
-import dev.stylize.local.template.Template;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -68,8 +67,8 @@ final class RedriveCommand implements Callable<Integer> {
         String regionName = Optional.ofNullable(region).or(() -> Optional.ofNullable(System.getenv("AWS_REGION"))).orElse("us-east-1");
         AwsClients clients = new AwsClients(Optional.ofNullable(endpoint)
                 .or(() -> local ? Optional.of(URI.create(LocalNames.DEFAULT_ENDPOINT)) : Optional.empty()), regionName);
-        String url = local ? StackResources.ensure(clients, LocalNames.defaults(), Template.read(LocalCommand.home()
-                .resolve("template.yaml"))).output("FailedEventsQueueUrl") : queueUrl;
+        String url = local ? StackResources.ensure(clients, LocalNames.defaults(), LocalCommand.template())
+                .output("FailedEventsQueueUrl") : queueUrl;
         try (LambdaClient lambda = LambdaClients.create(Optional.ofNullable(lambdaEndpoint)
                 .or(() -> local ? Optional.of(URI.create(LocalNames.DEFAULT_LAMBDA_ENDPOINT)) : Optional.empty()), regionName)) {
             Result result = redrive(clients.sqs(), lambda, url, dryRun, out);

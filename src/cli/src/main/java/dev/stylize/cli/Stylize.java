@@ -28,19 +28,15 @@ public final class Stylize {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Stylize()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
-            if (e instanceof InvalidInputException || e instanceof InvalidImageException) {
-                command.getErr().println("stylize: " + e.getMessage());
-                return EXIT_INVALID_INPUT;
-            }
-            if (e instanceof WeightsException) {
-                command.getErr().println("stylize: " + e.getMessage());
-                return EXIT_WEIGHTS;
-            }
-            if (e instanceof OptimizationDivergedException) {
-                command.getErr().println("stylize: " + e.getMessage());
-                return EXIT_DIVERGED;
-            }
-            throw e;
+            int code = switch (e) {
+                case InvalidInputException invalid -> EXIT_INVALID_INPUT;
+                case InvalidImageException invalid -> EXIT_INVALID_INPUT;
+                case WeightsException weights -> EXIT_WEIGHTS;
+                case OptimizationDivergedException diverged -> EXIT_DIVERGED;
+                default -> throw e;
+            };
+            command.getErr().println("stylize: " + e.getMessage());
+            return code;
         });
         return cli;
     }

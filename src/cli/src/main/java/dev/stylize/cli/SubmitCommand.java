@@ -11,7 +11,6 @@ import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.S3ObjectStore;
 import dev.stylize.local.LocalNames;
 import dev.stylize.local.StackResources;
-import dev.stylize.local.template.Template;
 import dev.stylize.plan.InvalidInputException;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.ArgGroup;
@@ -145,8 +144,7 @@ final class SubmitCommand implements Callable<Integer> {
 
     /** The local stack's completion topic: template.yaml's CompletionTopicArn output, resolved locally. */
     private static String localTopic(AwsClients clients) {
-        return StackResources.ensure(clients, LocalNames.defaults(), Template.read(LocalCommand.home().resolve("template.yaml")))
-                .output("CompletionTopicArn");
+        return StackResources.ensure(clients, LocalNames.defaults(), LocalCommand.template()).output("CompletionTopicArn");
     }
 
     private static String awaitJob(JobLedger ledger, String upload, Instant deadline) throws InterruptedException {
@@ -197,19 +195,8 @@ final class SubmitCommand implements Callable<Integer> {
     }
 
     /** A temporary queue subscribed to the completion topic, removed afterwards. */
-    private static final class EventListener implements AutoCloseable {
-        private final SqsClient sqs;
-        private final SnsClient sns;
-        private final String queueUrl;
-        private final String subscriptionArn;
-
-        private EventListener(SqsClient sqs, SnsClient sns, String queueUrl, String subscriptionArn) {
-            this.sqs = sqs;
-            this.sns = sns;
-            this.queueUrl = queueUrl;
-            this.subscriptionArn = subscriptionArn;
-        }
-
+    private record EventListener(SqsClient sqs, SnsClient sns, String queueUrl, String subscriptionArn)
+            implements AutoCloseable {
         static Optional<EventListener> open(AwsClients clients, String topicArn, PrintWriter out) {
             if (topicArn == null) {
                 return Optional.empty();
