@@ -24,7 +24,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -180,8 +179,7 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private static long used(Device device) {
-        MemoryUsage usage = CudaUtils.getGpuMemory(device);
-        return usage.getUsed();
+        return CudaUtils.getGpuMemory(device).getUsed();
     }
 
     private static void print(PrintWriter out, DeviceReport device, Map<String, Object> report, List<String> problems) {

@@ -13,11 +13,7 @@ public record LocalNames(String prefix) {
     public static final String DEFAULT_LAMBDA_ENDPOINT = "http://127.0.0.1:9001";
 
     public static LocalNames defaults() {
-        return withPrefix("stylize-local");
-    }
-
-    public static LocalNames withPrefix(String prefix) {
-        return new LocalNames(prefix);
+        return new LocalNames("stylize-local");
     }
 
     public String bucket() {

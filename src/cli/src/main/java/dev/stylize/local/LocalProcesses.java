@@ -86,18 +86,14 @@ public final class LocalProcesses {
         out.println("lambda: ready, Invoke API at " + endpoint + " (logs in " + functionsDir() + ")");
     }
 
-    public Path functionsDir() {
+    private Path functionsDir() {
         return state.resolve("functions");
     }
 
     /** The worker's log and each function's: where the metric lines are. */
     public List<Path> jobLogs() {
         List<Path> logs = new ArrayList<>(List.of(state.resolve("worker.log")));
-        try (var files = Files.list(functionsDir())) {
-            files.filter(p -> p.toString().endsWith(".log")).sorted().forEach(logs::add);
-        } catch (IOException e) {
-            // no function has run yet
-        }
+        logs.addAll(functionFiles(".log"));
         return logs;
     }
 
@@ -133,7 +129,7 @@ public final class LocalProcesses {
 
     public void stopAll(PrintWriter out) {
         for (String name : ORDER) {
-            Optional<ProcessHandle> process = handle(name);
+            Optional<ProcessHandle> process = pid(pidFile(name));
             if (process.isEmpty()) {
                 continue;
             }
@@ -147,7 +143,7 @@ public final class LocalProcesses {
             pidFile(name).toFile().delete();
         }
         // The lambda process stops its functions; these are only left if it was killed.
-        for (Path pid : functionPidFiles()) {
+        for (Path pid : functionFiles(".pid")) {
             pid(pid).ifPresent(p -> {
                 p.destroyForcibly();
                 out.println(pid.getFileName().toString().replace(".pid", "") + ": stopped");
@@ -186,10 +182,10 @@ public final class LocalProcesses {
 
     public void describe(PrintWriter out) {
         for (String name : ORDER) {
-            out.printf("%-9s %s%n", name, handle(name).map(p -> "running (pid " + p.pid() + "), log "
+            out.printf("%-9s %s%n", name, pid(pidFile(name)).map(p -> "running (pid " + p.pid() + "), log "
                     + state.resolve(name + ".log")).orElse("not running"));
             if (name.equals("lambda")) {
-                for (Path pid : functionPidFiles()) {
+                for (Path pid : functionFiles(".pid")) {
                     String function = pid.getFileName().toString().replace(".pid", "");
                     out.printf("  %-18s %s%n", function, pid(pid).map(p -> "running (pid " + p.pid() + "), log "
                             + functionsDir().resolve(function + ".log")).orElse("not running"));
@@ -198,9 +194,10 @@ public final class LocalProcesses {
         }
     }
 
-    private List<Path> functionPidFiles() {
+    /** The functions' files ending in {@code suffix}: none before a function has run. */
+    private List<Path> functionFiles(String suffix) {
         try (var files = Files.list(functionsDir())) {
-            return files.filter(p -> p.toString().endsWith(".pid")).sorted().toList();
+            return files.filter(p -> p.toString().endsWith(suffix)).sorted().toList();
         } catch (IOException e) {
             return List.of();
         }
@@ -215,12 +212,8 @@ public final class LocalProcesses {
     }
 
     public boolean isRunning(String name) {
-        return handle(name).isPresent()
+        return pid(pidFile(name)).isPresent()
                 || (name.equals("emulator") && answers(URI.create(LocalNames.DEFAULT_ENDPOINT + "/")));
-    }
-
-    private Optional<ProcessHandle> handle(String name) {
-        return pid(pidFile(name));
     }
 
     private void start(String name, List<String> command, Map<String, String> env) throws IOException {
@@ -248,7 +241,7 @@ public final class LocalProcesses {
                 throw new IllegalStateException(name + " did not start within " + timeout.toSeconds() + " s; see "
                         + state.resolve(name + ".log"));
             }
-            if (handle(name).isEmpty() && Files.exists(pidFile(name))) {
+            if (pid(pidFile(name)).isEmpty() && Files.exists(pidFile(name))) {
                 throw new IllegalStateException(name + " exited; see " + state.resolve(name + ".log"));
             }
             try {

@@ -235,30 +235,22 @@ public final class StackResources {
     private final class LocalLookup implements Intrinsics.Lookup {
         @Override
         public Object ref(String name) {
-            switch (name) {
-                case "AWS::Region" -> {
-                    return region;
-                }
-                case "AWS::AccountId" -> {
-                    return account;
-                }
-                case "AWS::Partition" -> {
-                    return "aws";
-                }
-                case "AWS::StackName" -> {
-                    return names.prefix();
-                }
-                case "AWS::URLSuffix" -> {
-                    return "amazonaws.com";
-                }
-                default -> {
-                }
+            Object pseudo = switch (name) {
+                case "AWS::Region" -> region;
+                case "AWS::AccountId" -> account;
+                case "AWS::Partition" -> "aws";
+                case "AWS::StackName" -> names.prefix();
+                case "AWS::URLSuffix" -> "amazonaws.com";
+                default -> null;
+            };
+            if (pseudo != null) {
+                return pseudo;
             }
             if (template.parameters().containsKey(name)) {
                 if (name.equals("BucketName")) {
                     return names.bucket();
                 }
-                Object fallback = asMap(template.parameters().get(name)).get("Default");
+                Object fallback = Template.map(template.parameters().get(name)).get("Default");
                 if (fallback == null) {
                     throw new IllegalArgumentException("parameter " + name + " has no local value");
                 }
@@ -291,10 +283,5 @@ public final class StackResources {
                 default -> throw new IllegalArgumentException("!GetAtt " + resource + "." + attribute + " is not part of the local stack");
             };
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object value) {
-        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 }

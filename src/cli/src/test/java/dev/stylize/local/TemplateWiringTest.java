@@ -29,7 +29,7 @@ class TemplateWiringTest {
     @Test
     void theLocalStackRunsTheDeployedWiring() {
         try (MotoServer moto = MotoServer.start()) {
-            StackResources stack = StackResources.ensure(moto.clients(), LocalNames.withPrefix("wiring"), Template.read(TestStack.TEMPLATE));
+            StackResources stack = StackResources.ensure(moto.clients(), new LocalNames("wiring"), Template.read(TestStack.TEMPLATE));
             Map<String, FunctionDefinition> functions = byName(stack);
             assertEquals(List.of("DeadLetterFunction", "IntakeFunction", "NotifierFunction"), functions.keySet().stream().sorted().toList());
 
@@ -84,7 +84,7 @@ class TemplateWiringTest {
         Files.writeString(copy, changed);
         try (MotoServer moto = MotoServer.start()) {
             SqsClient sqs = moto.clients().sqs();
-            StackResources stack = StackResources.ensure(moto.clients(), LocalNames.withPrefix("routed"), Template.read(copy, TestStack.HOME));
+            StackResources stack = StackResources.ensure(moto.clients(), new LocalNames("routed"), Template.read(copy, TestStack.HOME));
             String intakeEvents = stack.notificationQueue("IntakeFunction").orElseThrow();
             drain(sqs, intakeEvents);
 

@@ -61,7 +61,7 @@ final class TestStack implements AutoCloseable {
 
     TestStack(String prefix, Template template) {
         moto = MotoServer.start();
-        stack = StackResources.ensure(moto.clients(), LocalNames.withPrefix(prefix), template);
+        stack = StackResources.ensure(moto.clients(), new LocalNames(prefix), template);
         store = new S3ObjectStore(moto.clients().s3(), stack.names().bucket());
         ledger = new JobLedger(store, java.time.Clock.systemUTC());
         sqs = moto.clients().sqs();

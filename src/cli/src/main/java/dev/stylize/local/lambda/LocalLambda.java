@@ -394,7 +394,7 @@ public final class LocalLambda implements AutoCloseable {
         AwsClients clients = new AwsClients(Optional.of(emulator), env.getOrDefault("AWS_REGION", "us-east-1"));
         Template template = Template.read(home.resolve("template.yaml"));
         StackResources stack = StackResources.ensure(clients,
-                LocalNames.withPrefix(env.getOrDefault("STYLIZE_LOCAL_PREFIX", "stylize-local")), template);
+                new LocalNames(env.getOrDefault("STYLIZE_LOCAL_PREFIX", "stylize-local")), template);
         Options options = Options.defaults(home, Path.of(env.getOrDefault("STYLIZE_LOCAL_STATE", home.resolve("out/local/functions").toString())))
                 .port(Integer.parseInt(env.getOrDefault("STYLIZE_LOCAL_LAMBDA_PORT", "9001")))
                 .retryBaseDelay(Duration.ofMillis((long) (Double.parseDouble(env.getOrDefault("STYLIZE_LOCAL_RETRY_BASE_SECONDS", "60")) * 1000)));

@@ -46,16 +46,14 @@ public final class Template {
     }
 
     /** A template whose CodeUri paths are relative to {@code codeRoot} (a copy of template.yaml elsewhere). */
+    @SuppressWarnings("unchecked")
     public static Template read(Path file, Path codeRoot) {
+        String yaml;
         try {
-            return parse(Files.readString(file), codeRoot);
+            yaml = Files.readString(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    public static Template parse(String yaml, Path codeRoot) {
         LoaderOptions options = new LoaderOptions();
         Object root = new Yaml(new IntrinsicConstructor(options), new Representer(new DumperOptions()),
                 new DumperOptions(), options).load(yaml);
@@ -77,20 +75,16 @@ public final class Template {
         return map(root.get("Resources"));
     }
 
-    public Map<String, Object> resource(String logicalId) {
-        Object resource = resources().get(logicalId);
-        if (resource == null) {
-            throw new IllegalArgumentException("template.yaml has no resource " + logicalId);
-        }
-        return map(resource);
-    }
-
     public Optional<String> type(String logicalId) {
         return Optional.ofNullable(resources().get(logicalId)).map(r -> (String) map(r).get("Type"));
     }
 
     public Map<String, Object> properties(String logicalId) {
-        return map(resource(logicalId).get("Properties"));
+        Object resource = resources().get(logicalId);
+        if (resource == null) {
+            throw new IllegalArgumentException("template.yaml has no resource " + logicalId);
+        }
+        return map(map(resource).get("Properties"));
     }
 
     public List<String> resourcesOfType(String type) {
@@ -122,18 +116,14 @@ public final class Template {
                 .map(id -> FunctionDefinition.of(this, id, intrinsics)).toList();
     }
 
-    /** The template as YAML (intrinsics in their long forms, which CloudFormation reads the same). */
-    public String toYaml() {
+    /** Writes the template as YAML (intrinsics in their long forms, which CloudFormation reads the same). */
+    public void write(Path file) {
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         options.setWidth(120);
-        return new Yaml(options).dump(root);
-    }
-
-    public void write(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, toYaml());
+            Files.writeString(file, new Yaml(options).dump(root));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -143,8 +133,9 @@ public final class Template {
         return new Template(newRoot, codeRoot);
     }
 
+    /** {@code value} if it is a mapping, else an empty one. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> map(Object value) {
+    public static Map<String, Object> map(Object value) {
         return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
