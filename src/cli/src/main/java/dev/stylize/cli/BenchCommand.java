@@ -19,9 +19,7 @@ import dev.stylize.plan.Preset;
 import dev.stylize.plan.StylePlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -34,17 +32,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** Speed and memory of one optimisation step, and what an image would cost at that speed; prints one JSON object. Not a test. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Times optimisation steps (VGG19 forward + gradient + update) on a square image and prints "
                 + "one JSON object: median ms per step, peak resident memory, settings; with --price-per-hour, "
                 + "also the cost of a quality-preset image at 512, 1024 and 2048 px on this host.")
-final class BenchCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class BenchCommand extends Subcommand {
     @Option(names = "--size", defaultValue = "512", paramLabel = "PX", description = "Image side (default: ${DEFAULT-VALUE}).")
     int size;
 
@@ -84,7 +78,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         Timed timed;
         String weightsUsed;
+        String device;
         try (NDManager manager = NDManager.newBaseManager()) {
+            device = manager.getDevice().toString();
             Vgg19Weights vggWeights;
             if (!weights.given()) {
                 vggWeights = Vgg19Weights.fromSafetensors(manager, SyntheticWeights.generate(manager, 0));
@@ -109,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
         result.put("maxMillis", round(sorted[sorted.length - 1]));
         result.put("peakRssMiB", peakResidentMiB());
         result.put("tileSize", timed.memory().tiled() ? timed.memory().tileSize() : null);
-        result.put("device", deviceName());
+        result.put("device", device);
         result.put("threads", Runtime.getRuntime().availableProcessors());
         result.put("glibcTunables", System.getenv("GLIBC_TUNABLES") != null);
         result.put("weights", weightsUsed);
@@ -190,12 +186,6 @@ final class BenchCommand implements Callable<Integer> {
     private static BufferedImage noiseImage(NDManager manager, int size, long seed) {
         try (NDManager scope = manager.newSubManager()) {
             return TensorImages.toImage(TensorImages.noise(scope, size, size, seed));
-        }
-    }
-
-    private static String deviceName() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            return m.getDevice().toString();
         }
     }
 

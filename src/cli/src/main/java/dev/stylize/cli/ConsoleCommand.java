@@ -7,15 +7,12 @@ import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.S3ObjectStore;
 import dev.stylize.local.LocalNames;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code bin/stylize console}: the web console over a bucket, until interrupted. */
@@ -23,10 +20,7 @@ import java.util.concurrent.CountDownLatch;
         description = "Serves a web page to watch, compare and submit jobs: the jobs list, each job's checkpoints "
                 + "live, its loss, result and completion event, and a form to drop a photo. It reads and writes the "
                 + "bucket with your own credentials and listens on 127.0.0.1 only, unless --host says otherwise.")
-final class ConsoleCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class ConsoleCommand extends Subcommand {
     @Option(names = "--bucket", paramLabel = "NAME", description = "A deployed stack's bucket (default: the local stack's).")
     String bucket;
 

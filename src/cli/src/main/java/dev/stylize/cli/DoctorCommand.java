@@ -18,9 +18,7 @@ import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.Callable;
 
 /**
  * What an operator runs first on a new machine or instance type: what the engine sees here
@@ -44,12 +41,9 @@ import java.util.concurrent.Callable;
                 + "NVIDIA driver and CUDA versions, bfloat16 support, free memory, the weights a run would use and "
                 + "their sha256, the largest sizes that fit, and a 10-step bench at the largest. Exits 1 when it "
                 + "finds a problem, naming it.")
-final class DoctorCommand implements Callable<Integer> {
+final class DoctorCommand extends Subcommand {
     /** Square photos of this side leave every candidate size to the plan's maxSize. */
     private static final int ANY_PHOTO = Limits.ENGINE.maxSize();
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--json", description = "Print one JSON object instead of the report.")
     boolean json;

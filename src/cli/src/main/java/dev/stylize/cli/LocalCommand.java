@@ -18,10 +18,8 @@ import dev.stylize.local.MetricSummary;
 import dev.stylize.local.StackResources;
 import dev.stylize.local.template.Template;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
@@ -37,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /** The whole service on this machine: emulator, the functions from their packages, worker on CPU. */
 @Command(name = "local", description = "Run the whole service on this machine against an S3/SQS/SNS emulator.",
@@ -72,10 +69,7 @@ final class LocalCommand {
                     + "uploads weights and an example style, runs template.yaml's functions from their function.zip under "
                     + "the Lambda runtime interface client (Invoke API on 127.0.0.1:9001), a worker and the web console. With --emulator "
                     + "localstack: deploys the template's serverless part into LocalStack 4.14 (Docker) instead. Safe to run again.")
-    static final class Up implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Up extends Subcommand {
         @Option(names = "--emulator", defaultValue = "moto", paramLabel = "NAME",
                 description = "moto (a Python process, installed with pip if missing; the functions run here) or localstack "
                         + "(Docker; the functions run in LocalStack's Lambda). Default: ${DEFAULT-VALUE}.")
@@ -249,10 +243,7 @@ final class LocalCommand {
 
     @Command(name = "down", mixinStandardHelpOptions = true,
             description = "Stops the console, the worker (it checkpoints first), the local Lambda service with its functions, and the emulator.")
-    static final class Down implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Down extends Subcommand {
         @Override
         public Integer call() throws IOException {
             new LocalProcesses(home(), stateDir()).stopAll(spec.commandLine().getOut());
@@ -265,10 +256,7 @@ final class LocalCommand {
             description = "Shows the local processes (each function's too), the metrics in their logs (jobs by outcome, "
                     + "queue wait, run, seconds per step by size and precision, checkpoint uploads), the queues and the "
                     + "latest jobs.")
-    static final class Status implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Status extends Subcommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -307,10 +295,7 @@ final class LocalCommand {
     @Command(name = "seed-events", mixinStandardHelpOptions = true,
             description = "Puts in the local bucket every object the events in test-events/ name, so that "
                     + "sam local invoke -e test-events/<file> (or local invoke) does what test-events/README.md says.")
-    static final class SeedEvents implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class SeedEvents extends Subcommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -327,10 +312,7 @@ final class LocalCommand {
     @Command(name = "invoke", mixinStandardHelpOptions = true,
             description = "Invokes a function of the local Lambda service with an event, as sam local invoke does "
                     + "(RequestResponse), and prints its response. Exit code 1 when the function failed.")
-    static final class Invoke implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Invoke extends Subcommand {
         @Parameters(paramLabel = "FUNCTION", description = "A function's logical id in template.yaml, e.g. IntakeFunction.")
         String function;
 

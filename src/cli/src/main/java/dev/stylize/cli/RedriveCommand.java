@@ -7,9 +7,7 @@ import dev.stylize.local.LambdaClients;
 import dev.stylize.local.LocalNames;
 import dev.stylize.local.StackResources;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
@@ -23,7 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
 /**
  * Replays the events that Lambda gave up on. The intake's and the notifier's OnFailure
@@ -37,10 +34,7 @@ import java.util.concurrent.Callable;
         description = "Replays S3 events a function failed on every retry: reads the failed-events queue, invokes each "
                 + "record's function again with its original event (Lambda Invoke API, asynchronously) and deletes the "
                 + "record once the invocation is accepted. The local stack by default; AWS with --queue-url.")
-final class RedriveCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class RedriveCommand extends Subcommand {
     @Option(names = "--queue-url", paramLabel = "URL",
             description = "The failed-events queue (a deployed stack's FailedEventsQueueUrl output); default: the local stack's.")
     String queueUrl;

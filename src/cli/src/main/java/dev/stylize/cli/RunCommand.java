@@ -24,9 +24,7 @@ import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.awt.image.BufferedImage;
 import java.io.BufferedWriter;
@@ -38,15 +36,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Stylises a photo: optimises an image whose VGG19 features match the photo's content and "
                 + "the painting's style.")
-final class RunCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class RunCommand extends Subcommand {
     @Option(names = "--content", required = true, paramLabel = "IMAGE", description = "The photo (JPEG, PNG, WebP, TIFF).")
     Path content;
 

@@ -15,9 +15,7 @@ import dev.stylize.plan.InvalidInputException;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -32,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 
 /**
  * What a user of the bucket does, from the command line: drop a photo into the inbox, then
@@ -41,10 +38,7 @@ import java.util.concurrent.Callable;
 @Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Uploads a photo to inbox/<style>/ and, with --watch, follows the job to its result and event. "
                 + "Against the local stack by default; against a deployed stack with --bucket and AWS credentials.")
-final class SubmitCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class SubmitCommand extends Subcommand {
     @Option(names = "--content", required = true, paramLabel = "IMAGE", description = "The photo to upload.")
     Path content;
 

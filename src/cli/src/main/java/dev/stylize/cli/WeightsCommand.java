@@ -7,8 +7,6 @@ import dev.stylize.engine.model.WeightsException;
 import dev.stylize.engine.model.WeightsSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 @Command(name = "weights", description = "Manage VGG19 weight files.",
         subcommands = {WeightsCommand.Fetch.class, WeightsCommand.Synth.class})
@@ -32,10 +29,7 @@ final class WeightsCommand {
                     + "installs it in the weights cache (conv1_1 to conv5_1 as float32 safetensors, 52 MB), "
                     + "where run, local up and the worker find it. Nothing is installed unless the "
                     + "digest matches.")
-    static final class Fetch implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Fetch extends Subcommand {
         @Option(names = "--url", paramLabel = "URL", description = "Where to download the checkpoint from "
                 + "(default: torchvision's, ${DEFAULT-VALUE}).")
         URI url = TorchvisionVgg19.URL;
@@ -111,10 +105,7 @@ final class WeightsCommand {
     @Command(name = "synth", mixinStandardHelpOptions = true,
             description = "Writes seeded Kaiming-normal VGG19 weights (torchvision layout, safetensors) for tests "
                     + "and demos. Every run on them says they are generated.")
-    static final class Synth implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
+    static final class Synth extends Subcommand {
         @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
                 description = "Random seed; the same seed writes the same bytes everywhere (default: ${DEFAULT-VALUE}).")
         long seed;
