@@ -150,8 +150,7 @@ final class DoctorCommand extends Subcommand {
         Runnable sample = device.isGpu() ? () -> gpuPeakUsed[0] = Math.max(gpuPeakUsed[0], used(device)) : null;
         BenchCommand.Timed timed = BenchCommand.timeSteps(vggWeights, manager, size, used, Preset.SEED, 1, benchSteps,
                 MemoryBudget.ofAvailableMemory(device), sample);
-        double[] millis = timed.millis();
-        double[] sorted = millis.clone();
+        double[] sorted = timed.millis().clone();
         Arrays.sort(sorted);
         Map<String, Object> bench = new LinkedHashMap<>();
         bench.put("size", size);

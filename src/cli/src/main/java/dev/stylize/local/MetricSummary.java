@@ -84,12 +84,8 @@ public final class MetricSummary {
         return (int) Math.round(counts.getOrDefault(metric, 0.0));
     }
 
-    public boolean isEmpty() {
-        return counts.isEmpty() && timings.isEmpty();
-    }
-
     public void print(PrintWriter out) {
-        if (isEmpty()) {
+        if (counts.isEmpty() && timings.isEmpty()) {
             out.println("metrics: none in the logs yet");
             return;
         }
