@@ -44,8 +44,9 @@ final class MultipartForm {
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data") || !m.find()) {
             throw new InvalidInputException("expected a multipart/form-data submission");
         }
-        byte[] delimiter = ("--" + (m.group(1) != null ? m.group(1) : m.group(2))).getBytes(StandardCharsets.ISO_8859_1);
-        byte[] separator = concat(CRLF, delimiter);
+        String boundary = m.group(1) != null ? m.group(1) : m.group(2);
+        byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] separator = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         Map<String, Part> parts = new LinkedHashMap<>();
         int at = indexOf(body, delimiter, 0);
         if (at < 0) {
@@ -84,15 +85,7 @@ final class MultipartForm {
     }
 
     private static boolean startsWith(byte[] data, int at, byte[] prefix) {
-        if (at + prefix.length > data.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (data[at + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
+        return at + prefix.length <= data.length && Arrays.equals(data, at, at + prefix.length, prefix, 0, prefix.length);
     }
 
     private static int indexOf(byte[] data, byte[] pattern, int from) {
@@ -102,12 +95,5 @@ final class MultipartForm {
             }
         }
         return -1;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] c = new byte[a.length + b.length];
-        System.arraycopy(a, 0, c, 0, a.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
     }
 }

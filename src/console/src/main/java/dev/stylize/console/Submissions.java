@@ -37,6 +37,13 @@ final class Submissions {
     record StyleChoice(String name, String file, Double weight) {
     }
 
+    /** The manifest the form becomes, as a user would write it; null values are left out. */
+    record ManifestJson(String content, List<StyleJson> styles, String preset, PlanOptions options) {
+    }
+
+    record StyleJson(String name, Double weight) {
+    }
+
     /** What was written, in order, and the start of the job id the intake will give it. */
     record Submitted(String jobIdBase, List<String> written) {
     }
@@ -61,7 +68,7 @@ final class Submissions {
 
         Set<String> library = new HashSet<>(index.styles().stream().map(JobView.LibraryStyle::name).toList());
         Map<String, byte[]> newStyles = new LinkedHashMap<>();
-        List<Map<String, Object>> styles = new ArrayList<>();
+        List<StyleJson> styles = new ArrayList<>();
         for (StyleChoice choice : choices) {
             String name;
             if (choice.file() == null) {
@@ -76,12 +83,7 @@ final class Submissions {
                 library.add(name);
                 newStyles.put(JobLayout.STYLES + name + "." + extension(header, painting.fileName()), painting.bytes());
             }
-            Map<String, Object> style = new LinkedHashMap<>();
-            style.put("name", name);
-            if (choice.weight() != null) {
-                style.put("weight", choice.weight());
-            }
-            styles.add(style);
+            styles.add(new StyleJson(name, choice.weight()));
         }
 
         // The form as a manifest, read back by the intake's reader: styles, weights, preset and options
@@ -93,16 +95,7 @@ final class Submissions {
                 .with(PlanOptions.MAX_SIZE, spec.maxSize())
                 .with(PlanOptions.CHECKPOINT_EVERY, spec.checkpointEvery())
                 .with(PlanOptions.KEEP_COLORS, Boolean.TRUE.equals(spec.keepColors()) ? true : null);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("content", content);
-        json.put("styles", styles);
-        if (spec.preset() != null) {
-            json.put("preset", spec.preset());
-        }
-        if (!options.isEmpty()) {
-            json.put("options", options.toJson());
-        }
-        byte[] manifestBytes = Json.write(json);
+        byte[] manifestBytes = Json.write(new ManifestJson(content, styles, spec.preset(), options.isEmpty() ? null : options));
         Manifest manifest = checks.manifest(manifestBytes, store.bucket());
 
         Map<String, byte[]> writes = new LinkedHashMap<>(newStyles);

@@ -16,6 +16,8 @@ import dev.stylize.jobs.StyleRef;
 import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.S3ObjectStore;
 import dev.stylize.jobs.store.StoredObject;
+import dev.stylize.jobs.telemetry.EmfWriter;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.LambdaEvents;
 import dev.stylize.jobs.testing.MotoServer;
@@ -178,7 +180,8 @@ class ConsoleServerTest {
         // The real intake takes it as it is.
         String queue = moto.clients().sqs().createQueue(b -> b.queueName("console-jobs")).queueUrl();
         IntakeService intake = new IntakeService(ledger, moto.clients().sqs(), queue, new IntakeSettings(
-                IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES, ImageDecoder.DEFAULT_MAX_PIXELS, Preset.QUALITY, PlanOptions.NONE));
+                IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES, ImageDecoder.DEFAULT_MAX_PIXELS, Preset.QUALITY, PlanOptions.NONE),
+                new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE)));
         String result = intake.accept(LambdaEvents.s3Upload("console", manifestKey, manifestBytes.length).getRecords().getFirst());
         assertTrue(result.startsWith("accepted " + JobLayout.jobIdBase(manifestKey) + "-"), result);
         String jobId = result.substring("accepted ".length());

@@ -7,6 +7,8 @@ import dev.stylize.images.ImageHeader;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.S3ObjectStore;
+import dev.stylize.jobs.telemetry.EmfWriter;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.LambdaEvents;
 import dev.stylize.jobs.testing.MotoServer;
@@ -48,7 +50,7 @@ class SubmissionChecksTest {
         String queue = moto.clients().sqs().createQueue(b -> b.queueName("checks-jobs")).queueUrl();
         intake = new IntakeService(new JobLedger(store, Clock.systemUTC()), moto.clients().sqs(), queue,
                 new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES, ImageDecoder.DEFAULT_MAX_PIXELS, Preset.SEED,
-                        PlanOptions.NONE));
+                        PlanOptions.NONE), new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE)));
     }
 
     @AfterAll

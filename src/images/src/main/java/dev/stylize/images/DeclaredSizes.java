@@ -1,10 +1,18 @@
 package dev.stylize.images;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+
+import static dev.stylize.images.Bytes.ascii;
+import static dev.stylize.images.Bytes.startsWith;
+import static dev.stylize.images.Bytes.u16;
+import static dev.stylize.images.Bytes.u24;
+import static dev.stylize.images.Bytes.u32;
+import static dev.stylize.images.Bytes.u64;
 
 /**
  * Refuses files whose metadata declares sizes that would make an image reader allocate far more
@@ -113,7 +121,7 @@ final class DeclaredSizes {
             long size = u32(f, at + 4, true);
             long data = pos + 8;
             long end = Math.min(to, data + size);
-            String fourcc = new String(f, at, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            String fourcc = new String(f, at, 4, StandardCharsets.ISO_8859_1);
             switch (fourcc) {
                 case "VP8 ", "VP8L" -> {
                     if (++bitstreams > 1) {
@@ -261,46 +269,12 @@ final class DeclaredSizes {
         }
     }
 
-    private static boolean startsWith(byte[] f, long at, byte[] prefix) {
-        if (at < 0 || at + prefix.length > f.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (f[(int) at + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-
-    private static int u16(byte[] f, int at, boolean little) {
-        int a = f[at] & 0xFF;
-        int b = f[at + 1] & 0xFF;
-        return little ? b << 8 | a : a << 8 | b;
-    }
-
-    private static int u24(byte[] f, int at) {
-        return (f[at] & 0xFF) | (f[at + 1] & 0xFF) << 8 | (f[at + 2] & 0xFF) << 16;
-    }
-
-    private static long u32(byte[] f, int at, boolean little) {
-        long a = u16(f, at, little);
-        long b = u16(f, at + 2, little);
-        return little ? b << 16 | a : a << 16 | b;
-    }
-
     /** Unsigned 64 bits, or -1 when the value would not fit in a long or lies past the end. */
     private static long u64Clamped(byte[] f, long at, boolean little) {
         if (at < 0 || at + 8 > f.length) {
             return -1;
         }
-        long a = u32(f, (int) at, little);
-        long b = u32(f, (int) at + 4, little);
-        long value = little ? b << 32 | a : a << 32 | b;
+        long value = u64(f, (int) at, little);
         return value < 0 ? -1 : value;
     }
 }

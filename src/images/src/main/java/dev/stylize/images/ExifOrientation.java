@@ -1,6 +1,10 @@
 package dev.stylize.images;
 
-import java.nio.charset.StandardCharsets;
+import static dev.stylize.images.Bytes.ascii;
+import static dev.stylize.images.Bytes.startsWith;
+import static dev.stylize.images.Bytes.u16;
+import static dev.stylize.images.Bytes.u32;
+import static dev.stylize.images.Bytes.u64;
 
 /**
  * The EXIF orientation (tag 0x0112 of the first image directory) of a JPEG, PNG, WebP or TIFF,
@@ -62,7 +66,7 @@ final class ExifOrientation {
                 pos += 2;
                 continue;
             }
-            int length = u16be(f, pos + 2); // counts itself, not the marker
+            int length = u16(f, pos + 2, false); // counts itself, not the marker
             int end = pos + 2 + length;
             if (length < 2 || end > f.length) {
                 return 0;
@@ -82,7 +86,7 @@ final class ExifOrientation {
     private static int inPng(byte[] f) {
         long pos = 8;
         while (pos + 8 <= f.length) {
-            long length = u32be(f, (int) pos);
+            long length = u32(f, (int) pos, false);
             long data = pos + 8;
             if (data + length > f.length) {
                 return 0;
@@ -102,7 +106,7 @@ final class ExifOrientation {
     private static int inWebp(byte[] f) {
         long pos = 12;
         while (pos + 8 <= f.length) {
-            long size = u32le(f, (int) pos + 4);
+            long size = u32(f, (int) pos + 4, true);
             long data = pos + 8;
             if (data + size > f.length) {
                 return 0;
@@ -169,52 +173,5 @@ final class ExifOrientation {
             };
         }
         return 0;
-    }
-
-    private static boolean startsWith(byte[] f, int at, byte[] prefix) {
-        if (at < 0 || at + prefix.length > f.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (f[at + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static int u16be(byte[] f, int at) {
-        return u16(f, at, false);
-    }
-
-    private static long u32be(byte[] f, int at) {
-        return u32(f, at, false);
-    }
-
-    private static long u32le(byte[] f, int at) {
-        return u32(f, at, true);
-    }
-
-    private static int u16(byte[] f, int at, boolean little) {
-        int a = f[at] & 0xFF;
-        int b = f[at + 1] & 0xFF;
-        return little ? b << 8 | a : a << 8 | b;
-    }
-
-    private static long u32(byte[] f, int at, boolean little) {
-        long a = u16(f, at, little);
-        long b = u16(f, at + 2, little);
-        return little ? b << 16 | a : a << 16 | b;
-    }
-
-    /** Unsigned 64 bits as a long; values over {@code Long.MAX_VALUE} come out negative. */
-    private static long u64(byte[] f, int at, boolean little) {
-        long a = u32(f, at, little);
-        long b = u32(f, at + 4, little);
-        return little ? b << 32 | a : a << 32 | b;
     }
 }

@@ -47,10 +47,9 @@ public record ImageHeader(String format, int width, int height) {
             } finally {
                 reader.dispose();
             }
+        } catch (InvalidImageException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof InvalidImageException invalid) {
-                throw invalid;
-            }
             throw new InvalidImageException(name + " has a damaged image header: " + InvalidImageException.reason(e), e);
         }
     }

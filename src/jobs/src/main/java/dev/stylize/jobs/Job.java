@@ -25,4 +25,8 @@ public record Job(
         StylePlan plan,
         String source,
         String acceptedAt) {
+    /** A stand-in for a job whose record is gone: only its id and bucket are known. */
+    public static Job missing(String jobId, String bucket) {
+        return new Job(jobId, bucket, null, null, null, null, null, null, null);
+    }
 }

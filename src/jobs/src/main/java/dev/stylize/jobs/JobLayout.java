@@ -132,7 +132,8 @@ public final class JobLayout {
      */
     public static String jobId(String bucket, String key, String sequencer) {
         String base = jobIdBase(key);
-        String hash = sha256(bucket + "\n" + key + "\n" + sequencer).substring(0, 12);
+        byte[] event = (bucket + "\n" + key + "\n" + sequencer).getBytes(StandardCharsets.UTF_8);
+        String hash = Digests.sha256(event).substring(0, 12);
         return base.isEmpty() ? hash : base + "-" + hash;
     }
 
@@ -215,9 +216,5 @@ public final class JobLayout {
         if (!isValidStyleName(name)) {
             throw new InvalidInputException("'" + name + "' is not a style name (letters, digits, '.', '-', '_')");
         }
-    }
-
-    private static String sha256(String s) {
-        return Digests.sha256(s.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -22,12 +22,4 @@ public record Objective(LossForm lossForm, VggLayer contentLayer, double content
         copy.putAll(styleLayerWeights);
         styleLayerWeights = Collections.unmodifiableMap(copy);
     }
-
-    Objective withWeights(double content, double style, double tv) {
-        return new Objective(lossForm, contentLayer, content, style, tv, styleLayerWeights);
-    }
-
-    Objective withStyleLayerWeights(Map<VggLayer, Double> layers) {
-        return new Objective(lossForm, contentLayer, contentWeight, styleWeight, tvWeight, layers);
-    }
 }

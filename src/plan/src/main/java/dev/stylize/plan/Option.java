@@ -46,8 +46,9 @@ public final class Option<T> {
         return reader.read(this, json);
     }
 
-    void check(T value, Limits limits) {
-        check.check(this, value, limits);
+    void check(Object value, Limits limits) {
+        @SuppressWarnings("unchecked") T typed = (T) value;
+        check.check(this, typed, limits);
     }
 
     Object write(Object value) {

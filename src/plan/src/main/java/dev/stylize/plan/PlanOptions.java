@@ -84,13 +84,8 @@ public final class PlanOptions {
      * @return this
      */
     public PlanOptions validate(Limits limits) {
-        values.forEach((option, value) -> checkOne(option, value, limits));
+        values.forEach((option, value) -> option.check(value, limits));
         return this;
-    }
-
-    private static <T> void checkOne(Option<T> option, Object value, Limits limits) {
-        @SuppressWarnings("unchecked") T typed = (T) value;
-        option.check(typed, limits);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.stylize.plan;
 
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,11 +81,10 @@ public enum Preset {
      */
     public StylePlan plan(int width, int height, PlanOptions options) {
         int size = Math.min(options.get(MAX_SIZE).orElse(base.maxSize()), Math.max(width, height));
-        Objective objective = base.objective().withWeights(
-                options.get(CONTENT_WEIGHT).orElse(base.objective().contentWeight()),
-                options.get(STYLE_WEIGHT).orElse(base.objective().styleWeight()),
-                options.get(TV_WEIGHT).orElse(base.objective().tvWeight()));
-        objective = objective.withStyleLayerWeights(options.get(STYLE_LAYERS).orElse(objective.styleLayerWeights()));
+        Objective own = base.objective();
+        Objective objective = new Objective(own.lossForm(), own.contentLayer(),
+                options.get(CONTENT_WEIGHT).orElse(own.contentWeight()), options.get(STYLE_WEIGHT).orElse(own.styleWeight()),
+                options.get(TV_WEIGHT).orElse(own.tvWeight()), options.get(STYLE_LAYERS).orElse(own.styleLayerWeights()));
         // Switching optimiser without a learning rate takes that optimiser's usual one, not the preset's.
         OptimizerKind optimizer = options.get(OPTIMIZER).orElse(base.optimizer());
         double learningRate = options.get(LEARNING_RATE).orElseGet(() -> optimizer == base.optimizer()
@@ -99,13 +97,8 @@ public enum Preset {
     }
 
     private static Map<VggLayer, Double> layers(double w11, double w21, double w31, double w41, double w51) {
-        Map<VggLayer, Double> m = new EnumMap<>(VggLayer.class);
-        m.put(VggLayer.CONV1_1, w11);
-        m.put(VggLayer.CONV2_1, w21);
-        m.put(VggLayer.CONV3_1, w31);
-        m.put(VggLayer.CONV4_1, w41);
-        m.put(VggLayer.CONV5_1, w51);
-        return m;
+        return Map.of(VggLayer.CONV1_1, w11, VggLayer.CONV2_1, w21, VggLayer.CONV3_1, w31, VggLayer.CONV4_1, w41,
+                VggLayer.CONV5_1, w51);
     }
 
     /** Every preset's name, for help texts. */

@@ -83,16 +83,8 @@ final class MemoryAdmission {
         return Preset.named(job.preset()).plan(width, height, job.options().with(PlanOptions.MAX_SIZE, size));
     }
 
-    MemoryEstimate.Profile profile() {
-        return profile;
-    }
-
     long available() {
         return available.getAsLong();
-    }
-
-    boolean downsizeToFit() {
-        return downsizeToFit;
     }
 
     /** "1.25 GiB", or "350 MiB" under a GiB. */

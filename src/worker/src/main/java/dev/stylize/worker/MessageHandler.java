@@ -85,7 +85,8 @@ final class MessageHandler {
         }
         Optional<Job> job = ledger.job(jobId);
         if (job.isEmpty()) {
-            settlement.fail(message, missing(jobId), new PermanentJobFailure("the job record results/" + jobId + "/job.json is missing"));
+            settlement.fail(message, Job.missing(jobId, ledger.store().bucket()),
+                    new PermanentJobFailure("the job record results/" + jobId + "/job.json is missing"));
             return;
         }
         JobLease lease;
@@ -129,11 +130,6 @@ final class MessageHandler {
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             settlement.failed(message, job, attempt, e, stopping.getAsBoolean());
         }
-    }
-
-    /** A stand-in for a job whose record is gone: only its id and bucket are known. */
-    private Job missing(String jobId) {
-        return new Job(jobId, ledger.store().bucket(), null, null, null, null, null, null, null);
     }
 
     private static void releaseQuietly(JobLease lease) {

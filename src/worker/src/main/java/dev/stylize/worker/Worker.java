@@ -26,11 +26,8 @@ public class Worker {
     @Inject
     WorkerConfig config;
 
-    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "heartbeat");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService heartbeats =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("heartbeat").daemon().factory());
     private NDManager manager;
     private volatile JobLoop loop;
 

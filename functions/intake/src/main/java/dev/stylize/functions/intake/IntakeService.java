@@ -55,11 +55,6 @@ public class IntakeService {
         this.metrics = metrics;
     }
 
-    /** Metric lines to standard output, in the namespace of STYLIZE_METRICS_NAMESPACE. */
-    public IntakeService(JobLedger ledger, SqsClient sqs, String queueUrl, IntakeSettings settings) {
-        this(ledger, sqs, queueUrl, settings, JobMetrics.fromEnvironment());
-    }
-
     /** @return one line saying what happened, for the function's log and response */
     public String accept(S3EventNotificationRecord record) {
         if (record == null || record.getEventName() == null || !record.getEventName().startsWith("ObjectCreated:")) {

@@ -5,6 +5,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.jobs.JobLedger;
+import dev.stylize.jobs.telemetry.EmfWriter;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.FuzzChecks;
 import dev.stylize.jobs.testing.InMemoryObjectStore;
@@ -57,7 +59,8 @@ class S3EventFuzzTest {
         };
         IntakeSettings settings = new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES, ImageDecoder.DEFAULT_MAX_PIXELS,
                 Preset.QUALITY, PlanOptions.of(PlanOptions.CHECKPOINT_EVERY, 100));
-        HANDLER = new IntakeHandler(new IntakeService(new JobLedger(BUCKET, Clock.systemUTC()), queue, "queue", settings));
+        HANDLER = new IntakeHandler(new IntakeService(new JobLedger(BUCKET, Clock.systemUTC()), queue, "queue", settings,
+                new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE))));
     }
 
     @FuzzTest(maxDuration = "30s")

@@ -26,11 +26,6 @@ public class DeadLetterService {
         this.metrics = metrics;
     }
 
-    /** Metric lines to standard output, in the namespace of STYLIZE_METRICS_NAMESPACE. */
-    public DeadLetterService(JobLedger ledger) {
-        this(ledger, JobMetrics.fromEnvironment());
-    }
-
     /** The job a dead letter names, if it names a valid one: the handler's logging context. */
     public static String jobIdOf(String body) {
         try {
@@ -63,16 +58,12 @@ public class DeadLetterService {
         String now = ledger.now();
         Outcome outcome = ledger.job(jobId)
                 .map(job -> Outcome.failed(job, JobState.FAILED, reason, null, now))
-                .orElseGet(() -> Outcome.failed(missing(jobId), JobState.FAILED, reason + " (job record missing)", null, now));
+                .orElseGet(() -> Outcome.failed(Job.missing(jobId, ledger.store().bucket()), JobState.FAILED,
+                        reason + " (job record missing)", null, now));
         if (ledger.end(outcome)) {
             metrics.ended(jobId, JobState.FAILED, reason);
         }
         LOG.warnf("failed %s: %s", jobId, reason);
         return "failed " + jobId + ": " + reason;
-    }
-
-    /** A stand-in for a job whose record is gone: only its id and bucket are known. */
-    private Job missing(String jobId) {
-        return new Job(jobId, ledger.store().bucket(), null, null, null, null, null, null, null);
     }
 }

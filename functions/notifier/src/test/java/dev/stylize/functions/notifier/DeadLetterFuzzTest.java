@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.stylize.jobs.telemetry.EmfWriter;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.testing.FuzzChecks;
 
 import java.io.IOException;
@@ -22,7 +24,8 @@ class DeadLetterFuzzTest {
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
-    private static final DeadLetterHandler HANDLER = new DeadLetterHandler(new DeadLetterService(NotifierFakes.LEDGER));
+    private static final DeadLetterHandler HANDLER = new DeadLetterHandler(new DeadLetterService(NotifierFakes.LEDGER,
+            new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE))));
 
     @FuzzTest(maxDuration = "30s")
     void failsJobsOrDropsLetters(byte[] body) {

@@ -15,6 +15,8 @@ import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.stylize.jobs.telemetry.EmfWriter;
+import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.testing.MotoServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +57,7 @@ class NotifierTest {
                 .attributesAsStrings().get("QueueArn");
         sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArn));
         notifier = new NotifierHandler(new CompletionPublisher(ledger, sns, topic));
-        deadLetters = new DeadLetterHandler(new DeadLetterService(ledger));
+        deadLetters = new DeadLetterHandler(new DeadLetterService(ledger, new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE))));
     }
 
     @AfterAll

@@ -4,6 +4,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -47,21 +48,21 @@ public final class AwsClients {
     }
 
     public S3Client s3() {
-        var builder = S3Client.builder().region(region).credentialsProvider(credentials()).httpClient(http());
-        endpoint.ifPresent(uri -> builder.endpointOverride(uri).forcePathStyle(true));
-        return builder.build();
+        return configured(S3Client.builder().httpClient(http())).forcePathStyle(endpoint.isPresent()).build();
     }
 
     public SqsClient sqs() {
-        var builder = SqsClient.builder().region(region).credentialsProvider(credentials()).httpClient(http());
-        endpoint.ifPresent(builder::endpointOverride);
-        return builder.build();
+        return configured(SqsClient.builder().httpClient(http())).build();
     }
 
     public SnsClient sns() {
-        var builder = SnsClient.builder().region(region).credentialsProvider(credentials()).httpClient(http());
+        return configured(SnsClient.builder().httpClient(http())).build();
+    }
+
+    /** What every service's client shares: the region, the credentials and the endpoint, if any. */
+    private <B extends AwsClientBuilder<B, ?>> B configured(B builder) {
         endpoint.ifPresent(builder::endpointOverride);
-        return builder.build();
+        return builder.region(region).credentialsProvider(credentials());
     }
 
     private static SdkHttpClient http() {

@@ -52,9 +52,7 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             var head = s3.headObject(b -> b.bucket(bucket).key(key));
             return Optional.of(new StoredObject(key, head.contentLength(), head.lastModified(), head.eTag()));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (S3Exception e) {
+        } catch (S3Exception e) { // NoSuchKeyException among them
             if (e.statusCode() == 404) {
                 return Optional.empty();
             }

@@ -18,12 +18,8 @@ public final class JobLogging {
     /** Until closed, this thread's log lines name the job; then the previous job (if any) again. */
     public static Scope forJob(String jobId) {
         Object previous = MDC.get(JOB_ID);
-        if (jobId == null) {
-            MDC.remove(JOB_ID);
-        } else {
-            MDC.put(JOB_ID, jobId);
-        }
-        return new Scope(previous);
+        set(jobId);
+        return () -> set(previous);
     }
 
     /** The job this thread's lines name now, or null. */
@@ -33,20 +29,16 @@ public final class JobLogging {
     }
 
     /** Restores the context it replaced; never throws. */
-    public static final class Scope implements AutoCloseable {
-        private final Object previous;
-
-        private Scope(Object previous) {
-            this.previous = previous;
-        }
-
+    public interface Scope extends AutoCloseable {
         @Override
-        public void close() {
-            if (previous == null) {
-                MDC.remove(JOB_ID);
-            } else {
-                MDC.put(JOB_ID, previous);
-            }
+        void close();
+    }
+
+    private static void set(Object jobId) {
+        if (jobId == null) {
+            MDC.remove(JOB_ID);
+        } else {
+            MDC.put(JOB_ID, jobId);
         }
     }
 }

@@ -51,12 +51,6 @@ public final class JobMetrics {
         this.writer = writer;
     }
 
-    /** To standard output, in the namespace of {@value #NAMESPACE_VARIABLE} (default {@value #DEFAULT_NAMESPACE}). */
-    public static JobMetrics fromEnvironment() {
-        String namespace = System.getenv(NAMESPACE_VARIABLE);
-        return new JobMetrics(EmfWriter.toStandardOutput(namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace));
-    }
-
     public String namespace() {
         return writer.namespace();
     }
