@@ -50,9 +50,6 @@ public final class TorchCheckpoint {
 
     /** A tensor read as float32, row-major. */
     public record Tensor(String name, long[] shape, float[] values) {
-        public long elements() {
-            return Arrays.stream(shape).reduce(1, Math::multiplyExact);
-        }
     }
 
     private TorchCheckpoint() {

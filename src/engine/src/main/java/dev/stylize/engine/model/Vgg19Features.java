@@ -36,7 +36,6 @@ public final class Vgg19Features implements AutoCloseable {
     private static final String KERNELS = "kernels[]";
     private static final String BIASES = "biases[]";
 
-    private final Vgg19Weights weights;
     private final NDManager manager;
     private final PtSymbolBlock graph;
     private final List<NDArray> kernels;
@@ -50,7 +49,6 @@ public final class Vgg19Features implements AutoCloseable {
     }
 
     public Vgg19Features(Vgg19Weights weights, Pooling pooling, Precision precision) {
-        this.weights = weights;
         this.manager = weights.kernels().get(VggLayer.CONV1_1).getManager().newSubManager();
         try (InputStream in = Vgg19Features.class.getResourceAsStream(GRAPH)) {
             if (in == null) {
@@ -66,10 +64,6 @@ public final class Vgg19Features implements AutoCloseable {
         averagePooling = pooling == Pooling.AVG;
         channelsLast = bf16;
         this.precision = precision;
-    }
-
-    public Vgg19Weights weights() {
-        return weights;
     }
 
     /** The number format of the convolutions. */

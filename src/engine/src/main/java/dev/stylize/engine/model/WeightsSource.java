@@ -108,7 +108,7 @@ public final class WeightsSource {
     }
 
     /** GETs an http(s) URL into {@code target}, following redirects; anything but 200 is an error. */
-    static void httpGet(URI location, Path target) throws IOException {
+    private static void httpGet(URI location, Path target) throws IOException {
         HttpClient client = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(20))
