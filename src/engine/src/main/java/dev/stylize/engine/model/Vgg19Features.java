@@ -41,12 +41,7 @@ public final class Vgg19Features implements AutoCloseable {
     private final List<NDArray> kernels;
     private final List<NDArray> biases;
     private final boolean averagePooling;
-    private final boolean channelsLast;
     private final Precision precision;
-
-    public Vgg19Features(Vgg19Weights weights, Pooling pooling) {
-        this(weights, pooling, Precision.FP32);
-    }
 
     public Vgg19Features(Vgg19Weights weights, Pooling pooling, Precision precision) {
         this.manager = weights.kernels().get(VggLayer.CONV1_1).getManager().newSubManager();
@@ -62,7 +57,6 @@ public final class Vgg19Features implements AutoCloseable {
         kernels = prepare(weights.kernels(), bf16);
         biases = prepare(weights.biases(), bf16);
         averagePooling = pooling == Pooling.AVG;
-        channelsLast = bf16;
         this.precision = precision;
     }
 
@@ -77,7 +71,7 @@ public final class Vgg19Features implements AutoCloseable {
      * computes the backward pass twice as fast so (measured at 512 px).
      */
     public boolean channelsLast() {
-        return channelsLast;
+        return precision == Precision.BF16;
     }
 
     /**
