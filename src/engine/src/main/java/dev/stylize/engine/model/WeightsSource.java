@@ -99,10 +99,9 @@ public final class WeightsSource {
             } finally {
                 Files.deleteIfExists(partial);
             }
+        } catch (WeightsException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof WeightsException w) {
-                throw w;
-            }
             throw new WeightsException("downloading " + location + " failed: " + e.getMessage(), e);
         }
     }
