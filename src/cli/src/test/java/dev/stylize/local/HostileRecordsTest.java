@@ -1,6 +1,7 @@
 package dev.stylize.local;
 
 import ai.djl.ndarray.NDManager;
+import dev.stylize.engine.MemoryBudget;
 import dev.stylize.engine.StyleInputs;
 import dev.stylize.engine.StyleRun;
 import dev.stylize.engine.TestWeights;
@@ -125,7 +126,8 @@ class HostileRecordsTest {
         StyleInputs inputs = new StyleInputs(decoder.decode(Examples.PHOTO), decoder.decode(Examples.STYLE));
         StylePlan plan = Preset.SEED.plan(384, 256, options);
         try (NDManager manager = NDManager.newBaseManager();
-             StyleRun run = StyleRun.start(TestWeights.vgg(Pooling.MAX), inputs, plan, manager, StyleRun.Listener.NONE)) {
+             StyleRun run = StyleRun.start(TestWeights.vgg(Pooling.MAX), inputs, plan, manager, StyleRun.Listener.NONE,
+                     MemoryBudget.ofAvailableMemory())) {
             for (int i = 0; i < steps; i++) {
                 run.step();
             }

@@ -108,17 +108,11 @@ public record DeviceReport(String engine, Device device, Host host, Gpu gpu, Lis
     private static Host probeHost() {
         String cpuinfo = read(Path.of("/proc/cpuinfo"));
         String model = first(Pattern.compile("(?m)^model name\\s*:\\s*(.+)$"), cpuinfo);
-        List<String> flags = new ArrayList<>();
-        Matcher m = Pattern.compile("\\b(avx512_bf16|amx_bf16)\\b").matcher(cpuinfo);
-        while (m.find()) {
-            if (!flags.contains(m.group(1))) {
-                flags.add(m.group(1));
-            }
-        }
         String meminfo = read(Path.of("/proc/meminfo"));
         String total = first(Pattern.compile("(?m)^MemTotal:\\s*(\\d+) kB"), meminfo);
         return new Host(model == null ? System.getProperty("os.arch") : model.trim(), Runtime.getRuntime().availableProcessors(),
-                List.copyOf(flags), total == null ? -1 : Long.parseLong(total) * 1024, MemoryEstimate.availableHostBytes());
+                Precision.nativeBf16Flags(cpuinfo), total == null ? -1 : Long.parseLong(total) * 1024,
+                MemoryEstimate.availableHostBytes());
     }
 
     private static Gpu probeGpu(Device device) {
@@ -133,9 +127,9 @@ public record DeviceReport(String engine, Device device, Host host, Gpu gpu, Lis
 
     /** nvidia-smi where the container runtime provides it, else the driver's /proc entry. */
     private static String gpuName(int index) {
-        String smi = nvidiaSmi("--query-gpu=name", "--format=csv,noheader", "--id=" + index);
-        if (smi != null && !smi.isBlank()) {
-            return smi.trim();
+        String smi = nvidiaSmi("name", index);
+        if (smi != null) {
+            return smi;
         }
         try (Stream<Path> gpus = Files.list(Path.of("/proc/driver/nvidia/gpus"))) {
             List<Path> all = gpus.sorted().toList();
@@ -157,8 +151,7 @@ public record DeviceReport(String engine, Device device, Host host, Gpu gpu, Lis
         if (proc != null) {
             return proc;
         }
-        String smi = nvidiaSmi("--query-gpu=driver_version", "--format=csv,noheader", "--id=0");
-        return smi == null || smi.isBlank() ? null : smi.trim();
+        return nvidiaSmi("driver_version", 0);
     }
 
     /** From /proc/driver/nvidia/version: "... Kernel Module  550.54.15 ..." or "... Open Kernel Module for x86_64  580.95.05 ...". */
@@ -191,17 +184,17 @@ public record DeviceReport(String engine, Device device, Host host, Gpu gpu, Lis
         return Integer.parseInt(parts[0]) + (parts.length > 1 ? Integer.parseInt(parts[1]) / 1000.0 : 0);
     }
 
-    private static String nvidiaSmi(String... args) {
-        List<String> command = new ArrayList<>(List.of("nvidia-smi"));
-        command.addAll(List.of(args));
+    /** One property of one GPU as nvidia-smi reports it; null where it cannot, or reports nothing. */
+    private static String nvidiaSmi(String property, int gpu) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=" + property, "--format=csv,noheader", "--id=" + gpu)
+                    .redirectErrorStream(true).start();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return null;
             }
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return p.exitValue() == 0 ? out : null;
+            return p.exitValue() == 0 && !out.isBlank() ? out.trim() : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

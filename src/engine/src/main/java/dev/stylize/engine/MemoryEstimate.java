@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 
 /**
  * How much memory a run needs, and how it fits a budget. One model serves every caller: each
@@ -131,7 +132,7 @@ public final class MemoryEstimate {
         /** Everything but the L-BFGS pairs, with tiles of {@code tile} px (or untiled). */
         private long withoutHistory(int width, int height, int tile) {
             long pixels = (long) width * height;
-            TileGrid grid = tile == MemoryPlan.UNTILED ? TileGrid.whole(width, height) : TileGrid.of(width, height, tile, DEEPEST);
+            TileGrid grid = TileGrid.of(width, height, tile, DEEPEST);
             long step = grid.isWhole() ? bytesPerPixel * pixels : tiledBytesPerPixel * grid.largestCropPixels();
             return fixedBytes + (IMAGE_BYTES_PER_PIXEL + OPTIMIZER_BYTES_PER_PIXEL) * pixels + step;
         }
@@ -146,24 +147,15 @@ public final class MemoryEstimate {
             return least;
         }
 
-        /** The longest side, at this aspect ratio, that has a plan (0 if none): a binary search, as memory grows with size. */
+        /** The longest side, at this aspect ratio, that has a plan (0 if none). */
         private int largestThatFits(int width, int height, OptimizerKind optimizer, int steps, MemoryBudget budget) {
             double aspect = (double) Math.min(width, height) / Math.max(width, height);
-            int lo = 0;
-            int hi = Math.max(width, height);
-            while (lo < hi) {
-                int side = (lo + hi + 1) >>> 1;
+            return largest(1, Math.max(width, height), side -> {
                 int other = Math.max(1, (int) Math.round(side * aspect));
-                boolean fits = width >= height
+                return width >= height
                         ? tryPlan(side, other, optimizer, steps, budget) != null
                         : tryPlan(other, side, optimizer, steps, budget) != null;
-                if (fits) {
-                    lo = side;
-                } else {
-                    hi = side - 1;
-                }
-            }
-            return lo;
+            });
         }
 
         /** A fresh process running one untiled Adam step at {@code width} x {@code height} (bench's estimate). */
@@ -207,16 +199,7 @@ public final class MemoryEstimate {
          */
         public OptionalInt largestFitting(IntFunction<StylePlan> planAt, int width, int height, long available,
                                           int smallest, int upTo) {
-            int low = smallest - 1; // fits (or is the sentinel below the range)
-            int high = upTo + 1;    // does not fit
-            while (high - low > 1) {
-                int mid = (low + high) >>> 1;
-                if (fitsAt(planAt, mid, width, height, available)) {
-                    low = mid;
-                } else {
-                    high = mid;
-                }
-            }
+            int low = largest(smallest, upTo, size -> fitsAt(planAt, size, width, height, available));
             return low >= smallest ? OptionalInt.of(low) : OptionalInt.empty();
         }
 
@@ -261,28 +244,19 @@ public final class MemoryEstimate {
     private MemoryEstimate() {
     }
 
-    /** The constants for a device and precision. */
-    public static Profile profile(Device device, Precision precision) {
-        return profile(device.isGpu(), precision);
-    }
-
     /**
-     * The CPU's constants are measured, per precision. No GPU has been measured yet: a GPU gets the
+     * The constants for a device and precision. The CPU's constants are measured, per precision. No GPU has been measured yet: a GPU gets the
      * CPU's constants for its precision, labelled an estimate, until {@code doctor --json} runs on
      * one and tools/bench/fit_memory.py fits its own. The optimised tensors are the same size on
      * either device; the CUDA context, the weights and cuDNN's workspaces are left out of the
      * per-pixel figure, and the worker measures CUDA's free memory with its context and weights
      * already loaded.
      */
-    public static Profile profile(boolean gpu, Precision precision) {
+    public static Profile profile(Device device, Precision precision) {
+        boolean gpu = device.isGpu();
         return new Profile(gpu ? "gpu" : "cpu", precision, FIXED_BYTES,
                 precision == Precision.BF16 ? BF16_STEP_BYTES_PER_PIXEL : STEP_BYTES_PER_PIXEL, TILED_STEP_BYTES_PER_PIXEL,
                 !gpu);
-    }
-
-    /** One scale's plan with the CPU's float32 constants (the largest per pixel); see {@link Profile#plan}. */
-    public static MemoryPlan plan(int width, int height, OptimizerKind optimizer, int steps, MemoryBudget budget) {
-        return profile(false, Precision.FP32).plan(width, height, optimizer, steps, budget);
     }
 
     /** One L-BFGS pair per step at most, and no more than L-BFGS keeps; none for Adam. */
@@ -292,12 +266,10 @@ public final class MemoryEstimate {
 
     /** Untiled first, then tiles from the largest down; only the budget's tile size if it has one. */
     private static List<Integer> candidates(MemoryBudget budget) {
-        List<Integer> tiles = new ArrayList<>();
         if (budget.tileSize() != 0) {
-            tiles.add(budget.tileSize());
-            return tiles;
+            return List.of(budget.tileSize());
         }
-        tiles.add(MemoryPlan.UNTILED);
+        List<Integer> tiles = new ArrayList<>(List.of(MemoryPlan.UNTILED));
         for (int tile = LARGEST_TILE; tile >= SMALLEST_TILE; tile -= TileGrid.ALIGNMENT) {
             tiles.add(tile);
         }
@@ -314,10 +286,22 @@ public final class MemoryEstimate {
         return new int[] {(int) Math.max(1, Math.round(width * f)), (int) Math.max(1, Math.round(height * f))};
     }
 
-    /** The image's pixels at a scale (see {@link #sized}). */
-    static long pixels(int size, int width, int height) {
-        int[] sized = sized(size, width, height);
-        return (long) sized[0] * sized[1];
+    /**
+     * The largest value from {@code from} to {@code to} that {@code fits}, or {@code from - 1}: a
+     * binary search, as memory grows with size.
+     */
+    private static int largest(int from, int to, IntPredicate fits) {
+        int low = from - 1; // fits (or is the sentinel below the range)
+        int high = to + 1;  // does not fit
+        while (high - low > 1) {
+            int mid = (low + high) >>> 1;
+            if (fits.test(mid)) {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
     }
 
     private static long saturatedAdd(long a, long b) {

@@ -2,7 +2,7 @@ package dev.stylize.engine;
 
 /**
  * How one scale of a run uses its memory: the whole image at once or tiles of a size, and
- * how many L-BFGS curvature pairs it keeps ({@link MemoryEstimate#plan}).
+ * how many L-BFGS curvature pairs it keeps ({@link MemoryEstimate.Profile#plan}).
  *
  * @param tileSize     the longest side of a tile's own pixels, or {@link #UNTILED}
  * @param lbfgsHistory curvature pairs L-BFGS keeps (unused by Adam)

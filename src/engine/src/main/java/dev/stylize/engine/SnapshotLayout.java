@@ -72,10 +72,9 @@ final class SnapshotLayout {
             if (begin < 0 || end < begin || end > dataBytes || end - begin != Math.multiplyExact(elements, width)) {
                 throw refused("array " + quoted(name) + " does not fit in its bytes");
             }
+        } catch (InvalidInputException e) {
+            throw e;
         } catch (RuntimeException e) {
-            if (e instanceof InvalidInputException refusal) {
-                throw refusal;
-            }
             throw refused("array " + quoted(name) + " is not described as an array");
         }
     }

@@ -25,9 +25,8 @@ import java.util.function.BooleanSupplier;
  * early when asked. A {@link #snapshot()} taken at any step resumes later, anywhere in the
  * schedule; on CPU the resumed run is identical to an uninterrupted one.
  *
- * <p>Each scale plans its memory within a {@link MemoryBudget} ({@link MemoryEstimate#plan}):
+ * <p>Each scale plans its memory within a {@link MemoryBudget} ({@link MemoryEstimate.Profile#plan}):
  * untiled where the steps fit, else in exact tiles, with as much L-BFGS history as is left.
- * Without a budget it is the memory available when the scale starts.
  */
 public final class StyleRun implements AutoCloseable {
 
@@ -81,16 +80,10 @@ public final class StyleRun implements AutoCloseable {
     }
 
     /**
-     * Starts at the first scale.
+     * Starts at the first scale; each scale plans its memory within {@code budget}.
      *
      * @param originals the photo and paintings at full size; each scale sizes its own
      */
-    public static StyleRun start(Vgg19Features vgg, StyleInputs originals, StylePlan plan, NDManager manager,
-                                 Listener listener) {
-        return start(vgg, originals, plan, manager, listener, MemoryBudget.ofAvailableMemory());
-    }
-
-    /** As above; each scale plans its memory within {@code budget}. */
     public static StyleRun start(Vgg19Features vgg, StyleInputs originals, StylePlan plan, NDManager manager,
                                  Listener listener, MemoryBudget budget) {
         StyleRun r = new StyleRun(vgg, originals, plan, manager, listener, budget);
@@ -98,15 +91,9 @@ public final class StyleRun implements AutoCloseable {
         return r;
     }
 
-    /** Continues from {@link #snapshot()} bytes taken with the same inputs and plan. */
-    public static StyleRun resume(Vgg19Features vgg, StyleInputs originals, StylePlan plan, NDManager manager,
-                                  Listener listener, byte[] snapshot) {
-        return resume(vgg, originals, plan, manager, listener, snapshot, MemoryBudget.ofAvailableMemory());
-    }
-
     /**
-     * As above; the snapshot's scale keeps the memory plan it was saved with, later scales plan
-     * theirs within {@code budget}.
+     * Continues from {@link #snapshot()} bytes taken with the same inputs and plan; the snapshot's
+     * scale keeps the memory plan it was saved with, later scales plan theirs within {@code budget}.
      */
     public static StyleRun resume(Vgg19Features vgg, StyleInputs originals, StylePlan plan, NDManager manager,
                                   Listener listener, byte[] snapshot, MemoryBudget budget) {
@@ -183,9 +170,7 @@ public final class StyleRun implements AutoCloseable {
         inputs = originals.sizedFor(plan, scale());
         BufferedImage initial = previous == null ? null
                 : RgbImages.resize(previous, inputs.content().getWidth(), inputs.content().getHeight());
-        run = initial == null
-                ? StyleTransfer.start(vgg, inputs, plan, scale().steps(), manager, budget)
-                : StyleTransfer.startFrom(vgg, inputs, plan, scale().steps(), manager, initial, budget, firstStepRms);
+        run = StyleTransfer.start(vgg, inputs, plan, scale().steps(), manager, budget, initial, firstStepRms);
         listener.scaleStarted(i, scale(), initial == null ? run.image() : initial);
     }
 
@@ -258,9 +243,7 @@ public final class StyleRun implements AutoCloseable {
     public byte[] snapshot() {
         try (NDManager scope = manager.newSubManager()) {
             NDList state = run.state(scope);
-            NDArray scale = scope.create(new long[] {index});
-            scale.setName(SCALE);
-            state.add(scale);
+            state.add(StyleTransfer.number(scope, SCALE, index));
             return state.encode(NDList.Encoding.SAFETENSORS);
         }
     }

@@ -76,30 +76,27 @@ final class StyleTransfer implements AutoCloseable {
                 inputs.content().getHeight(), plan.optimizer(), steps, budget);
     }
 
-    /** Starts from the plan's initial image: the photo, seeded noise or the first painting. */
+    /**
+     * Starts from {@code initial} (coarse-to-fine: the previous scale's result, upsampled), or
+     * without one from the plan's initial image: the photo, seeded noise or the first painting.
+     *
+     * @param initial      of the content's size, or null
+     * @param firstStepRms L-BFGS's first step per pixel, the previous scale's last (0: PyTorch's first step)
+     */
     static StyleTransfer start(Vgg19Features vgg, StyleInputs inputs, StylePlan plan, int steps, NDManager parent,
-                               MemoryBudget budget) {
+                               MemoryBudget budget, BufferedImage initial, double firstStepRms) {
+        if (initial != null && (initial.getWidth() != inputs.content().getWidth()
+                || initial.getHeight() != inputs.content().getHeight())) {
+            throw new IllegalArgumentException("the initial image must have the content's size");
+        }
+        MemoryPlan memory = memoryPlan(vgg, inputs, plan, steps, parent, budget);
         BufferedImage c = inputs.content();
-        NDArray initial = switch (plan.init()) {
+        NDArray image = initial != null ? TensorImages.toTensor(parent, initial) : switch (plan.init()) {
             case CONTENT -> TensorImages.toTensor(parent, c);
             case NOISE -> TensorImages.noise(parent, c.getWidth(), c.getHeight(), plan.seed());
             case STYLE -> TensorImages.toTensor(parent, RgbImages.resize(inputs.style(), c.getWidth(), c.getHeight()));
         };
-        return new StyleTransfer(vgg, inputs, plan, steps, memoryPlan(vgg, inputs, plan, steps, parent, budget), parent,
-                initial, 0, 0);
-    }
-
-    /**
-     * Starts from a given image (coarse-to-fine: the previous scale's result, upsampled) of the
-     * content's size, with L-BFGS's first step as large per pixel as the previous scale's last.
-     */
-    static StyleTransfer startFrom(Vgg19Features vgg, StyleInputs inputs, StylePlan plan, int steps, NDManager parent,
-                                   BufferedImage initial, MemoryBudget budget, double firstStepRms) {
-        if (initial.getWidth() != inputs.content().getWidth() || initial.getHeight() != inputs.content().getHeight()) {
-            throw new IllegalArgumentException("the initial image must have the content's size");
-        }
-        return new StyleTransfer(vgg, inputs, plan, steps, memoryPlan(vgg, inputs, plan, steps, parent, budget), parent,
-                TensorImages.toTensor(parent, initial), 0, firstStepRms);
+        return new StyleTransfer(vgg, inputs, plan, steps, memory, parent, image, 0, firstStepRms);
     }
 
     /**
@@ -152,8 +149,7 @@ final class StyleTransfer implements AutoCloseable {
         long pairs = history.getLong();
         boolean tileOk = tileSize == MemoryPlan.UNTILED
                 || (tileSize >= TileGrid.ALIGNMENT && tileSize <= Integer.MAX_VALUE && tileSize % TileGrid.ALIGNMENT == 0);
-        boolean historyOk = plan.optimizer() == OptimizerKind.ADAM ? pairs >= 0 && pairs <= Lbfgs.HISTORY
-                : pairs >= 1 && pairs <= Lbfgs.HISTORY;
+        boolean historyOk = pairs >= (plan.optimizer() == OptimizerKind.ADAM ? 0 : 1) && pairs <= Lbfgs.HISTORY;
         if (!tileOk || !historyOk) {
             throw new InvalidInputException("the checkpoint's memory plan is out of range: tiles of " + tileSize
                     + " px, L-BFGS history " + pairs);
@@ -207,22 +203,20 @@ final class StyleTransfer implements AutoCloseable {
 
     /** Image, step and optimiser state as named arrays in {@code scope}. */
     NDList state(NDManager scope) {
-        NDList state = new NDList();
         NDArray img = image.toType(DataType.FLOAT32, true);
         img.attach(scope);
         img.setName(IMAGE);
-        state.add(img);
-        NDArray stepArray = scope.create(new long[] {step});
-        stepArray.setName(STEP);
-        state.add(stepArray);
-        NDArray tileSize = scope.create(new long[] {memory.tileSize()});
-        tileSize.setName(TILE_SIZE);
-        state.add(tileSize);
-        NDArray history = scope.create(new long[] {memory.lbfgsHistory()});
-        history.setName(HISTORY);
-        state.add(history);
+        NDList state = new NDList(img, number(scope, STEP, step), number(scope, TILE_SIZE, memory.tileSize()),
+                number(scope, HISTORY, memory.lbfgsHistory()));
         state.addAll(optimizer.state());
         return state;
+    }
+
+    /** A one-element int64 array named {@code name}, as a state's counters are saved. */
+    static NDArray number(NDManager scope, String name, long value) {
+        NDArray array = scope.create(new long[] {value});
+        array.setName(name);
+        return array;
     }
 
     @Override

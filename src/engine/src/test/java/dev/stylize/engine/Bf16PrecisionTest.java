@@ -36,7 +36,7 @@ class Bf16PrecisionTest {
     @EnumSource(Pooling.class)
     void activationsAndTheImageGradientMatchFloat32WithinBf16Rounding(Pooling pooling) {
         try (NDManager manager = NDManager.newBaseManager();
-             Vgg19Features fp32 = new Vgg19Features(TestWeights.weights(), pooling);
+             Vgg19Features fp32 = new Vgg19Features(TestWeights.weights(), pooling, Precision.FP32);
              Vgg19Features bf16 = new Vgg19Features(TestWeights.weights(), pooling, Precision.BF16)) {
             NDArray image = TensorImages.noise(manager, 48, 64, 3);
             Result a = run(fp32, image);

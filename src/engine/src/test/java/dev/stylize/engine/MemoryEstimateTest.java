@@ -1,5 +1,6 @@
 package dev.stylize.engine;
 
+import ai.djl.Device;
 import dev.stylize.engine.model.Precision;
 import dev.stylize.plan.InvalidInputException;
 import dev.stylize.plan.OptimizerKind;
@@ -26,20 +27,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MemoryEstimateTest {
     private static final IntFunction<StylePlan> QUALITY_3000x2000 =
             size -> Preset.QUALITY.plan(3000, 2000, PlanOptions.of(PlanOptions.MAX_SIZE, size));
-    private static final MemoryEstimate.Profile CPU = MemoryEstimate.profile(false, Precision.FP32);
+    private static final MemoryEstimate.Profile CPU = MemoryEstimate.profile(Device.cpu(), Precision.FP32);
 
     @Test
     void aSizeThatDoesNotFitEvenInTilesIsRefusedNamingTheLargestThatDoes() {
         MemoryBudget fourGiB = new MemoryBudget(4L << 30, 0);
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> MemoryEstimate.plan(8192, 6144, OptimizerKind.LBFGS, 20, fourGiB));
+                () -> CPU.plan(8192, 6144, OptimizerKind.LBFGS, 20, fourGiB));
         Matcher m = Pattern.compile("a 8192x6144 result needs about [0-9.]+ GiB even in tiles of 128 px, but only "
                 + "4.0 GiB is usable; the largest that fits is about (\\d+) px on its longest side").matcher(e.getMessage());
         assertTrue(m.matches(), e.getMessage());
         int largest = Integer.parseInt(m.group(1));
         int other = (int) Math.round(largest * 0.75);
-        assertDoesNotThrow(() -> MemoryEstimate.plan(largest, other, OptimizerKind.LBFGS, 20, fourGiB));
-        assertThrows(InvalidInputException.class, () -> MemoryEstimate.plan(largest + 1, (int) Math.round((largest + 1) * 0.75),
+        assertDoesNotThrow(() -> CPU.plan(largest, other, OptimizerKind.LBFGS, 20, fourGiB));
+        assertThrows(InvalidInputException.class, () -> CPU.plan(largest + 1, (int) Math.round((largest + 1) * 0.75),
                 OptimizerKind.LBFGS, 20, fourGiB));
     }
 
@@ -47,17 +48,17 @@ class MemoryEstimateTest {
     void stepsRunUntiledWhereTheyFitInTilesWhereNotAndTheHistoryGivesWayLast() {
         MemoryBudget twentyGiB = new MemoryBudget(20L << 30, 0);
         MemoryBudget fortyGiB = new MemoryBudget(40L << 30, 0);
-        MemoryPlan small = MemoryEstimate.plan(1024, 768, OptimizerKind.LBFGS, 20, twentyGiB);
+        MemoryPlan small = CPU.plan(1024, 768, OptimizerKind.LBFGS, 20, twentyGiB);
         assertFalse(small.tiled());
         assertEquals(20, small.lbfgsHistory(), "one pair per step");
-        MemoryPlan print = MemoryEstimate.plan(7680, 4320, OptimizerKind.LBFGS, 20, twentyGiB);
+        MemoryPlan print = CPU.plan(7680, 4320, OptimizerKind.LBFGS, 20, twentyGiB);
         assertTrue(print.tiled(), print.summary());
         assertTrue(print.lbfgsHistory() >= 5 && print.bytes() <= twentyGiB.bytes(), "8K in 20 GiB: " + print.summary());
-        MemoryPlan roomier = MemoryEstimate.plan(7680, 4320, OptimizerKind.LBFGS, 20, fortyGiB);
+        MemoryPlan roomier = CPU.plan(7680, 4320, OptimizerKind.LBFGS, 20, fortyGiB);
         assertTrue(roomier.lbfgsHistory() > print.lbfgsHistory(), "more memory keeps more history first: " + roomier.summary());
-        MemoryPlan adam = MemoryEstimate.plan(7680, 4320, OptimizerKind.ADAM, 20, twentyGiB);
+        MemoryPlan adam = CPU.plan(7680, 4320, OptimizerKind.ADAM, 20, twentyGiB);
         assertTrue(adam.tileSize() >= print.tileSize(), "without history the tiles can only be larger");
-        MemoryPlan forced = MemoryEstimate.plan(1024, 768, OptimizerKind.LBFGS, 20, twentyGiB.withTileSize(256));
+        MemoryPlan forced = CPU.plan(1024, 768, OptimizerKind.LBFGS, 20, twentyGiB.withTileSize(256));
         assertEquals(256, forced.tileSize());
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> twentyGiB.withTileSize(100));
         assertEquals("tile size must be a multiple of 16 from 128 up, got 100", e.getMessage());
@@ -102,7 +103,8 @@ class MemoryEstimateTest {
     void theCostliestScaleCountsNotTheSumOfScales() {
         StylePlan pyramid = QUALITY_3000x2000.apply(1024);  // 128, 256, 512, 1024 px: 25, 20, 20, 20 L-BFGS steps
         assertEquals(4, pyramid.schedule().size());
-        long top = MemoryEstimate.pixels(1024, 3000, 2000);
+        int[] sized = MemoryEstimate.sized(1024, 3000, 2000);
+        long top = (long) sized[0] * sized[1];
         assertEquals(1024L * 683, top, "the photo at 1024 px on its longest side");
         long untiled = (MemoryEstimate.IMAGE_BYTES_PER_PIXEL + MemoryEstimate.OPTIMIZER_BYTES_PER_PIXEL
                 + CPU.bytesPerPixel()) * top;
@@ -112,11 +114,11 @@ class MemoryEstimateTest {
 
     @Test
     void bf16NeedsLessThanFp32AndGpuConstantsAreMarkedAsEstimates() {
-        assertTrue(MemoryEstimate.profile(false, Precision.BF16).bytesPerPixel()
-                < MemoryEstimate.profile(false, Precision.FP32).bytesPerPixel());
-        assertTrue(MemoryEstimate.profile(false, Precision.FP32).measured());
-        assertFalse(MemoryEstimate.profile(true, Precision.BF16).measured());
-        assertEquals("gpu bf16 (estimate)", MemoryEstimate.profile(true, Precision.BF16).label());
+        assertTrue(MemoryEstimate.profile(Device.cpu(), Precision.BF16).bytesPerPixel()
+                < MemoryEstimate.profile(Device.cpu(), Precision.FP32).bytesPerPixel());
+        assertTrue(MemoryEstimate.profile(Device.cpu(), Precision.FP32).measured());
+        assertFalse(MemoryEstimate.profile(Device.gpu(), Precision.BF16).measured());
+        assertEquals("gpu bf16 (estimate)", MemoryEstimate.profile(Device.gpu(), Precision.BF16).label());
     }
 
     @Test

@@ -53,7 +53,8 @@ class StyleRunTest {
             }
         };
         try (NDManager manager = NDManager.newBaseManager();
-             StyleRun run = StyleRun.start(TestWeights.vgg(Pooling.MAX), ORIGINALS, plan, manager, listener)) {
+             StyleRun run = StyleRun.start(TestWeights.vgg(Pooling.MAX), ORIGINALS, plan, manager, listener,
+                     MemoryBudget.ofAvailableMemory())) {
             assertEquals(StyleRun.Ending.FINISHED, run.run(() -> false));
             assertEquals(6, run.stepsDone());
             assertEquals(64, results.get(0).getWidth());
@@ -81,7 +82,8 @@ class StyleRunTest {
             }
         };
         try (NDManager manager = NDManager.newBaseManager();
-             StyleRun run = StyleRun.start(TestWeights.vgg(Pooling.MAX), ORIGINALS, plan, manager, listener)) {
+             StyleRun run = StyleRun.start(TestWeights.vgg(Pooling.MAX), ORIGINALS, plan, manager, listener,
+                     MemoryBudget.ofAvailableMemory())) {
             assertEquals(StyleRun.Ending.STOPPED, run.run(() -> run.stepsDone() == 5));
             assertEquals(List.of(1, 2, 3, 1, 2), stepped, "step numbers count within each scale");
             assertEquals(List.of(2, 3, 4, 5), checkpoints, "every 2 steps, at the end of the coarse scale, and on stopping");
@@ -97,7 +99,8 @@ class StyleRunTest {
             var vgg = TestWeights.vgg(Pooling.MAX);
             List<byte[]> snapshots = new ArrayList<>();
             int[] uninterrupted;
-            try (StyleRun run = StyleRun.start(vgg, ORIGINALS, plan, manager, StyleRun.Listener.NONE)) {
+            try (StyleRun run = StyleRun.start(vgg, ORIGINALS, plan, manager, StyleRun.Listener.NONE,
+                    MemoryBudget.ofAvailableMemory())) {
                 while (!run.isFinished()) {
                     run.step();
                     snapshots.add(run.snapshot());
@@ -107,7 +110,7 @@ class StyleRunTest {
             // Mid-coarse, the coarse scale's end (the hand-over) and mid-fine.
             for (int at : new int[] {2, 3, 5}) {
                 try (StyleRun resumed = StyleRun.resume(vgg, ORIGINALS, plan, manager, StyleRun.Listener.NONE,
-                        snapshots.get(at - 1))) {
+                        snapshots.get(at - 1), MemoryBudget.ofAvailableMemory())) {
                     assertEquals(at, resumed.stepsDone());
                     assertEquals(at <= 3 ? 0 : 1, resumed.scaleIndex());
                     if (at == 3) {
@@ -120,7 +123,7 @@ class StyleRunTest {
             }
             StylePlan oneScale = TestPlans.plan(Preset.QUALITY, CONTENT, PlanOptions.of(MAX_SIZE, 128).with(STEPS, 3));
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> StyleRun.resume(vgg, ORIGINALS,
-                    oneScale, manager, StyleRun.Listener.NONE, snapshots.get(4)));
+                    oneScale, manager, StyleRun.Listener.NONE, snapshots.get(4), MemoryBudget.ofAvailableMemory()));
             assertEquals("the checkpoint belongs to scale 2 but the schedule has 1", e.getMessage());
         }
     }
@@ -136,14 +139,16 @@ class StyleRunTest {
             var vgg = TestWeights.vgg(Pooling.MAX);
             byte[] snapshot;
             int[] uninterrupted;
-            try (StyleRun run = StyleRun.start(vgg, ORIGINALS, plan, manager, StyleRun.Listener.NONE)) {
+            try (StyleRun run = StyleRun.start(vgg, ORIGINALS, plan, manager, StyleRun.Listener.NONE,
+                    MemoryBudget.ofAvailableMemory())) {
                 run.step();
                 run.step();
                 snapshot = run.snapshot();
                 run.run(() -> false);
                 uninterrupted = StyleTransferTest.pixels(run.image());
             }
-            try (StyleRun resumed = StyleRun.resume(vgg, ORIGINALS, plan, manager, StyleRun.Listener.NONE, snapshot)) {
+            try (StyleRun resumed = StyleRun.resume(vgg, ORIGINALS, plan, manager, StyleRun.Listener.NONE, snapshot,
+                    MemoryBudget.ofAvailableMemory())) {
                 snapshot = null;
                 List<java.nio.ByteBuffer> reuse = new ArrayList<>();
                 for (int i = 0; i < 5; i++) {

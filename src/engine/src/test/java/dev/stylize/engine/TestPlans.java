@@ -23,6 +23,6 @@ final class TestPlans {
     static StyleTransfer start(Vgg19Features vgg, StyleInputs originals, StylePlan plan, NDManager manager) {
         Scale scale = plan.schedule().get(0);
         return StyleTransfer.start(vgg, originals.sizedFor(plan, scale), plan, scale.steps(), manager,
-                MemoryBudget.ofAvailableMemory());
+                MemoryBudget.ofAvailableMemory(), null, 0);
     }
 }

@@ -3,6 +3,7 @@ package dev.stylize.engine;
 import ai.djl.ndarray.NDManager;
 import dev.stylize.plan.Pooling;
 import dev.stylize.engine.model.SyntheticWeights;
+import dev.stylize.engine.model.Precision;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.model.Vgg19Weights;
 
@@ -47,6 +48,6 @@ public final class TestWeights {
     }
 
     public static Vgg19Features vgg(Pooling pooling) {
-        return new Vgg19Features(weights(), pooling);
+        return new Vgg19Features(weights(), pooling, Precision.FP32);
     }
 }

@@ -63,7 +63,8 @@ class TiledStepTest {
             NDArray content = TensorImages.noise(manager, WIDTH, HEIGHT, 1);
             NDArray style = TensorImages.noise(manager, 61, 70, 2);
             NDArray image = TensorImages.noise(manager, WIDTH, HEIGHT, 3);
-            LossTerms untiled = new StyleObjective(vgg, plan.objective(), manager, content, List.of(style), List.of(1.0))
+            LossTerms untiled = new StyleObjective(vgg, plan.objective(), manager, content, List.of(style), List.of(1.0),
+                    Integer.MAX_VALUE)
                     .evaluate(image);
             LossTerms tiled = new StyleObjective(vgg, plan.objective(), manager, content, List.of(style), List.of(1.0), TILE)
                     .evaluate(image);

@@ -25,11 +25,6 @@ public enum VggLayer {
         this.outChannels = outChannels;
     }
 
-    /** Position in torchvision's {@code features} sequence. */
-    public int index() {
-        return index;
-    }
-
     public int inChannels() {
         return inChannels;
     }

@@ -1,6 +1,7 @@
 package dev.stylize.worker;
 
 import ai.djl.ndarray.NDManager;
+import dev.stylize.engine.MemoryBudget;
 import dev.stylize.engine.StyleInputs;
 import dev.stylize.engine.StyleRun;
 import dev.stylize.engine.TestWeights;
@@ -47,7 +48,8 @@ class CheckpointFuzzTest {
         for (StylePlan plan : new StylePlan[] {LBFGS, ADAM}) {
             FuzzChecks.requireAllocationAtMost(BYTES_PER_INPUT_BYTE * snapshot.length + FIXED, () -> {
                 try (NDManager scope = MANAGER.newSubManager();
-                     StyleRun run = StyleRun.resume(VGG, INPUTS, plan, scope, StyleRun.Listener.NONE, snapshot)) {
+                     StyleRun run = StyleRun.resume(VGG, INPUTS, plan, scope, StyleRun.Listener.NONE, snapshot,
+                             MemoryBudget.ofAvailableMemory())) {
                     FuzzChecks.require(run.stepsDone() >= 0 && run.stepsDone() <= plan.totalSteps(), "a step of the plan");
                 } catch (InvalidInputException refused) {
                     FuzzChecks.requireProductWords(refused, snapshot);
@@ -62,7 +64,7 @@ class CheckpointFuzzTest {
 
     private static byte[] snapshot(StylePlan plan) {
         try (NDManager scope = MANAGER.newSubManager();
-             StyleRun run = StyleRun.start(VGG, INPUTS, plan, scope, StyleRun.Listener.NONE)) {
+             StyleRun run = StyleRun.start(VGG, INPUTS, plan, scope, StyleRun.Listener.NONE, MemoryBudget.ofAvailableMemory())) {
             run.step();
             run.step();
             return run.snapshot();

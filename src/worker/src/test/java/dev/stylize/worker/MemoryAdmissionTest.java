@@ -1,5 +1,6 @@
 package dev.stylize.worker;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.stylize.engine.MemoryEstimate;
 import dev.stylize.engine.TestWeights;
@@ -43,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MemoryAdmissionTest {
     private static final JobMetrics METRICS = new JobMetrics(new EmfWriter("test", Clock.systemUTC(), line -> { }));
-    private static final MemoryEstimate.Profile CPU = MemoryEstimate.profile(false, Precision.FP32);
+    private static final MemoryEstimate.Profile CPU = MemoryEstimate.profile(Device.cpu(), Precision.FP32);
     private static final PlanOptions ASKED = PlanOptions.of(PlanOptions.STEPS, 3).with(PlanOptions.MAX_SIZE, 64);
 
     private final InMemoryObjectStore store = new InMemoryObjectStore("bucket");

@@ -48,12 +48,6 @@ public final class StyleObjective {
     /** (d, d) per style layer. */
     private final Map<VggLayer, NDArray> styleGrams = new EnumMap<>(VggLayer.class);
 
-    /** Untiled: each evaluation runs the whole image at once. */
-    public StyleObjective(Vgg19Features vgg, Objective objective, NDManager manager, NDArray content,
-                          List<NDArray> styles, List<Double> weights) {
-        this(vgg, objective, manager, content, styles, weights, Integer.MAX_VALUE);
-    }
-
     /**
      * With several paintings the target Gram matrix of each layer is their weighted mean, as
      * jcjohnson/neural-style blends styles; one painting of weight 1 gives its own Grams.
@@ -93,8 +87,7 @@ public final class StyleObjective {
      * @param image (1, 3, H, W), left unchanged; the results and every temporary live in its manager
      */
     public LossTerms evaluate(NDArray image) {
-        Shape s = image.getShape();
-        TileGrid grid = grid((int) s.get(3), (int) s.get(2));
+        TileGrid grid = grid(image);
         LossTerms vggTerms = grid.isWhole() ? evaluateWhole(image, grid) : evaluateTiled(image, grid);
         double tv = addTotalVariation(image, vggTerms.gradient());
         return new LossTerms(vggTerms.gradient(), vggTerms.content(), vggTerms.style(), tv);
@@ -251,15 +244,15 @@ public final class StyleObjective {
         }
     }
 
-    private TileGrid grid(int width, int height) {
-        return width <= tileSize && height <= tileSize ? TileGrid.whole(width, height)
-                : TileGrid.of(width, height, tileSize, deepest);
+    private TileGrid grid(NDArray image) {
+        Shape s = image.getShape();
+        return TileGrid.of((int) s.get(3), (int) s.get(2), tileSize, deepest);
     }
 
     /** The whole image's activations at {@code layer}, assembled from tiles, in {@code manager}. */
     private NDArray assemble(NDArray image, VggLayer layer, NDManager manager) {
         Shape s = image.getShape();
-        TileGrid grid = grid((int) s.get(3), (int) s.get(2));
+        TileGrid grid = grid(image);
         int k = layer.poolings();
         NDArray whole = manager.zeros(new Shape(1, layer.outChannels(), s.get(2) >> k, s.get(3) >> k), image.getDataType());
         TiledFeatures.forEachTile(vgg, image, grid, Set.of(layer), (tile, own) -> {
@@ -272,9 +265,8 @@ public final class StyleObjective {
 
     /** The Gram matrices of every style layer, summed over tiles, in {@code manager}. */
     private Map<VggLayer, NDArray> grams(NDArray image, NDManager manager) {
-        Shape s = image.getShape();
         Map<VggLayer, NDArray> grams = new EnumMap<>(VggLayer.class);
-        TiledFeatures.forEachTile(vgg, image, grid((int) s.get(3), (int) s.get(2)), styleLayers, (tile, own) ->
+        TiledFeatures.forEachTile(vgg, image, grid(image), styleLayers, (tile, own) ->
                 own.forEach((layer, features) -> accumulate(grams, layer, matrix(features).gram(), manager)));
         return grams;
     }

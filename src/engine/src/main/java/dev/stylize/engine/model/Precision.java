@@ -3,6 +3,8 @@ package dev.stylize.engine.model;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -30,16 +32,17 @@ public enum Precision {
 
     /** @param cpuinfo the text of Linux's {@code /proc/cpuinfo} */
     static Precision bestFor(String cpuinfo) {
-        return NATIVE_BF16.matcher(cpuinfo).find() ? BF16 : FP32;
+        return nativeBf16Flags(cpuinfo).isEmpty() ? FP32 : BF16;
+    }
+
+    /** The CPU flags in {@code cpuinfo} that compute bfloat16 natively (avx512_bf16, amx_bf16), each once. */
+    public static List<String> nativeBf16Flags(String cpuinfo) {
+        return NATIVE_BF16.matcher(cpuinfo).results().map(m -> m.group(1)).distinct().toList();
     }
 
     /** A precision by its name, any case: {@code fp32} or {@code bf16}. */
     public static Precision named(String name) {
-        for (Precision p : values()) {
-            if (p.name().equalsIgnoreCase(name)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("precision must be fp32 or bf16, got '" + name + "'");
+        return Arrays.stream(values()).filter(p -> p.name().equalsIgnoreCase(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("precision must be fp32 or bf16, got '" + name + "'"));
     }
 }

@@ -50,9 +50,6 @@ public final class TorchCheckpoint {
 
     /** A tensor read as float32, row-major. */
     public record Tensor(String name, long[] shape, float[] values) {
-        public long elements() {
-            return Arrays.stream(shape).reduce(1, Math::multiplyExact);
-        }
     }
 
     private TorchCheckpoint() {
@@ -270,12 +267,7 @@ public final class TorchCheckpoint {
         }
 
         static StorageKind named(String storageClass) {
-            for (StorageKind kind : values()) {
-                if ((kind.label + "Storage").equals(storageClass)) {
-                    return kind;
-                }
-            }
-            return null;
+            return Arrays.stream(values()).filter(k -> (k.label + "Storage").equals(storageClass)).findFirst().orElse(null);
         }
     }
 
@@ -374,11 +366,7 @@ public final class TorchCheckpoint {
 
         private static long[] longs(Object o) {
             if (o instanceof Object[] items) {
-                long[] values = new long[items.length];
-                for (int i = 0; i < items.length; i++) {
-                    values[i] = number(items[i]);
-                }
-                return values;
+                return Arrays.stream(items).mapToLong(CheckpointUnpickler::number).toArray();
             }
             if (o instanceof List<?> list) {
                 return longs(list.toArray());

@@ -35,8 +35,6 @@ public final class TorchvisionVgg19 {
     public static final URI URL = URI.create("https://download.pytorch.org/models/vgg19-dcbb9e9d.pth");
     /** The whole sha256 of that file; its name carries the first 8 hex digits. */
     public static final String SHA256 = "dcbb9e9dad569fff7a846263a77324fc34978fea2bfb039c012d710e1776ae44";
-    /** 548.051 MiB, as torchvision lists it. */
-    public static final long SIZE_BYTES = 574_673_361L;
 
     /** The converted weights' name in the cache: what {@code run}, {@code local up} and the worker look for. */
     public static final String CACHE_FILE = "vgg19-imagenet.safetensors";
@@ -109,11 +107,6 @@ public final class TorchvisionVgg19 {
         } catch (IOException e) {
             throw new WeightsException("downloading " + url + " failed: " + e.getMessage(), e);
         }
-    }
-
-    /** {@link #fetch} with Java's HTTP client. */
-    public static Installed fetch(URI url, String sha256, Path cacheDir, NDManager manager) {
-        return fetch(url, sha256, cacheDir, WeightsSource::httpGet, manager);
     }
 
     /**

@@ -36,21 +36,14 @@ public final class Vgg19Features implements AutoCloseable {
     private static final String KERNELS = "kernels[]";
     private static final String BIASES = "biases[]";
 
-    private final Vgg19Weights weights;
     private final NDManager manager;
     private final PtSymbolBlock graph;
     private final List<NDArray> kernels;
     private final List<NDArray> biases;
     private final boolean averagePooling;
-    private final boolean channelsLast;
     private final Precision precision;
 
-    public Vgg19Features(Vgg19Weights weights, Pooling pooling) {
-        this(weights, pooling, Precision.FP32);
-    }
-
     public Vgg19Features(Vgg19Weights weights, Pooling pooling, Precision precision) {
-        this.weights = weights;
         this.manager = weights.kernels().get(VggLayer.CONV1_1).getManager().newSubManager();
         try (InputStream in = Vgg19Features.class.getResourceAsStream(GRAPH)) {
             if (in == null) {
@@ -64,12 +57,7 @@ public final class Vgg19Features implements AutoCloseable {
         kernels = prepare(weights.kernels(), bf16);
         biases = prepare(weights.biases(), bf16);
         averagePooling = pooling == Pooling.AVG;
-        channelsLast = bf16;
         this.precision = precision;
-    }
-
-    public Vgg19Weights weights() {
-        return weights;
     }
 
     /** The number format of the convolutions. */
@@ -83,7 +71,7 @@ public final class Vgg19Features implements AutoCloseable {
      * computes the backward pass twice as fast so (measured at 512 px).
      */
     public boolean channelsLast() {
-        return channelsLast;
+        return precision == Precision.BF16;
     }
 
     /**

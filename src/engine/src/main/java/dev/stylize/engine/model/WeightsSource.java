@@ -99,16 +99,15 @@ public final class WeightsSource {
             } finally {
                 Files.deleteIfExists(partial);
             }
+        } catch (WeightsException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof WeightsException w) {
-                throw w;
-            }
             throw new WeightsException("downloading " + location + " failed: " + e.getMessage(), e);
         }
     }
 
     /** GETs an http(s) URL into {@code target}, following redirects; anything but 200 is an error. */
-    static void httpGet(URI location, Path target) throws IOException {
+    private static void httpGet(URI location, Path target) throws IOException {
         HttpClient client = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(20))

@@ -66,8 +66,8 @@ public final class Adam implements ImageOptimizer {
         }
         steps = (long) StateArrays.requireNumber("Adam step count", stepsArray.getLong(), 0, Long.MAX_VALUE);
         if (state.get("adam.m") != null) {
-            firstMoment = StateArrays.keep(manager, StateArrays.require(state, "adam.m", imageSize).duplicate());
-            secondMoment = StateArrays.keep(manager, StateArrays.require(state, "adam.v", imageSize).duplicate());
+            firstMoment = StateArrays.restore(manager, state, "adam.m", imageSize);
+            secondMoment = StateArrays.restore(manager, state, "adam.v", imageSize);
         }
     }
 }

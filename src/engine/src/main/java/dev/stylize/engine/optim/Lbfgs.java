@@ -27,7 +27,7 @@ import java.util.List;
  * scale ended with, per pixel ({@link #lastStepRms}), which is resolvable at any size.
  *
  * <p>The history holds up to 100 pairs, each two image-sized arrays: at print sizes that is more
- * memory than the rest of the step, so a run can keep fewer (see {@code MemoryEstimate#plan}).
+ * memory than the rest of the step, so a run can keep fewer (see {@code MemoryEstimate.Profile#plan}).
  * Every temporary is freed as soon as it is used, so a step needs about three image-sized arrays
  * beyond the history.
  */
@@ -49,10 +49,6 @@ public final class Lbfgs implements ImageOptimizer {
     private long steps;
 
     private record Pair(NDArray s, NDArray y, double rho) {
-    }
-
-    public Lbfgs(NDManager manager, double learningRate) {
-        this(manager, learningRate, HISTORY, 0);
     }
 
     /**
@@ -193,13 +189,12 @@ public final class Lbfgs implements ImageOptimizer {
         int skipped = Math.max(0, scalars.length - 2 - historyLimit);
         for (int i = skipped; i + 2 < scalars.length; i++) {
             StateArrays.requireNumber("L-BFGS curvature", scalars[i + 2], Double.MIN_VALUE, Double.MAX_VALUE);
-            history.addLast(new Pair(StateArrays.keep(manager, StateArrays.require(state, "lbfgs.s." + i, imageSize).duplicate()),
-                    StateArrays.keep(manager, StateArrays.require(state, "lbfgs.y." + i, imageSize).duplicate()), scalars[i + 2]));
+            history.addLast(new Pair(StateArrays.restore(manager, state, "lbfgs.s." + i, imageSize),
+                    StateArrays.restore(manager, state, "lbfgs.y." + i, imageSize), scalars[i + 2]));
         }
         if (state.get("lbfgs.previousGradient") != null) {
-            previousGradient = StateArrays.keep(manager,
-                    StateArrays.require(state, "lbfgs.previousGradient", imageSize).duplicate());
-            previousStep = StateArrays.keep(manager, StateArrays.require(state, "lbfgs.previousStep", imageSize).duplicate());
+            previousGradient = StateArrays.restore(manager, state, "lbfgs.previousGradient", imageSize);
+            previousStep = StateArrays.restore(manager, state, "lbfgs.previousStep", imageSize);
         }
     }
 }

@@ -18,10 +18,11 @@ final class StateArrays {
     }
 
     /**
-     * The state's array {@code name}, which must have {@code size} elements: a checkpoint from
-     * another image, or a damaged one, is refused here rather than failing steps later.
+     * A copy in {@code manager} of the state's array {@code name}, which must have {@code size}
+     * elements: a checkpoint from another image, or a damaged one, is refused here rather than
+     * failing steps later.
      */
-    static NDArray require(NDList state, String name, long size) {
+    static NDArray restore(NDManager manager, NDList state, String name, long size) {
         NDArray array = state.get(name);
         if (array == null) {
             throw new InvalidInputException("the checkpoint has no " + name);
@@ -30,7 +31,7 @@ final class StateArrays {
             throw new InvalidInputException("the checkpoint's " + name + " has " + array.size() + " " + array.getDataType()
                     + " values, the image needs " + size + " float32");
         }
-        return array;
+        return keep(manager, array.duplicate());
     }
 
     /** A scalar of the state that must be a finite number from {@code min} to {@code max}. */

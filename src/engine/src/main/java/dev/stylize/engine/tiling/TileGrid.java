@@ -41,14 +41,14 @@ public final class TileGrid {
      * Tiles whose own rectangles are at most {@code tileSize} px a side, as evenly sized as the
      * alignment allows, with the halo {@code deepest} needs; one whole tile when the image fits.
      *
-     * @param tileSize a multiple of {@value #ALIGNMENT}
+     * @param tileSize a multiple of {@value #ALIGNMENT}, or {@link Integer#MAX_VALUE}: never tile
      */
     public static TileGrid of(int width, int height, int tileSize, VggLayer deepest) {
-        if (tileSize < ALIGNMENT || tileSize % ALIGNMENT != 0) {
-            throw new IllegalArgumentException("tile size must be a positive multiple of " + ALIGNMENT + ", got " + tileSize);
-        }
         if (width <= tileSize && height <= tileSize) {
             return whole(width, height);
+        }
+        if (tileSize < ALIGNMENT || tileSize % ALIGNMENT != 0) {
+            throw new IllegalArgumentException("tile size must be a positive multiple of " + ALIGNMENT + ", got " + tileSize);
         }
         int halo = halo(deepest);
         List<Tile> tiles = new ArrayList<>();

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.stylize.engine.TestWeights;
+import dev.stylize.engine.model.Precision;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
@@ -28,13 +29,15 @@ class GradientCheckTest {
     @EnumSource(Preset.class)
     void totalLossGradientMatchesFiniteDifferences(Preset preset) {
         StylePlan plan = preset.plan(24, 20, PlanOptions.of(PlanOptions.CONTENT_WEIGHT, 1.0).with(PlanOptions.TV_WEIGHT, 0.5));
-        Vgg19Features vgg = new Vgg19Features(TestWeights.weights().toType(DataType.FLOAT64), plan.pooling());
+        Vgg19Features vgg = new Vgg19Features(TestWeights.weights().toType(DataType.FLOAT64), plan.pooling(),
+                Precision.FP32);
         try (NDManager manager = NDManager.newBaseManager()) {
             Shape shape = new Shape(1, 3, 20, 24);
             NDArray content = random(manager, shape, 1);
             NDArray style = random(manager, shape, 2);
             NDArray image = random(manager, shape, 3);
-            StyleObjective objective = new StyleObjective(vgg, plan.objective(), manager, content, List.of(style), List.of(1.0));
+            StyleObjective objective = new StyleObjective(vgg, plan.objective(), manager, content, List.of(style), List.of(1.0),
+                    Integer.MAX_VALUE);
 
             double[] analytic = objective.evaluate(image).gradient().toDoubleArray();
 

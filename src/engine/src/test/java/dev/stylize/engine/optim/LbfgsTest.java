@@ -15,7 +15,7 @@ class LbfgsTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray image = manager.zeros(new Shape(1, 3, 64, 48));
             NDArray gradient = manager.randomNormal(new Shape(1, 3, 64, 48));
-            Lbfgs lbfgs = new Lbfgs(manager, 0.5);
+            Lbfgs lbfgs = new Lbfgs(manager, 0.5, Lbfgs.HISTORY, 0);
             lbfgs.step(image, gradient);
             assertEquals(0.5, image.abs().sum().getFloat(), 1e-4, "min(1, 1/|g|_1) * lr along -g");
             assertEquals(Math.sqrt(image.square().mean().getFloat()), lbfgs.lastStepRms(), 1e-9, "the step taken, per pixel");
