@@ -27,33 +27,12 @@ import java.util.Optional;
  * a queue per function, which the local Lambda service turns into asynchronous invocations).
  * Idempotent; plain S3/SQS/SNS calls only.
  */
-public final class StackResources {
+public record StackResources(LocalNames names, Template template, String region, String account,
+                             Map<String, String> queueUrls, Map<String, String> queueArns, Map<String, String> topicArns,
+                             Map<String, String> notificationQueues) {
     /** Queue attributes the emulators implement, as the template names them. */
     private static final List<String> QUEUE_ATTRIBUTES = List.of("VisibilityTimeout", "MessageRetentionPeriod",
             "DelaySeconds", "MaximumMessageSize", "ReceiveMessageWaitTimeSeconds");
-
-    private final LocalNames names;
-    private final Template template;
-    private final String region;
-    private final String account;
-    private final Map<String, String> queueUrls;
-    private final Map<String, String> queueArns;
-    private final Map<String, String> topicArns;
-    private final Map<String, String> notificationQueues;
-    private final Intrinsics intrinsics;
-
-    private StackResources(LocalNames names, Template template, String region, String account, Map<String, String> queueUrls,
-                           Map<String, String> queueArns, Map<String, String> topicArns, Map<String, String> notificationQueues) {
-        this.names = names;
-        this.template = template;
-        this.region = region;
-        this.account = account;
-        this.queueUrls = queueUrls;
-        this.queueArns = queueArns;
-        this.topicArns = topicArns;
-        this.notificationQueues = notificationQueues;
-        this.intrinsics = new Intrinsics(new LocalLookup());
-    }
 
     public static boolean bucketExists(AwsClients clients, String bucket) {
         try {
@@ -96,11 +75,11 @@ public final class StackResources {
             Map<String, String> attributes = new LinkedHashMap<>();
             for (String name : QUEUE_ATTRIBUTES) {
                 if (p.containsKey(name)) {
-                    attributes.put(name, stack.intrinsics.text(p.get(name)));
+                    attributes.put(name, stack.intrinsics().text(p.get(name)));
                 }
             }
             if (p.containsKey("RedrivePolicy")) {
-                Map<?, ?> redrive = (Map<?, ?>) stack.intrinsics.resolve(p.get("RedrivePolicy"));
+                Map<?, ?> redrive = (Map<?, ?>) stack.intrinsics().resolve(p.get("RedrivePolicy"));
                 attributes.put("RedrivePolicy", "{\"deadLetterTargetArn\":\"" + redrive.get("deadLetterTargetArn")
                         + "\",\"maxReceiveCount\":" + redrive.get("maxReceiveCount") + "}");
             }
@@ -164,20 +143,13 @@ public final class StackResources {
         sqs.setQueueAttributes(b -> b.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.POLICY, policy)));
     }
 
-    public LocalNames names() {
-        return names;
-    }
-
-    public Template template() {
-        return template;
-    }
-
-    public String region() {
-        return region;
-    }
-
     public List<FunctionDefinition> functions() {
-        return template.functions(intrinsics);
+        return template.functions(intrinsics());
+    }
+
+    /** Intrinsics resolved against the names of this deployment. */
+    private Intrinsics intrinsics() {
+        return new Intrinsics(new LocalLookup());
     }
 
     public String queueUrl(String logicalId) {
@@ -207,7 +179,7 @@ public final class StackResources {
         Map<String, String> outputs = new LinkedHashMap<>();
         template.outputs().forEach((name, value) -> {
             try {
-                outputs.put(name, intrinsics.text(((Map<?, ?>) value).get("Value")));
+                outputs.put(name, intrinsics().text(((Map<?, ?>) value).get("Value")));
             } catch (IllegalArgumentException notLocal) {
                 // e.g. the ECS cluster: not part of the local stack
             }
@@ -262,7 +234,7 @@ public final class StackResources {
                 case "AWS::SQS::Queue" -> queueUrl(name);
                 case "AWS::SNS::Topic" -> topicArn(name);
                 case "AWS::Serverless::Function" -> name;
-                case "AWS::Logs::LogGroup" -> intrinsics.text(template.properties(name).get("LogGroupName"));
+                case "AWS::Logs::LogGroup" -> intrinsics().text(template.properties(name).get("LogGroupName"));
                 default -> throw new IllegalArgumentException("!Ref " + name + " (" + type + ") is not part of the local stack");
             };
         }
