@@ -105,7 +105,7 @@ public final class LocalLambda implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Map<String, FunctionInstance> functions = new LinkedHashMap<>();
     private final Map<String, AsyncInvoker> invokers = new LinkedHashMap<>();
-    private final List<Runnable> stops = new ArrayList<>();
+    private final List<QueuePoller> pollers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
     private LocalLambda(HttpServer server, ScheduledExecutorService scheduler) {
@@ -142,17 +142,14 @@ public final class LocalLambda implements AutoCloseable {
 
         if (options.eventSources()) {
             for (FunctionDefinition f : stack.functions()) {
-                Optional<String> notifications = Optional.ofNullable(options.notificationQueues().get(f.logicalId()))
-                        .or(() -> stack.notificationQueue(f.logicalId()));
-                if (notifications.isPresent()) {
-                    S3EventSource source = new S3EventSource(f.logicalId(), lambda.invokers.get(f.logicalId()), sqs, notifications.get());
-                    lambda.background("s3-events-" + f.logicalId(), source, source::stop);
-                }
+                Optional.ofNullable(options.notificationQueues().get(f.logicalId())).or(() -> stack.notificationQueue(f.logicalId()))
+                        .ifPresent(queue -> lambda.background("s3-events-" + f.logicalId(),
+                                new S3EventSource(f.logicalId(), lambda.invokers.get(f.logicalId()), sqs, queue)));
                 for (FunctionDefinition.SqsTrigger trigger : f.sqsTriggers()) {
                     String url = stack.queueUrlOfArn(trigger.queueArn()).orElseThrow(() -> new IllegalArgumentException(
                             f.logicalId() + ": event source queue " + trigger.queueArn() + " is not in the local stack"));
-                    SqsEventSource source = new SqsEventSource(lambda.functions.get(f.logicalId()), trigger, sqs, url, stack.region());
-                    lambda.background("sqs-events-" + f.logicalId(), source, source::stop);
+                    lambda.background("sqs-events-" + f.logicalId(),
+                            new SqsEventSource(lambda.functions.get(f.logicalId()), trigger, sqs, url, stack.region()));
                 }
             }
         }
@@ -196,10 +193,9 @@ public final class LocalLambda implements AutoCloseable {
         sqs.sendMessage(b -> b.queueUrl(url).messageBody(record));
     }
 
-    private void background(String name, Runnable task, Runnable stop) {
-        Thread thread = Thread.ofPlatform().name(name).daemon().start(task);
-        threads.add(thread);
-        stops.add(stop);
+    private void background(String name, QueuePoller poller) {
+        threads.add(Thread.ofPlatform().name(name).daemon().start(poller));
+        pollers.add(poller);
     }
 
     public URI endpoint() {
@@ -350,7 +346,7 @@ public final class LocalLambda implements AutoCloseable {
 
     @Override
     public void close() {
-        stops.forEach(Runnable::run);
+        pollers.forEach(QueuePoller::stop);
         for (Thread t : threads) {
             try {
                 t.join(5000);

@@ -1,6 +1,5 @@
 package dev.stylize.local.lambda;
 
-import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -17,58 +16,40 @@ import java.util.concurrent.ConcurrentHashMap;
  * or recorded at the OnFailure destination); until then its visibility is extended, so a local
  * Lambda service that stops half-way loses nothing: the notification comes back.
  */
-final class S3EventSource implements Runnable {
-    private static final Logger LOG = Logger.getLogger(S3EventSource.class);
+final class S3EventSource extends QueuePoller {
     private static final int VISIBILITY_SECONDS = 60;
     private static final int MAX_IN_FLIGHT = 20;
 
-    private final String function;
     private final AsyncInvoker invoker;
-    private final SqsClient sqs;
-    private final String queueUrl;
     private final Map<String, String> inFlight = new ConcurrentHashMap<>(); // message id -> receipt handle
-    private volatile boolean running = true;
     private long lastHeartbeat = System.currentTimeMillis();
 
     S3EventSource(String function, AsyncInvoker invoker, SqsClient sqs, String queueUrl) {
-        this.function = function;
+        super(function, sqs, queueUrl);
         this.invoker = invoker;
-        this.sqs = sqs;
-        this.queueUrl = queueUrl;
     }
 
     @Override
-    public void run() {
-        while (running) {
-            try {
-                heartbeat();
-                if (inFlight.size() >= MAX_IN_FLIGHT) {
-                    Thread.sleep(200);
-                    continue;
-                }
-                List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).waitTimeSeconds(1)
-                        .maxNumberOfMessages(10).visibilityTimeout(VISIBILITY_SECONDS)).messages();
-                for (Message m : messages) {
-                    if (m.body().contains("\"s3:TestEvent\"")) { // sent once when notifications are configured
-                        sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
-                        continue;
-                    }
-                    inFlight.put(m.messageId(), m.receiptHandle());
-                    invoker.submit(m.body().getBytes(StandardCharsets.UTF_8)).whenComplete((ok, failed) -> {
-                        inFlight.remove(m.messageId());
-                        if (failed == null) {
-                            delete(m);
-                        }
-                    });
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.warnf("%s: cannot poll %s (%s); retrying", function, queueUrl, e.getMessage());
-                    LocalLambda.sleep(2000);
-                }
+    void poll() throws InterruptedException {
+        heartbeat();
+        if (inFlight.size() >= MAX_IN_FLIGHT) {
+            Thread.sleep(200);
+            return;
+        }
+        List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).waitTimeSeconds(1)
+                .maxNumberOfMessages(10).visibilityTimeout(VISIBILITY_SECONDS)).messages();
+        for (Message m : messages) {
+            if (m.body().contains("\"s3:TestEvent\"")) { // sent once when notifications are configured
+                sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+                continue;
             }
+            inFlight.put(m.messageId(), m.receiptHandle());
+            invoker.submit(m.body().getBytes(StandardCharsets.UTF_8)).whenComplete((ok, failed) -> {
+                inFlight.remove(m.messageId());
+                if (failed == null) {
+                    delete(m);
+                }
+            });
         }
     }
 
@@ -76,7 +57,7 @@ final class S3EventSource implements Runnable {
         try {
             sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
         } catch (RuntimeException e) {
-            LOG.warnf("%s: notification %s handled but not deleted (%s); it will be delivered again", function,
+            log.warnf("%s: notification %s handled but not deleted (%s); it will be delivered again", function,
                     m.messageId(), e.getMessage());
         }
     }
@@ -94,12 +75,8 @@ final class S3EventSource implements Runnable {
             try {
                 sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(chunk));
             } catch (RuntimeException e) {
-                LOG.warnf("%s: cannot extend the visibility of its notifications (%s)", function, e.getMessage());
+                log.warnf("%s: cannot extend the visibility of its notifications (%s)", function, e.getMessage());
             }
         }
-    }
-
-    void stop() {
-        running = false;
     }
 }

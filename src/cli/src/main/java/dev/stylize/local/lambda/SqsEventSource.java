@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stylize.jobs.Json;
 import dev.stylize.local.template.FunctionDefinition.SqsTrigger;
-import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -26,49 +25,29 @@ import java.util.stream.Collectors;
  * a function error, or a response that is not a valid list of this batch's message ids, keeps
  * the whole batch, as Lambda does.
  */
-final class SqsEventSource implements Runnable {
-    private static final Logger LOG = Logger.getLogger(SqsEventSource.class);
-
-    private final FunctionInstance function;
+final class SqsEventSource extends QueuePoller {
+    private final FunctionInstance instance;
     private final SqsTrigger trigger;
-    private final SqsClient sqs;
-    private final String queueUrl;
     private final String region;
-    private volatile boolean running = true;
 
     SqsEventSource(FunctionInstance function, SqsTrigger trigger, SqsClient sqs, String queueUrl, String region) {
-        this.function = function;
+        super(function.function().logicalId(), sqs, queueUrl);
+        this.instance = function;
         this.trigger = trigger;
-        this.sqs = sqs;
-        this.queueUrl = queueUrl;
         this.region = region;
     }
 
     @Override
-    public void run() {
-        while (running) {
-            try {
-                List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl).waitTimeSeconds(1)
-                        .maxNumberOfMessages(Math.min(10, trigger.batchSize()))
-                        .messageSystemAttributeNamesWithStrings("All").messageAttributeNames("All")).messages();
-                if (!batch.isEmpty()) {
-                    deliver(batch);
-                }
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.warnf("%s: cannot poll %s (%s); retrying", function.function().logicalId(), queueUrl, e.getMessage());
-                    LocalLambda.sleep(2000);
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
+    void poll() throws InterruptedException {
+        List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl).waitTimeSeconds(1)
+                .maxNumberOfMessages(Math.min(10, trigger.batchSize()))
+                .messageSystemAttributeNamesWithStrings("All").messageAttributeNames("All")).messages();
+        if (batch.isEmpty()) {
+            return;
         }
-    }
-
-    private void deliver(List<Message> batch) throws InterruptedException {
         FunctionInstance.Result result;
         try {
-            result = function.invoke(event(batch).getBytes(StandardCharsets.UTF_8)).get();
+            result = instance.invoke(event(batch).getBytes(StandardCharsets.UTF_8)).get();
         } catch (java.util.concurrent.ExecutionException e) {
             return;
         }
@@ -80,7 +59,7 @@ final class SqsEventSource implements Runnable {
             sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done));
         }
         if (!keep.isEmpty()) {
-            LOG.warnf("%s: %d of %d messages stay in the queue (%s)", function.function().logicalId(), keep.size(), batch.size(),
+            log.warnf("%s: %d of %d messages stay in the queue (%s)", function, keep.size(), batch.size(),
                     result.failed() ? "function error" : "reported as failed");
         }
     }
@@ -146,9 +125,5 @@ final class SqsEventSource implements Runnable {
             r.put("awsRegion", region);
         }
         return Json.compact(event);
-    }
-
-    void stop() {
-        running = false;
     }
 }
