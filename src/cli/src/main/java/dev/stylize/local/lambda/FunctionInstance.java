@@ -1,5 +1,6 @@
 package dev.stylize.local.lambda;
 
+import dev.stylize.jobs.Json;
 import dev.stylize.local.template.FunctionDefinition;
 import org.jboss.logging.Logger;
 
@@ -22,6 +23,7 @@ import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * One function's execution environment: its package run in its own JVM under the runtime
@@ -44,9 +46,16 @@ public final class FunctionInstance implements AutoCloseable {
         }
 
         static Result error(String errorType, String message) {
-            String json = "{\"errorType\":" + quote(errorType) + ",\"errorMessage\":" + quote(message) + "}";
-            return new Result(json.getBytes(StandardCharsets.UTF_8), "Unhandled");
+            return new Result(Json.compact(new ErrorBody(errorType, message)).getBytes(StandardCharsets.UTF_8), "Unhandled");
         }
+    }
+
+    /** Lambda's error body; a timeout's has no errorType. */
+    record ErrorBody(String errorType, String errorMessage) {
+    }
+
+    /** A platform line with {@code LogFormat: JSON}, as Lambda writes its platform events. */
+    record PlatformEvent(String time, String type, Map<String, Object> record) {
     }
 
     static final class Invocation {
@@ -73,8 +82,7 @@ public final class FunctionInstance implements AutoCloseable {
     private final LinkedBlockingDeque<Invocation> pending = new LinkedBlockingDeque<>();
 
     // guarded by this
-    private Process process;
-    private boolean alive;
+    private Process process; // null while no JVM runs
     private int generation;
     private long startedNanos;
     private boolean reachedNext;
@@ -127,7 +135,7 @@ public final class FunctionInstance implements AutoCloseable {
                 return invocation.result;
             }
             pending.addLast(invocation);
-            if (!alive) {
+            if (!alive()) {
                 start();
             }
         }
@@ -136,18 +144,18 @@ public final class FunctionInstance implements AutoCloseable {
 
     /** Starts the process without an invocation (Lambda would wait for one; a local stack starts warm). */
     public synchronized void warm() {
-        if (!alive && !closed) {
+        if (!alive() && !closed) {
             start();
         }
     }
 
     /** Whether the current process has finished its init (asked for its first invocation). */
     public synchronized boolean ready() {
-        return alive && reachedNext;
+        return alive() && reachedNext;
     }
 
     public synchronized boolean alive() {
-        return alive;
+        return process != null;
     }
 
     private void start() {
@@ -180,7 +188,6 @@ public final class FunctionInstance implements AutoCloseable {
             failFirstPending(Result.error("Runtime.Unavailable", "cannot start the function's JVM: " + e.getMessage()));
             return;
         }
-        alive = true;
         coldStartPending = true;
         startedNanos = System.nanoTime();
         starts.incrementAndGet();
@@ -203,7 +210,7 @@ public final class FunctionInstance implements AutoCloseable {
     /** GET /runtime/invocation/next: blocks until there is an invocation for this process; empty if it is stale. */
     Optional<Invocation> next(int gen) throws InterruptedException {
         synchronized (this) {
-            if (gen != generation || !alive) {
+            if (gen != generation || !alive()) {
                 return Optional.empty();
             }
             if (!reachedNext) {
@@ -214,7 +221,7 @@ public final class FunctionInstance implements AutoCloseable {
         while (true) {
             Invocation invocation = pending.pollFirst(250, TimeUnit.MILLISECONDS);
             synchronized (this) {
-                if (gen != generation || !alive || closed) {
+                if (gen != generation || !alive() || closed) {
                     if (invocation != null) {
                         pending.addFirst(invocation);
                     }
@@ -304,8 +311,7 @@ public final class FunctionInstance implements AutoCloseable {
                     + function.timeoutSeconds() + ".00 seconds";
             platform("platform.runtimeDone", record("requestId", invocation.requestId, "status", "timeout"),
                     "END RequestId: " + invocation.requestId + " Status: timeout");
-            invocation.result.complete(new Result(("{\"errorMessage\":" + quote(message) + "}").getBytes(StandardCharsets.UTF_8),
-                    "Unhandled"));
+            invocation.result.complete(Result.error(null, message));
             LOG.warnf("%s: %s; stopping its JVM", function.logicalId(), message);
             process.destroyForcibly(); // the sandbox goes; the next invocation starts a fresh one
         }
@@ -313,7 +319,7 @@ public final class FunctionInstance implements AutoCloseable {
 
     private void initDeadline(int gen) {
         synchronized (this) {
-            if (gen != generation || !alive || reachedNext) {
+            if (gen != generation || !alive() || reachedNext) {
                 return;
             }
             initError = Result.error("Runtime.InitTimeout", "init did not finish within " + function.timeoutSeconds() + " s").payload();
@@ -326,7 +332,6 @@ public final class FunctionInstance implements AutoCloseable {
             if (gen != generation) {
                 return;
             }
-            alive = false;
             process = null;
             int status = ended.exitValue();
             if (current != null) {
@@ -359,10 +364,10 @@ public final class FunctionInstance implements AutoCloseable {
 
     /** For {@code local status} and the tests' reports. */
     public synchronized Map<String, Object> describe() {
-        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        Map<String, Object> d = new LinkedHashMap<>();
         d.put("name", function.logicalId());
-        d.put("pid", alive ? process.pid() : null);
-        d.put("state", !alive ? "stopped" : !reachedNext ? "initialising" : current != null ? "busy" : "idle");
+        d.put("pid", alive() ? process.pid() : null);
+        d.put("state", !alive() ? "stopped" : !reachedNext ? "initialising" : current != null ? "busy" : "idle");
         d.put("starts", starts.get());
         d.put("invocations", invocations.get());
         d.put("errors", errors.get());
@@ -379,11 +384,7 @@ public final class FunctionInstance implements AutoCloseable {
      */
     private void platform(String type, Map<String, Object> record, String text) {
         if (function.logFormat().filter("JSON"::equalsIgnoreCase).isPresent()) {
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("time", Instant.now().toString());
-            event.put("type", type);
-            event.put("record", record);
-            append(dev.stylize.jobs.Json.compact(event));
+            append(Json.compact(new PlatformEvent(Instant.now().toString(), type, record)));
         } else {
             append(text);
         }
@@ -406,24 +407,16 @@ public final class FunctionInstance implements AutoCloseable {
         }
     }
 
-    static String quote(String text) {
-        return dev.stylize.jobs.Json.compact(text);
-    }
-
     @Override
     public void close() {
         Process stopping;
         synchronized (this) {
             closed = true;
             stopping = process;
-            Invocation inv;
-            while ((inv = pending.pollFirst()) != null) {
-                inv.result.complete(Result.error("Runtime.Unavailable", "the local Lambda service stopped"));
-            }
-            if (current != null) {
-                current.result.complete(Result.error("Runtime.Unavailable", "the local Lambda service stopped"));
-                current = null;
-            }
+            Stream.concat(Stream.ofNullable(current), pending.stream())
+                    .forEach(inv -> inv.result.complete(Result.error("Runtime.Unavailable", "the local Lambda service stopped")));
+            pending.clear();
+            current = null;
         }
         if (stopping != null) {
             stopping.destroy();
