@@ -2,7 +2,6 @@ package dev.stylize.local.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stylize.jobs.Json;
 import dev.stylize.local.template.FunctionDefinition.AsyncConfig;
 import org.jboss.logging.Logger;
@@ -94,22 +93,20 @@ final class AsyncInvoker {
     }
 
     /** The invocation record Lambda sends to an OnFailure destination (the developer guide's example's shape). */
+    record InvocationRecord(String version, String timestamp, RequestContext requestContext, JsonNode requestPayload,
+                            ResponseContext responseContext, JsonNode responsePayload) {
+    }
+
+    record RequestContext(String requestId, String functionArn, String condition, int approximateInvokeCount) {
+    }
+
+    record ResponseContext(int statusCode, String executedVersion, String functionError) {
+    }
+
     String record(String condition, String requestId, byte[] payload, int attempts, FunctionInstance.Result failure) {
-        ObjectNode record = JsonNodeFactory.instance.objectNode();
-        record.put("version", "1.0");
-        record.put("timestamp", Instant.now().toString());
-        ObjectNode request = record.putObject("requestContext");
-        request.put("requestId", requestId);
-        request.put("functionArn", function.invokedArn());
-        request.put("condition", condition);
-        request.put("approximateInvokeCount", attempts);
-        record.set("requestPayload", json(payload));
-        ObjectNode response = record.putObject("responseContext");
-        response.put("statusCode", 200);
-        response.put("executedVersion", "$LATEST");
-        response.put("functionError", failure.functionError());
-        record.set("responsePayload", json(failure.payload()));
-        return Json.compact(record);
+        return Json.compact(new InvocationRecord("1.0", Instant.now().toString(),
+                new RequestContext(requestId, function.invokedArn(), condition, attempts), json(payload),
+                new ResponseContext(200, "$LATEST", failure.functionError()), json(failure.payload())));
     }
 
     private static JsonNode json(byte[] bytes) {
