@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * template.yaml without the GPU worker, for an emulator that runs Lambda but not ECS, EC2 or
@@ -26,13 +27,9 @@ public final class ServerlessOnly {
     public static Template of(Template template) {
         Map<String, Object> root = (Map<String, Object>) Template.copy(template.root());
         Map<String, Object> resources = (Map<String, Object>) root.get("Resources");
-        Set<String> dropped = new HashSet<>();
-        resources.forEach((id, r) -> {
-            String type = String.valueOf(Template.map(r).get("Type"));
-            if (NOT_SERVERLESS.stream().anyMatch(type::startsWith)) {
-                dropped.add(id);
-            }
-        });
+        Set<String> dropped = resources.keySet().stream()
+                .filter(id -> NOT_SERVERLESS.stream().anyMatch(template.type(id).orElse("")::startsWith))
+                .collect(Collectors.toCollection(HashSet::new));
         boolean changed = true;
         while (changed) {
             changed = false;
@@ -40,9 +37,9 @@ public final class ServerlessOnly {
                 if (dropped.contains(id)) {
                     continue;
                 }
-                Set<String> uses = references(resources.get(id));
-                boolean usesDropped = uses.stream().anyMatch(dropped::contains);
-                boolean onlyForDropped = !usesOf(id, resources, dropped).isEmpty() && usesOf(id, resources, dropped).stream().allMatch(dropped::contains);
+                boolean usesDropped = references(resources.get(id)).stream().anyMatch(dropped::contains);
+                Set<String> users = usesOf(id, resources);
+                boolean onlyForDropped = !users.isEmpty() && dropped.containsAll(users);
                 if (usesDropped || onlyForDropped) {
                     dropped.add(id);
                     changed = true;
@@ -93,18 +90,11 @@ public final class ServerlessOnly {
      * Resources that refer to {@code id} and need it. Alarms and dashboards only watch what they
      * name: a function watched only by the dropped worker's dashboard stays.
      */
-    private static Set<String> usesOf(String id, Map<String, Object> resources, Set<String> dropped) {
-        Set<String> users = new HashSet<>();
-        resources.forEach((other, r) -> {
-            String type = String.valueOf(Template.map(r).get("Type"));
-            if (OBSERVERS.contains(type)) {
-                return;
-            }
-            if (!other.equals(id) && references(r).contains(id)) {
-                users.add(other);
-            }
-        });
-        return users;
+    private static Set<String> usesOf(String id, Map<String, Object> resources) {
+        return resources.entrySet().stream()
+                .filter(r -> !OBSERVERS.contains(String.valueOf(Template.map(r.getValue()).get("Type"))))
+                .filter(r -> !r.getKey().equals(id) && references(r.getValue()).contains(id))
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
     }
 
     /** The conditions a value names: a resource's or output's Condition, Fn::If's first argument, Condition in a condition. */

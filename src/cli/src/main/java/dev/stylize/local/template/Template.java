@@ -10,7 +10,6 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,9 +53,7 @@ public final class Template {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        LoaderOptions options = new LoaderOptions();
-        Object root = new Yaml(new IntrinsicConstructor(options), new Representer(new DumperOptions()),
-                new DumperOptions(), options).load(yaml);
+        Object root = new Yaml(new IntrinsicConstructor(new LoaderOptions())).load(yaml);
         if (!(root instanceof Map<?, ?> map) || !map.containsKey("Resources")) {
             throw new IllegalArgumentException("not a CloudFormation template: no Resources");
         }
@@ -88,13 +85,8 @@ public final class Template {
     }
 
     public List<String> resourcesOfType(String type) {
-        List<String> ids = new ArrayList<>();
-        resources().forEach((id, r) -> {
-            if (type.equals(map(r).get("Type"))) {
-                ids.add(id);
-            }
-        });
-        return ids;
+        return resources().entrySet().stream().filter(r -> type.equals(map(r.getValue()).get("Type")))
+                .map(Map.Entry::getKey).toList();
     }
 
     public Map<String, Object> parameters() {
