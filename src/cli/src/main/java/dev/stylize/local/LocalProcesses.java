@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntPredicate;
+import java.util.stream.Stream;
 
 import dev.stylize.local.lambda.LocalLambda;
 
@@ -56,14 +57,12 @@ public final class LocalProcesses {
 
     /** moto's server, installed for this user with pip when it is not on the PATH. */
     private static List<String> moto(URI endpoint) throws IOException, InterruptedException {
-        List<String> args = List.of("-H", endpoint.getHost(), "-p", String.valueOf(endpoint.getPort()));
-        Optional<String> exe = onPath("moto_server");
-        if (exe.isEmpty()) {
+        if (onPath("moto_server").isEmpty()) {
             run(List.of("python3", "-m", "pip", "install", "--user", "--quiet", "moto[server]>=5.1,<6"));
-            exe = onPath("moto_server");
         }
-        List<String> command = new ArrayList<>(exe.map(List::of).orElse(List.of("python3", "-m", "moto.server")));
-        command.addAll(args);
+        List<String> command = new ArrayList<>(onPath("moto_server").map(List::of)
+                .orElse(List.of("python3", "-m", "moto.server")));
+        command.addAll(List.of("-H", endpoint.getHost(), "-p", String.valueOf(endpoint.getPort())));
         return command;
     }
 
@@ -275,15 +274,11 @@ public final class LocalProcesses {
         }
     }
 
+    /** The executable on the PATH, else where pip's --user installs put it. */
     public static Optional<String> onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return Optional.of(candidate.toString());
-            }
-        }
-        return Optional.of(Path.of(System.getProperty("user.home"), ".local/bin", name))
-                .filter(Files::isExecutable).map(Path::toString);
+        return Stream.concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).map(dir -> Path.of(dir, name)),
+                        Stream.of(Path.of(System.getProperty("user.home"), ".local/bin", name)))
+                .filter(Files::isExecutable).map(Path::toString).findFirst();
     }
 
     private static String java() {
