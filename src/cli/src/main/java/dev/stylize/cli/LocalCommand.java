@@ -225,10 +225,6 @@ final class LocalCommand {
                 out.println("weights: " + fetched.get().describe() + " " + fetched.get().file());
                 return fetched.get().file();
             }
-            return generatedWeights(out);
-        }
-
-        private Path generatedWeights(PrintWriter out) throws Exception {
             Path file = stateDir().resolve("vgg19-synthetic.safetensors");
             if (!Files.exists(file)) {
                 try (NDManager manager = NDManager.newBaseManager()) {
