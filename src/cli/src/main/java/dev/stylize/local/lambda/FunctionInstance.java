@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -163,7 +162,7 @@ public final class FunctionInstance implements AutoCloseable {
         int gen = generation;
         reachedNext = false;
         initError = null;
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // What the java21 managed runtime runs with: C1 only, serial GC, 85 % of memory as heap.
                 "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
@@ -173,7 +172,7 @@ public final class FunctionInstance implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
                 "-D" + RuntimeClient.JNI_PROPERTY + "=" + client.jniLibrary(),
                 "-cp", client.classPathString(),
-                RuntimeClient.MAIN_CLASS, function.handler()));
+                RuntimeClient.MAIN_CLASS, function.handler());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(taskRoot.toFile())
                 .redirectErrorStream(true)
@@ -364,18 +363,10 @@ public final class FunctionInstance implements AutoCloseable {
 
     /** For {@code local status} and the tests' reports. */
     public synchronized Map<String, Object> describe() {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("name", function.logicalId());
-        d.put("pid", alive() ? process.pid() : null);
-        d.put("state", !alive() ? "stopped" : !reachedNext ? "initialising" : current != null ? "busy" : "idle");
-        d.put("starts", starts.get());
-        d.put("invocations", invocations.get());
-        d.put("errors", errors.get());
-        d.put("waiting", pending.size());
-        d.put("initMillis", initMillis);
-        d.put("coldStartMillis", coldStartMillis);
-        d.put("log", log.toString());
-        return d;
+        return record("name", function.logicalId(), "pid", alive() ? process.pid() : null,
+                "state", !alive() ? "stopped" : !reachedNext ? "initialising" : current != null ? "busy" : "idle",
+                "starts", starts.get(), "invocations", invocations.get(), "errors", errors.get(), "waiting", pending.size(),
+                "initMillis", initMillis, "coldStartMillis", coldStartMillis, "log", log.toString());
     }
 
     /**
