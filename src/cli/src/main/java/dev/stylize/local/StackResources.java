@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * template.yaml's bucket, queues and topic on an emulator, created (or found) from the template
@@ -109,13 +110,8 @@ public record StackResources(LocalNames names, Template template, String region,
     }
 
     private static QueueConfiguration notification(String queueArn, FunctionDefinition.S3Trigger trigger) {
-        List<FilterRule> rules = new ArrayList<>();
-        if (trigger.prefix() != null) {
-            rules.add(rule("prefix", trigger.prefix()));
-        }
-        if (trigger.suffix() != null) {
-            rules.add(rule("suffix", trigger.suffix()));
-        }
+        List<FilterRule> rules = Stream.of(rule("prefix", trigger.prefix()), rule("suffix", trigger.suffix()))
+                .filter(r -> r.value() != null).toList();
         return QueueConfiguration.builder()
                 .id(trigger.name())
                 .queueArn(queueArn)
