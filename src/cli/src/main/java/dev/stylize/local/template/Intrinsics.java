@@ -1,6 +1,5 @@
 package dev.stylize.local.template;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +46,7 @@ public final class Intrinsics {
             return out;
         }
         if (value instanceof List<?> list) {
-            List<Object> out = new ArrayList<>();
-            list.forEach(v -> out.add(resolve(v)));
-            return out;
+            return list.stream().map(this::resolve).toList();
         }
         return value;
     }
@@ -64,32 +61,26 @@ public final class Intrinsics {
     }
 
     private Object function(String name, Object argument) {
-        switch (name) {
-            case "Ref" -> {
-                return lookup.ref((String) argument);
-            }
+        return switch (name) {
+            case "Ref" -> lookup.ref((String) argument);
             case "Fn::GetAtt" -> {
                 List<?> parts = (List<?>) argument;
-                return lookup.attribute((String) parts.get(0), text(parts.get(1)));
+                yield lookup.attribute((String) parts.get(0), text(parts.get(1)));
             }
-            case "Fn::Sub" -> {
-                if (argument instanceof List<?> withVariables) {
-                    Map<?, ?> variables = (Map<?, ?>) withVariables.get(1);
-                    return substitute((String) withVariables.get(0), variables);
-                }
-                return substitute((String) argument, Map.of());
-            }
+            case "Fn::Sub" -> argument instanceof List<?> withVariables
+                    ? substitute((String) withVariables.get(0), (Map<?, ?>) withVariables.get(1))
+                    : substitute((String) argument, Map.of());
             case "Fn::Join" -> {
                 List<?> parts = (List<?>) argument;
                 List<String> values = ((List<?>) resolve(parts.get(1))).stream().map(String::valueOf).toList();
-                return String.join((String) parts.get(0), values);
+                yield String.join((String) parts.get(0), values);
             }
             case "Fn::Select" -> {
                 List<?> parts = (List<?>) argument;
-                return ((List<?>) resolve(parts.get(1))).get(Integer.parseInt(text(parts.get(0))));
+                yield ((List<?>) resolve(parts.get(1))).get(Integer.parseInt(text(parts.get(0))));
             }
             default -> throw new IllegalArgumentException(name + " cannot be resolved locally");
-        }
+        };
     }
 
     private String substitute(String template, Map<?, ?> variables) {
