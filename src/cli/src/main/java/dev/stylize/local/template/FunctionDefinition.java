@@ -2,6 +2,7 @@ package dev.stylize.local.template;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,22 +60,17 @@ public record FunctionDefinition(String logicalId, String handler, Path codeUri,
             Map<String, Object> p = Template.map(event.get("Properties"));
             switch (String.valueOf(event.get("Type"))) {
                 case "S3" -> {
-                    String prefix = null;
-                    String suffix = null;
                     List<?> rules = (List<?>) Template.map(Template.map(p.get("Filter")).get("S3Key")).getOrDefault("Rules", List.of());
+                    Map<String, String> filter = new HashMap<>(); // rule name (prefix or suffix, in either case) -> value
                     for (Object rule : rules) {
                         Map<String, Object> r = Template.map(rule);
-                        String ruleName = String.valueOf(r.get("Name")).toLowerCase(java.util.Locale.ROOT);
-                        if (ruleName.equals("prefix")) {
-                            prefix = intrinsics.text(r.get("Value"));
-                        } else if (ruleName.equals("suffix")) {
-                            suffix = intrinsics.text(r.get("Value"));
-                        }
+                        filter.put(String.valueOf(r.get("Name")).toLowerCase(java.util.Locale.ROOT), intrinsics.text(r.get("Value")));
                     }
                     Object events = p.get("Events");
                     List<String> eventNames = events instanceof List<?> l ? l.stream().map(String::valueOf).toList()
                             : List.of(String.valueOf(events));
-                    s3.add(new S3Trigger(name, intrinsics.text(p.get("Bucket")), eventNames, prefix, suffix));
+                    s3.add(new S3Trigger(name, intrinsics.text(p.get("Bucket")), eventNames, filter.get("prefix"),
+                            filter.get("suffix")));
                 }
                 case "SQS" -> {
                     Object types = p.get("FunctionResponseTypes");
