@@ -142,7 +142,8 @@ public final class LocalLambda implements AutoCloseable {
 
         if (options.eventSources()) {
             for (FunctionDefinition f : stack.functions()) {
-                Optional.ofNullable(options.notificationQueues().get(f.logicalId())).or(() -> stack.notificationQueue(f.logicalId()))
+                Optional.ofNullable(options.notificationQueues().get(f.logicalId()))
+                        .or(() -> stack.notificationQueue(f.logicalId()))
                         .ifPresent(queue -> lambda.background("s3-events-" + f.logicalId(),
                                 new S3EventSource(f.logicalId(), lambda.invokers.get(f.logicalId()), sqs, queue)));
                 for (FunctionDefinition.SqsTrigger trigger : f.sqsTriggers()) {
