@@ -12,7 +12,6 @@ import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -232,10 +231,7 @@ public final class LocalLambda implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
+            byte[] body = exchange.getRequestBody().readAllBytes(); // closed with the exchange
             if (path.startsWith(INVOKE_PREFIX) && path.endsWith("/invocations")) {
                 invoke(exchange, path.substring(INVOKE_PREFIX.length(), path.length() - "/invocations".length()), body);
             } else if (path.equals("/_local/functions")) {
