@@ -4,13 +4,11 @@ import dev.stylize.jobs.aws.AwsClients;
 import dev.stylize.local.template.FunctionDefinition;
 import dev.stylize.local.template.Intrinsics;
 import dev.stylize.local.template.Template;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.Event;
 import software.amazon.awssdk.services.s3.model.FilterRule;
 import software.amazon.awssdk.services.s3.model.QueueConfiguration;
-import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -45,11 +43,9 @@ public record StackResources(LocalNames names, Template template, String region,
     }
 
     public static StackResources ensure(AwsClients clients, LocalNames names, Template template) {
-        S3Client s3 = clients.s3();
         SqsClient sqs = clients.sqs();
-        SnsClient sns = clients.sns();
         try {
-            s3.createBucket(b -> b.bucket(names.bucket()));
+            clients.s3().createBucket(b -> b.bucket(names.bucket()));
         } catch (BucketAlreadyOwnedByYouException e) {
             // already there
         }
@@ -62,7 +58,7 @@ public record StackResources(LocalNames names, Template template, String region,
         }
         Map<String, String> topics = new LinkedHashMap<>();
         for (String id : template.resourcesOfType("AWS::SNS::Topic")) {
-            topics.put(id, sns.createTopic(b -> b.name(names.resource(id))).topicArn());
+            topics.put(id, clients.sns().createTopic(b -> b.name(names.resource(id))).topicArn());
         }
         String someArn = arns.values().stream().findFirst().orElseThrow(() -> new IllegalArgumentException("no queue in the template"));
         String account = someArn.split(":")[4];
@@ -104,7 +100,7 @@ public record StackResources(LocalNames names, Template template, String region,
                 configurations.add(notification(arn(sqs, url), trigger));
             }
         }
-        s3.putBucketNotificationConfiguration(b -> b.bucket(names.bucket())
+        clients.s3().putBucketNotificationConfiguration(b -> b.bucket(names.bucket())
                 .notificationConfiguration(n -> n.queueConfigurations(configurations)));
         return stack;
     }
