@@ -30,10 +30,9 @@ public final class ServerlessOnly {
         Set<String> dropped = resources.keySet().stream()
                 .filter(id -> NOT_SERVERLESS.stream().anyMatch(template.type(id).orElse("")::startsWith))
                 .collect(Collectors.toCollection(HashSet::new));
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            for (String id : List.copyOf(resources.keySet())) {
+        for (int before = -1; before != dropped.size(); ) {
+            before = dropped.size();
+            for (String id : resources.keySet()) {
                 if (dropped.contains(id)) {
                     continue;
                 }
@@ -42,7 +41,6 @@ public final class ServerlessOnly {
                 boolean onlyForDropped = !users.isEmpty() && dropped.containsAll(users);
                 if (usesDropped || onlyForDropped) {
                     dropped.add(id);
-                    changed = true;
                 }
             }
         }
@@ -77,8 +75,7 @@ public final class ServerlessOnly {
         Template result = template.with(root);
         for (String id : result.resourcesOfType("AWS::Serverless::Function")) {
             Map<String, Object> p = (Map<String, Object>) Template.map(resources.get(id)).get("Properties");
-            Object code = p.get("CodeUri");
-            if (code instanceof String path) {
+            if (p.get("CodeUri") instanceof String path) {
                 p.put("CodeUri", template.codeRoot().resolve(path).normalize().toString());
             }
         }
