@@ -73,8 +73,7 @@ public record FunctionDefinition(String logicalId, String handler, Path codeUri,
                             filter.get("suffix")));
                 }
                 case "SQS" -> {
-                    Object types = p.get("FunctionResponseTypes");
-                    boolean partial = types instanceof List<?> l && l.contains("ReportBatchItemFailures");
+                    boolean partial = p.get("FunctionResponseTypes") instanceof List<?> l && l.contains("ReportBatchItemFailures");
                     int batch = p.containsKey("BatchSize") ? Integer.parseInt(intrinsics.text(p.get("BatchSize"))) : 10;
                     sqs.add(new SqsTrigger(name, intrinsics.text(p.get("Queue")), batch, partial));
                 }
@@ -83,15 +82,13 @@ public record FunctionDefinition(String logicalId, String handler, Path codeUri,
             }
         });
 
-        AsyncConfig async = AsyncConfig.LAMBDA_DEFAULT;
+        // Without an EventInvokeConfig (or with parts missing): Lambda's defaults.
         Map<String, Object> invokeConfig = Template.map(merged.get("EventInvokeConfig"));
-        if (!invokeConfig.isEmpty()) {
-            Map<String, Object> onFailure = Template.map(Template.map(invokeConfig.get("DestinationConfig")).get("OnFailure"));
-            async = new AsyncConfig(
-                    number(intrinsics, invokeConfig.get("MaximumRetryAttempts"), AsyncConfig.LAMBDA_DEFAULT.maximumRetryAttempts()),
-                    number(intrinsics, invokeConfig.get("MaximumEventAgeInSeconds"), AsyncConfig.LAMBDA_DEFAULT.maximumEventAgeSeconds()),
-                    Optional.ofNullable(onFailure.get("Destination")).map(intrinsics::text));
-        }
+        Map<String, Object> onFailure = Template.map(Template.map(invokeConfig.get("DestinationConfig")).get("OnFailure"));
+        AsyncConfig async = new AsyncConfig(
+                number(intrinsics, invokeConfig.get("MaximumRetryAttempts"), AsyncConfig.LAMBDA_DEFAULT.maximumRetryAttempts()),
+                number(intrinsics, invokeConfig.get("MaximumEventAgeInSeconds"), AsyncConfig.LAMBDA_DEFAULT.maximumEventAgeSeconds()),
+                Optional.ofNullable(onFailure.get("Destination")).map(intrinsics::text));
 
         Map<String, Object> logging = Template.map(merged.get("LoggingConfig"));
         return new FunctionDefinition(logicalId,
