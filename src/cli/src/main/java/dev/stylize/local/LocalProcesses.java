@@ -91,9 +91,7 @@ public final class LocalProcesses {
 
     /** The worker's log and each function's: where the metric lines are. */
     public List<Path> jobLogs() {
-        List<Path> logs = new ArrayList<>(List.of(state.resolve("worker.log")));
-        logs.addAll(functionFiles(".log"));
-        return logs;
+        return Stream.concat(Stream.of(state.resolve("worker.log")), functionFiles(".log").stream()).toList();
     }
 
     public void startWorker(Map<String, String> env, int port, PrintWriter out) throws IOException {
@@ -218,9 +216,7 @@ public final class LocalProcesses {
     private void start(String name, List<String> command, Map<String, String> env) throws IOException {
         Files.createDirectories(state);
         // nohup: the process must outlive this command and the terminal it was typed in.
-        List<String> detached = new ArrayList<>(List.of("nohup"));
-        detached.addAll(command);
-        ProcessBuilder builder = new ProcessBuilder(detached)
+        ProcessBuilder builder = new ProcessBuilder(Stream.concat(Stream.of("nohup"), command.stream()).toList())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(state.resolve(name + ".log").toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
