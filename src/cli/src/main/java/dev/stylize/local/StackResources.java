@@ -180,19 +180,13 @@ public record StackResources(LocalNames names, Template template, String region,
     }
 
     public String output(String name) {
-        String value = outputs().get(name);
-        if (value == null) {
-            throw new IllegalArgumentException("template.yaml has no output " + name + " that resolves locally");
-        }
-        return value;
+        return Optional.ofNullable(outputs().get(name)).orElseThrow(() -> new IllegalArgumentException(
+                "template.yaml has no output " + name + " that resolves locally"));
     }
 
     private static String require(Map<String, String> map, String key, String what) {
-        String value = map.get(key);
-        if (value == null) {
-            throw new IllegalArgumentException("template.yaml has no " + what + " " + key);
-        }
-        return value;
+        return Optional.ofNullable(map.get(key)).orElseThrow(() -> new IllegalArgumentException(
+                "template.yaml has no " + what + " " + key));
     }
 
     /** Names as this local deployment has them. */
@@ -214,11 +208,8 @@ public record StackResources(LocalNames names, Template template, String region,
                 if (name.equals("BucketName")) {
                     return names.bucket();
                 }
-                Object fallback = Template.map(template.parameters().get(name)).get("Default");
-                if (fallback == null) {
-                    throw new IllegalArgumentException("parameter " + name + " has no local value");
-                }
-                return fallback;
+                return Optional.ofNullable(Template.map(template.parameters().get(name)).get("Default"))
+                        .orElseThrow(() -> new IllegalArgumentException("parameter " + name + " has no local value"));
             }
             String type = template.type(name).orElseThrow(() -> new IllegalArgumentException("!Ref " + name + ": no such name"));
             return switch (type) {

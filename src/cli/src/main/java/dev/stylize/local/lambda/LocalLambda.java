@@ -207,11 +207,8 @@ public final class LocalLambda implements AutoCloseable {
     }
 
     public FunctionInstance function(String logicalId) {
-        FunctionInstance f = functions.get(logicalId);
-        if (f == null) {
-            throw new IllegalArgumentException("no function " + logicalId + " (have " + functions.keySet() + ")");
-        }
-        return f;
+        return Optional.ofNullable(functions.get(logicalId)).orElseThrow(() -> new IllegalArgumentException(
+                "no function " + logicalId + " (have " + functions.keySet() + ")"));
     }
 
     /** Starts every function's JVM now and waits until each has finished its init (or failed it). */
