@@ -1,7 +1,6 @@
 package dev.stylize.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -14,36 +13,33 @@ public final class Json {
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+    /** A Jackson call; its IOException (JsonProcessingException included) is rethrown unchecked. */
+    private interface Call<T> {
+        T run() throws IOException;
+    }
+
     private Json() {
     }
 
     public static byte[] write(Object value) {
-        try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return unchecked(() -> MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(value));
     }
 
     public static String compact(Object value) {
-        try {
-            return MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return unchecked(() -> MAPPER.writeValueAsString(value));
     }
 
     public static <T> T read(byte[] bytes, Class<T> type) {
-        try {
-            return MAPPER.readValue(bytes, type);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return unchecked(() -> MAPPER.readValue(bytes, type));
     }
 
     public static <T> T read(String text, Class<T> type) {
+        return unchecked(() -> MAPPER.readValue(text, type));
+    }
+
+    private static <T> T unchecked(Call<T> call) {
         try {
-            return MAPPER.readValue(text, type);
+            return call.run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
