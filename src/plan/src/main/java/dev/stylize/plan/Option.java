@@ -105,16 +105,10 @@ public final class Option<T> {
     /** One of an enum's constants, by its lower-case name. */
     static <E extends Enum<E>> Option<E> choice(String name, Class<E> type) {
         List<String> names = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).sorted().toList();
-        return new Option<>(name, (o, json) -> {
-            if (json instanceof String s) {
-                for (E e : type.getEnumConstants()) {
-                    if (e.name().equalsIgnoreCase(s)) {
-                        return e;
-                    }
-                }
-            }
-            throw new InvalidInputException(o + " must be one of " + String.join(", ", names) + ", got " + describe(json));
-        }, (o, v, limits) -> { }, v -> v.name().toLowerCase(Locale.ROOT));
+        return new Option<>(name, (o, json) -> Arrays.stream(type.getEnumConstants())
+                .filter(e -> json instanceof String s && e.name().equalsIgnoreCase(s)).findFirst()
+                .orElseThrow(() -> new InvalidInputException(o + " must be one of " + String.join(", ", names) + ", got "
+                        + describe(json))), (o, v, limits) -> { }, v -> v.name().toLowerCase(Locale.ROOT));
     }
 
     /** Steps per coarse-to-fine scale, coarsest first. */

@@ -59,13 +59,9 @@ public enum Preset {
 
     /** A preset by its name, any case. */
     public static Preset named(String name) {
-        for (Preset p : values()) {
-            if (p.name().equalsIgnoreCase(name)) {
-                return p;
-            }
-        }
-        throw new InvalidInputException("preset must be one of " + String.join(", ", Arrays.stream(values())
-                .map(p -> p.name().toLowerCase(Locale.ROOT)).sorted().toList()) + ", got '" + name + "'");
+        return Arrays.stream(values()).filter(p -> p.name().equalsIgnoreCase(name)).findFirst()
+                .orElseThrow(() -> new InvalidInputException("preset must be one of "
+                        + String.join(", ", labels().stream().sorted().toList()) + ", got '" + name + "'"));
     }
 
     public String label() {

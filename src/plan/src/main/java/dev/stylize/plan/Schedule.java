@@ -1,6 +1,7 @@
 package dev.stylize.plan;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -74,11 +75,8 @@ public final class Schedule {
                 && shortestSide(size >> count, width, height) >= Limits.MIN_SHORTEST_SIDE) {
             count++;
         }
-        List<Integer> steps = new ArrayList<>();
-        steps.add(pyramid.coarsestSteps());
-        for (int i = 1; i < count; i++) {
-            steps.add(pyramid.finerSteps());
-        }
+        List<Integer> steps = new ArrayList<>(Collections.nCopies(count, pyramid.finerSteps()));
+        steps.set(0, pyramid.coarsestSteps());
         return halving(size, count, steps);
     }
 
