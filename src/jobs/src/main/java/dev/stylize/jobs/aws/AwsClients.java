@@ -41,10 +41,10 @@ public final class AwsClients {
 
     /** From STYLIZE_AWS_ENDPOINT (or AWS_ENDPOINT_URL) and AWS_REGION, as scripts and containers set them. */
     public static AwsClients fromEnvironment() {
-        String endpoint = Optional.ofNullable(System.getenv("STYLIZE_AWS_ENDPOINT"))
-                .orElse(System.getenv("AWS_ENDPOINT_URL"));
-        String region = Optional.ofNullable(System.getenv("AWS_REGION")).orElse("us-east-1");
-        return new AwsClients(Optional.ofNullable(endpoint).filter(s -> !s.isBlank()).map(URI::create), region);
+        // Without STYLIZE_AWS_ENDPOINT the constructor falls back to AWS_ENDPOINT_URL.
+        Optional<URI> endpoint = Optional.ofNullable(System.getenv("STYLIZE_AWS_ENDPOINT"))
+                .filter(s -> !s.isBlank()).map(URI::create);
+        return new AwsClients(endpoint, Optional.ofNullable(System.getenv("AWS_REGION")).orElse("us-east-1"));
     }
 
     public S3Client s3() {

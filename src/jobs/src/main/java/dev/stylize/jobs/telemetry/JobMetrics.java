@@ -2,6 +2,7 @@ package dev.stylize.jobs.telemetry;
 
 import dev.stylize.jobs.JobState;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -100,11 +101,7 @@ public final class JobMetrics {
 
     /** "128", "256", "512", "1024" or "2048": the smallest class that holds the longest side ("2048" for anything larger). */
     public static String sizeClass(int longestSide) {
-        for (int size : SIZE_CLASSES) {
-            if (longestSide <= size) {
-                return String.valueOf(size);
-            }
-        }
-        return String.valueOf(SIZE_CLASSES[SIZE_CLASSES.length - 1]);
+        return String.valueOf(Arrays.stream(SIZE_CLASSES).filter(size -> longestSide <= size).findFirst()
+                .orElse(SIZE_CLASSES[SIZE_CLASSES.length - 1]));
     }
 }
