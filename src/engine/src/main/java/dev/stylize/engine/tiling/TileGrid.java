@@ -18,18 +18,12 @@ import java.util.List;
  * crop ends with the image, and floor-mode pooling drops an odd last row or column there just as
  * it does for the whole image.
  */
-public final class TileGrid {
+public record TileGrid(int width, int height, List<Tile> tiles) {
     /** VGG pools 2x2 four times before conv5_1: 2^4 px. */
     public static final int ALIGNMENT = 16;
 
-    private final int width;
-    private final int height;
-    private final List<Tile> tiles;
-
-    private TileGrid(int width, int height, List<Tile> tiles) {
-        this.width = width;
-        this.height = height;
-        this.tiles = List.copyOf(tiles);
+    public TileGrid {
+        tiles = List.copyOf(tiles);
     }
 
     /** One tile: the whole image, no halo (the untiled evaluation). */
@@ -97,21 +91,9 @@ public final class TileGrid {
         return spans;
     }
 
-    public List<Tile> tiles() {
-        return tiles;
-    }
-
     /** Whether this is the single whole-image tile. */
     public boolean isWhole() {
         return tiles.size() == 1;
-    }
-
-    public int width() {
-        return width;
-    }
-
-    public int height() {
-        return height;
     }
 
     /** The largest crop's pixel count: what sizes the memory one tile's evaluation needs. */
