@@ -140,11 +140,8 @@ public final class MemoryEstimate {
         /** The least a scale can run in: its cheapest tiling (or the budget's tile size), the least history. */
         private long least(int width, int height, OptimizerKind optimizer, int steps, MemoryBudget budget) {
             long history = PAIR_BYTES_PER_PIXEL * width * height * Math.min(wantedHistory(optimizer, steps), LEAST_HISTORY);
-            long least = Long.MAX_VALUE;
-            for (int tile : candidates(budget)) {
-                least = Math.min(least, withoutHistory(width, height, tile) + history);
-            }
-            return least;
+            return candidates(budget).stream().mapToLong(tile -> withoutHistory(width, height, tile) + history).min()
+                    .orElse(Long.MAX_VALUE);
         }
 
         /** The longest side, at this aspect ratio, that has a plan (0 if none). */

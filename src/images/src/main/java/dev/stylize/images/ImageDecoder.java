@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -114,10 +115,7 @@ public final class ImageDecoder {
      */
     static double bytesPerPixel(ImageTypeSpecifier type) {
         SampleModel model = type.getSampleModel(1, 1);
-        long bits = 0;
-        for (int size : model.getSampleSize()) {
-            bits += size;
-        }
+        long bits = Arrays.stream(model.getSampleSize()).asLongStream().sum();
         long elementBits = (long) model.getNumDataElements() * DataBuffer.getDataTypeSize(model.getDataType());
         return Math.max(bits, elementBits) / 8.0;
     }
