@@ -18,7 +18,6 @@ import dev.stylize.jobs.store.StoredObject;
 
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,13 +138,10 @@ final class JobIndex {
 
     /** The style library: {@code styles/<name>.<image extension>}, by name. */
     List<LibraryStyle> styles() {
-        List<LibraryStyle> styles = new ArrayList<>();
-        for (StoredObject object : store.list(JobLayout.STYLES)) {
-            JobLayout.libraryStyleName(object.key())
-                    .ifPresent(name -> styles.add(new LibraryStyle(name, object.key(), object.etag())));
-        }
-        styles.sort(Comparator.comparing(LibraryStyle::name));
-        return styles;
+        return store.list(JobLayout.STYLES).stream()
+                .flatMap(o -> JobLayout.libraryStyleName(o.key()).map(name -> new LibraryStyle(name, o.key(), o.etag())).stream())
+                .sorted(Comparator.comparing(LibraryStyle::name))
+                .toList();
     }
 
     private static void add(Objects objects, String name, StoredObject object) {
