@@ -74,19 +74,13 @@ final class BenchCommand extends Subcommand {
         if (pricePerHour != null && !(pricePerHour > 0)) {
             throw new InvalidInputException("--price-per-hour must be a positive number of dollars, got " + pricePerHour);
         }
+        String weightsUsed = weights.given() ? weights.location : "generated (seed 0)";
         Timed timed;
-        String weightsUsed;
         String device;
         try (NDManager manager = NDManager.newBaseManager()) {
             device = manager.getDevice().toString();
-            Vgg19Weights vggWeights;
-            if (!weights.given()) {
-                vggWeights = Vgg19Weights.fromSafetensors(manager, SyntheticWeights.generate(manager, 0));
-                weightsUsed = "generated (seed 0)";
-            } else {
-                vggWeights = weights.load(manager, spec.commandLine().getErr());
-                weightsUsed = weights.location;
-            }
+            Vgg19Weights vggWeights = weights.given() ? weights.load(manager, spec.commandLine().getErr())
+                    : Vgg19Weights.fromSafetensors(manager, SyntheticWeights.generate(manager, 0));
             MemoryBudget budget = MemoryBudget.ofAvailableMemory(manager.getDevice())
                     .withTileSize(tileSize == null ? 0 : tileSize);
             timed = timeSteps(vggWeights, manager, size, precision, preset, warmup, iterations, budget, null);
