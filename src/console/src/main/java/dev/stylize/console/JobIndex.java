@@ -130,10 +130,7 @@ final class JobIndex {
 
     /** The job of the upload whose {@link JobLayout#jobIdBase} is {@code base}, once the intake has made it. */
     Optional<String> find(String base) {
-        if (base.isEmpty() || !base.matches("[a-z0-9-]+")) {
-            return Optional.empty();
-        }
-        return ledger.jobOf(base);
+        return base.matches("[a-z0-9-]+") ? ledger.jobOf(base) : Optional.empty();
     }
 
     /** The style library: {@code styles/<name>.<image extension>}, by name. */
@@ -169,21 +166,19 @@ final class JobIndex {
                 .or(() -> status.filter(s -> s.state().isTerminal()).map(JobStatus::lastError)).orElse(null);
         List<Style> styles = job.map(j -> j.styles().stream()
                 .map(s -> new Style(s.key(), styleName(s.key()), s.weight())).toList()).orElse(List.of());
-        StoredObject latest = objects.checkpoints.isEmpty() ? null : objects.checkpoints.lastEntry().getValue();
-        boolean running = !state.isTerminal();
         // Checkpoints are written between statuses: the newest one is progress too.
         Integer step = outcome.map(Outcome::steps).or(() -> status.map(JobStatus::step)
                 .map(s -> objects.checkpoints.isEmpty() ? s : Math.max(s, objects.checkpoints.lastKey()))).orElse(null);
         return new Summary(jobId, state, step,
                 status.map(JobStatus::totalSteps).or(() -> outcome.map(Outcome::steps))
                         .or(() -> job.map(j -> j.plan().totalSteps())).orElse(null),
-                running ? status.map(JobStatus::etaSeconds).orElse(null) : null,
+                state.isTerminal() ? null : status.map(JobStatus::etaSeconds).orElse(null),
                 job.map(Job::preset).orElse(null),
                 job.map(j -> j.plan().size()).orElse(null),
                 job.map(Job::contentKey).orElse(null),
                 styles,
                 objects.result == null ? null : ref(objects.result),
-                latest == null ? null : ref(latest),
+                objects.checkpoints.isEmpty() ? null : ref(objects.checkpoints.lastEntry().getValue()),
                 reason,
                 outcome.map(Outcome::notes).or(() -> status.map(JobStatus::notes)).orElse(null),
                 state == JobState.RUNNING ? ledger.workerLostAt(jobId).orElse(null) : null,
