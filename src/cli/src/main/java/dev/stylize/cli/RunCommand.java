@@ -135,15 +135,13 @@ final class RunCommand extends Subcommand {
             err.println("plan: " + plan.summary() + " precision=" + used);
             err.println("memory at " + plan.size() + " px: " + finest.summary());
             try (Vgg19Features vgg = new Vgg19Features(vggWeights, plan.pooling(), used);
-                 Progress progress = new Progress(plan)) {
-                try (StyleRun run = output.resume == null
-                        ? StyleRun.start(vgg, originals, plan, manager, progress, budget)
-                        : StyleRun.resume(vgg, originals, plan, manager, progress, Files.readAllBytes(output.resume),
-                                budget)) {
-                    progress.resumedAt(run.stepsDone());
-                    run.run(() -> false);
-                    ImageEncoder.forFileName(out.toString()).write(run.result(), out);
-                }
+                 Progress progress = new Progress(plan);
+                 StyleRun run = output.resume == null
+                         ? StyleRun.start(vgg, originals, plan, manager, progress, budget)
+                         : StyleRun.resume(vgg, originals, plan, manager, progress, Files.readAllBytes(output.resume), budget)) {
+                progress.resumedAt(run.stepsDone());
+                run.run(() -> false);
+                ImageEncoder.forFileName(out.toString()).write(run.result(), out);
             }
         }
         spec.commandLine().getOut().println("wrote " + out);
