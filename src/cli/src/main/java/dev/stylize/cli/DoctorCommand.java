@@ -25,7 +25,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -159,10 +158,8 @@ final class DoctorCommand extends Subcommand {
         Runnable sample = device.isGpu() ? () -> gpuPeakUsed[0] = Math.max(gpuPeakUsed[0], used(device)) : null;
         BenchCommand.Timed timed = BenchCommand.timeSteps(vggWeights, manager, size, used, Preset.SEED, 1, benchSteps,
                 MemoryBudget.ofAvailableMemory(device), sample);
-        double[] sorted = timed.millis().clone();
-        Arrays.sort(sorted);
-        return new Bench(size, benchSteps, "seed", BenchCommand.round(BenchCommand.median(sorted)),
-                BenchCommand.round(sorted[0]), BenchCommand.round(sorted[sorted.length - 1]), BenchCommand.peakResidentMiB(),
+        return new Bench(size, benchSteps, "seed", BenchCommand.round(BenchCommand.median(timed.millis())),
+                BenchCommand.round(timed.millis()[0]), BenchCommand.round(timed.millis()[benchSteps - 1]), BenchCommand.peakResidentMiB(),
                 mib(timed.memory().bytes()), timed.memory().tiled() ? timed.memory().tileSize() : null,
                 device.isGpu() ? mib(gpuPeakUsed[0]) : null, device.isGpu() ? mib(gpuBefore) : null);
     }
