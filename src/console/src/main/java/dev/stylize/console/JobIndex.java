@@ -13,7 +13,6 @@ import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.Outcome;
-import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.StoredObject;
 
 import java.io.UncheckedIOException;
@@ -42,7 +41,6 @@ final class JobIndex {
     static final int LIST_LIMIT = 200;
     private static final int MAX_CACHED_DOCUMENTS = 5000;
 
-    private final ObjectStore store;
     private final JobLedger ledger;
     private final Map<String, Cached> documents = new ConcurrentHashMap<>();
     /** At most this many documents are read from S3 at once. */
@@ -66,14 +64,13 @@ final class JobIndex {
     }
 
     JobIndex(JobLedger ledger) {
-        this.store = ledger.store();
         this.ledger = ledger;
     }
 
     /** The newest {@value #LIST_LIMIT} jobs, newest first. */
     List<Summary> jobs() {
         Map<String, Objects> byJob = new LinkedHashMap<>();
-        for (StoredObject object : store.list(JobLayout.RESULTS)) {
+        for (StoredObject object : ledger.store().list(JobLayout.RESULTS)) {
             String[] parts = object.key().split("/", 3);
             if (parts.length == 3) {
                 add(byJob.computeIfAbsent(parts[1], id -> new Objects()), parts[2], object);
@@ -113,7 +110,7 @@ final class JobIndex {
         }
         Objects objects = new Objects();
         String prefix = JobLayout.RESULTS + jobId + "/";
-        for (StoredObject object : store.list(prefix)) {
+        for (StoredObject object : ledger.store().list(prefix)) {
             add(objects, object.key().substring(prefix.length()), object);
         }
         if (objects.job == null && objects.status == null && objects.outcome == null) {
@@ -135,7 +132,7 @@ final class JobIndex {
 
     /** The style library: {@code styles/<name>.<image extension>}, by name. */
     List<LibraryStyle> styles() {
-        return store.list(JobLayout.STYLES).stream()
+        return ledger.store().list(JobLayout.STYLES).stream()
                 .flatMap(o -> JobLayout.libraryStyleName(o.key()).map(name -> new LibraryStyle(name, o.key(), o.etag())).stream())
                 .sorted(Comparator.comparing(LibraryStyle::name))
                 .toList();
