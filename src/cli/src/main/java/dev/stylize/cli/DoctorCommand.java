@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
@@ -176,7 +177,7 @@ final class DoctorCommand extends Subcommand {
                         + "crop; %d MiB available%n", memory.estimate(), memory.fixedMiB(), memory.bytesPerPixel(),
                 memory.tiledBytesPerCropPixel(), memory.availableMiB());
         out.printf(Locale.ROOT, "largest that fits: one step at %s px square; a quality job at %s px square%n",
-                orNone(memory.largestSquareStep()), orNone(memory.largestSquareQualityJob()));
+                Objects.toString(memory.largestSquareStep(), "none"), Objects.toString(memory.largestSquareQualityJob(), "none"));
         Weights w = report.weights();
         if (w == null) {
             out.println("weights: none reachable");
@@ -196,10 +197,6 @@ final class DoctorCommand extends Subcommand {
             out.println("problems:");
             report.problems().forEach(p -> out.println("  - " + p));
         }
-    }
-
-    private static String orNone(Object size) {
-        return size == null ? "none" : size.toString();
     }
 
     private static long mib(long bytes) {
