@@ -342,14 +342,10 @@ public final class ConsoleServer implements AutoCloseable {
 
     private static Map<String, String> query(URI uri) {
         Map<String, String> query = new HashMap<>();
-        String raw = uri.getRawQuery();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                query.putIfAbsent(name, value);
-            }
+        for (String pair : uri.getRawQuery() == null ? new String[0] : uri.getRawQuery().split("&")) {
+            String[] nameValue = pair.split("=", 2);
+            query.putIfAbsent(URLDecoder.decode(nameValue[0], StandardCharsets.UTF_8),
+                    nameValue.length < 2 ? "" : URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8));
         }
         return query;
     }
