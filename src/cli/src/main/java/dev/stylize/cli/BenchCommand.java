@@ -1,6 +1,7 @@
 package dev.stylize.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stylize.engine.MemoryBudget;
 import dev.stylize.engine.MemoryPlan;
@@ -27,11 +28,8 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** Speed and memory of one optimisation step, and what an image would cost at that speed; prints one JSON object. Not a test. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -76,68 +74,48 @@ final class BenchCommand extends Subcommand {
         if (pricePerHour != null && !(pricePerHour > 0)) {
             throw new InvalidInputException("--price-per-hour must be a positive number of dollars, got " + pricePerHour);
         }
+        String weightsUsed = weights.given() ? weights.location : "generated (seed 0)";
         Timed timed;
-        String weightsUsed;
         String device;
         try (NDManager manager = NDManager.newBaseManager()) {
             device = manager.getDevice().toString();
-            Vgg19Weights vggWeights;
-            if (!weights.given()) {
-                vggWeights = Vgg19Weights.fromSafetensors(manager, SyntheticWeights.generate(manager, 0));
-                weightsUsed = "generated (seed 0)";
-            } else {
-                vggWeights = weights.load(manager, spec.commandLine().getErr());
-                weightsUsed = weights.location;
-            }
+            Vgg19Weights vggWeights = weights.given() ? weights.load(manager, spec.commandLine().getErr())
+                    : Vgg19Weights.fromSafetensors(manager, SyntheticWeights.generate(manager, 0));
             MemoryBudget budget = MemoryBudget.ofAvailableMemory(manager.getDevice())
                     .withTileSize(tileSize == null ? 0 : tileSize);
             timed = timeSteps(vggWeights, manager, size, precision, preset, warmup, iterations, budget, null);
         }
-        double[] sorted = timed.millis().clone();
-        Arrays.sort(sorted);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("size", size);
-        result.put("precision", precision.name().toLowerCase());
-        result.put("preset", preset.name().toLowerCase());
-        result.put("iterations", iterations);
-        result.put("medianMillis", round(median(sorted)));
-        result.put("minMillis", round(sorted[0]));
-        result.put("maxMillis", round(sorted[sorted.length - 1]));
-        result.put("peakRssMiB", peakResidentMiB());
-        result.put("tileSize", timed.memory().tiled() ? timed.memory().tileSize() : null);
-        result.put("device", device);
-        result.put("threads", Runtime.getRuntime().availableProcessors());
-        result.put("glibcTunables", System.getenv("GLIBC_TUNABLES") != null);
-        result.put("weights", weightsUsed);
-        if (pricePerHour != null) {
-            result.put("costPerImage", costPerImage(median(sorted) / 1000));
-        }
+        Result result = new Result(size, precision.name().toLowerCase(), preset.name().toLowerCase(), iterations,
+                round(median(timed.millis())), round(timed.millis()[0]), round(timed.millis()[iterations - 1]),
+                peakResidentMiB(), timed.memory().tiled() ? timed.memory().tileSize() : null, device,
+                Runtime.getRuntime().availableProcessors(), System.getenv("GLIBC_TUNABLES") != null, weightsUsed,
+                pricePerHour == null ? null : costPerImage(median(timed.millis()) / 1000));
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
         return 0;
     }
 
+    /** The JSON object bench prints; {@code costPerImage} only with --price-per-hour. */
+    record Result(int size, String precision, String preset, int iterations, double medianMillis, double minMillis,
+                  double maxMillis, long peakRssMiB, Integer tileSize, String device, int threads, boolean glibcTunables,
+                  String weights, @JsonInclude(JsonInclude.Include.NON_NULL) Cost costPerImage) {
+    }
+
+    record Cost(double pricePerHour, String preset, String stepMeasuredWith, List<CostRow> images) {
+    }
+
+    record CostRow(int size, int steps, double instanceSeconds, double instanceUsd, double serverlessUsd,
+                   double totalUsd) {
+    }
+
     /** A quality-preset image at 512, 1024 and 2048 px, from this run's median step (README, "Cost per image"). */
-    private Map<String, Object> costPerImage(double secondsPerStep) {
+    private Cost costPerImage(double secondsPerStep) {
         CostModel model = CostModel.measured(pricePerHour, secondsPerStep, size);
-        Map<String, Object> cost = new LinkedHashMap<>();
-        cost.put("pricePerHour", pricePerHour);
-        cost.put("preset", "quality");
-        cost.put("stepMeasuredWith", preset.name().toLowerCase() + " at " + size + " px, "
-                + precision.name().toLowerCase() + "; scaled by pixels");
-        List<Map<String, Object>> images = new ArrayList<>();
-        for (int side : List.of(512, 1024, 2048)) {
-            CostModel.Image image = model.image(Preset.QUALITY, side);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("size", side);
-            row.put("steps", image.steps());
-            row.put("instanceSeconds", round(image.seconds()));
-            row.put("instanceUsd", dollars(image.instance()));
-            row.put("serverlessUsd", dollars(image.serverless()));
-            row.put("totalUsd", dollars(image.total()));
-            images.add(row);
-        }
-        cost.put("images", images);
-        return cost;
+        List<CostRow> images = List.of(512, 1024, 2048).stream().map(side -> model.image(Preset.QUALITY, side))
+                .map(image -> new CostRow(image.side(), image.steps(), round(image.seconds()), dollars(image.instance()),
+                        dollars(image.serverless()), dollars(image.total())))
+                .toList();
+        return new Cost(pricePerHour, "quality", preset.name().toLowerCase() + " at " + size + " px, "
+                + precision.name().toLowerCase() + "; scaled by pixels", images);
     }
 
     /** Four significant digits: prices of a fraction of a cent stay readable. */
@@ -146,7 +124,7 @@ final class BenchCommand extends Subcommand {
     }
 
     /**
-     * The timed steps' milliseconds, in order, and the memory plan they ran with (untiled or tiles).
+     * The timed steps' milliseconds, fastest first, and the memory plan they ran with (untiled or tiles).
      */
     record Timed(double[] millis, MemoryPlan memory) {
     }
@@ -179,6 +157,7 @@ final class BenchCommand extends Subcommand {
              StyleRun run = StyleRun.start(vgg, inputs, plan, manager, timer, budget)) {
             MemoryPlan memory = run.memoryPlan();
             run.run(() -> false);
+            Arrays.sort(millis);
             return new Timed(millis, memory);
         }
     }
@@ -204,11 +183,7 @@ final class BenchCommand extends Subcommand {
         if (!Files.exists(status)) {
             return -1;
         }
-        for (String line : Files.readAllLines(status)) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-            }
-        }
-        return -1;
+        return Files.readAllLines(status).stream().filter(line -> line.startsWith("VmHWM:"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", "")) / 1024).findFirst().orElse(-1);
     }
 }

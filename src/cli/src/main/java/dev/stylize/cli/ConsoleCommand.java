@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code bin/stylize console}: the web console over a bucket, until interrupted. */
@@ -44,9 +43,8 @@ final class ConsoleCommand extends Subcommand {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         boolean local = bucket == null;
-        Optional<URI> target = Optional.ofNullable(endpoint).or(() -> local
-                ? Optional.of(URI.create(LocalNames.DEFAULT_ENDPOINT)) : Optional.empty());
-        AwsClients clients = new AwsClients(target, Optional.ofNullable(System.getenv("AWS_REGION")).orElse("us-east-1"));
+        AwsClients clients = new AwsClients(endpoint(endpoint, local, LocalNames.DEFAULT_ENDPOINT),
+                System.getenv().getOrDefault("AWS_REGION", "us-east-1"));
         ObjectStore store = new S3ObjectStore(clients.s3(), local ? LocalNames.defaults().bucket() : bucket);
         ConsoleServer console = new ConsoleServer(store, host, port, refresh, SubmissionChecks.intakeDefaults());
         CountDownLatch stopped = new CountDownLatch(1);

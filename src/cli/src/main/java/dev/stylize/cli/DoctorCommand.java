@@ -3,6 +3,7 @@ package dev.stylize.cli;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.util.cuda.CudaUtils;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.stylize.engine.DeviceReport;
@@ -24,11 +25,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
@@ -68,6 +67,31 @@ final class DoctorCommand extends Subcommand {
     @Mixin
     WeightsOptions weights = new WeightsOptions();
 
+    /** The report, as --json prints it; a bench skipped is left out. */
+    record Report(String engine, String device, DeviceReport.Host host, DeviceReport.Gpu gpu, String precision,
+                  Memory memory, Weights weights, @JsonInclude(JsonInclude.Include.NON_NULL) Bench bench,
+                  List<String> problems) {
+    }
+
+    /** @param largestSquareStep null when not even the smallest size fits, like {@code largestSquareQualityJob} */
+    record Memory(long availableMiB, String estimate, long fixedMiB, long bytesPerPixel, long tiledBytesPerCropPixel,
+                  Integer largestSquareStep, Integer largestSquareQualityJob) {
+    }
+
+    record Weights(String file, long sizeBytes, String sha256, String kind, String description) {
+    }
+
+    /**
+     * @param estimatedMiB   the plan's own estimate: untiled where the step fits, else in tiles
+     * @param gpuPeakUsedMiB what PyTorch's allocator held on the GPU at its most, over what the process held
+     *                       before the bench ({@code gpuUsedBeforeMiB}); both left out on a CPU
+     */
+    record Bench(int size, int steps, String preset, double medianMillis, double minMillis, double maxMillis,
+                 long peakRssMiB, long estimatedMiB, Integer tileSize,
+                 @JsonInclude(JsonInclude.Include.NON_NULL) Long gpuPeakUsedMiB,
+                 @JsonInclude(JsonInclude.Include.NON_NULL) Long gpuUsedBeforeMiB) {
+    }
+
     @Override
     public Integer call() throws IOException {
         DeviceReport device = DeviceReport.probe();
@@ -78,50 +102,34 @@ final class DoctorCommand extends Subcommand {
         // A fresh run holds the runtime and weights (the profile's fixed part) besides the job.
         long forJobs = available - profile.fixedBytes();
 
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("engine", device.engine());
-        report.put("device", device.device().toString());
-        report.put("host", device.host());
-        report.put("gpu", device.gpu());
-        report.put("precision", used.name().toLowerCase(Locale.ROOT));
-
         OptionalInt largestStep = profile.largestFitting(size -> Preset.SEED.plan(ANY_PHOTO, ANY_PHOTO,
                 PlanOptions.of(PlanOptions.MAX_SIZE, size).with(PlanOptions.STEPS, 1)), ANY_PHOTO, ANY_PHOTO, forJobs,
                 Limits.ENGINE.minSize(), Limits.ENGINE.maxSize());
         OptionalInt largestJob = profile.largestFitting(size -> Preset.QUALITY.plan(ANY_PHOTO, ANY_PHOTO,
                 PlanOptions.of(PlanOptions.MAX_SIZE, size)), ANY_PHOTO, ANY_PHOTO, forJobs,
                 Limits.SERVICE.minSize(), Limits.SERVICE.maxSize());
-        Map<String, Object> memory = new LinkedHashMap<>();
-        memory.put("availableMiB", mib(available));
-        memory.put("estimate", profile.label());
-        memory.put("fixedMiB", mib(profile.fixedBytes()));
-        memory.put("bytesPerPixel", profile.bytesPerPixel());
-        memory.put("tiledBytesPerCropPixel", profile.tiledBytesPerPixel());
-        memory.put("largestSquareStep", largestStep.isPresent() ? largestStep.getAsInt() : null);
-        memory.put("largestSquareQualityJob", largestJob.isPresent() ? largestJob.getAsInt() : null);
-        report.put("memory", memory);
+        Memory memory = new Memory(mib(available), profile.label(), mib(profile.fixedBytes()), profile.bytesPerPixel(),
+                profile.tiledBytesPerPixel(), largestStep.isPresent() ? largestStep.getAsInt() : null,
+                largestJob.isPresent() ? largestJob.getAsInt() : null);
         if (largestJob.isEmpty()) {
             problems.add("not enough memory for a " + Limits.SERVICE.minSize() + " px job");
         }
 
+        Weights weightsFound = null;
+        Bench bench = null;
         try (NDManager manager = NDManager.newBaseManager(device.device())) {
             Vgg19Weights vggWeights = null;
             try {
                 WeightsOptions.Resolved resolved = weights.resolve();
                 vggWeights = Vgg19Weights.load(manager, resolved.file());
-                Map<String, Object> w = new LinkedHashMap<>();
-                w.put("file", resolved.file().toString());
-                w.put("sizeBytes", Files.size(resolved.file()));
-                w.put("sha256", WeightsSource.digest(resolved.file()));
-                w.put("kind", vggWeights.synthetic() ? "GENERATED" : "real");
-                w.put("description", WeightsOptions.describe(vggWeights, resolved).substring("weights: ".length()));
-                report.put("weights", w);
+                weightsFound = new Weights(resolved.file().toString(), Files.size(resolved.file()),
+                        WeightsSource.digest(resolved.file()), vggWeights.synthetic() ? "GENERATED" : "real",
+                        WeightsOptions.describe(vggWeights, resolved).substring("weights: ".length()));
                 if (vggWeights.synthetic()) {
                     problems.add("the weights are GENERATED (not ImageNet): results show the pipeline, not a style; "
                             + "run 'bin/stylize weights fetch'");
                 }
             } catch (WeightsException | IOException e) {
-                report.put("weights", null);
                 problems.add(e.getMessage());
             }
             if (!noBench) {
@@ -130,85 +138,65 @@ final class DoctorCommand extends Subcommand {
                 if (vggWeights == null) { // the bench's speed does not depend on the values
                     vggWeights = Vgg19Weights.fromSafetensors(manager, SyntheticWeights.generate(manager, 0));
                 }
-                report.put("bench", bench(vggWeights, manager, device.device(), size, used));
+                bench = bench(vggWeights, manager, device.device(), size, used);
             }
         }
-        report.put("problems", problems);
+        Report report = new Report(device.engine(), device.device().toString(), device.host(), device.gpu(),
+                used.name().toLowerCase(Locale.ROOT), memory, weightsFound, bench, problems);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).writeValueAsString(report));
         } else {
-            print(out, device, report, problems);
+            print(out, device, report);
         }
         return problems.isEmpty() ? 0 : 1;
     }
 
-    private Map<String, Object> bench(Vgg19Weights vggWeights, NDManager manager, Device device, int size, Precision used)
+    private Bench bench(Vgg19Weights vggWeights, NDManager manager, Device device, int size, Precision used)
             throws IOException {
         long[] gpuPeakUsed = {device.isGpu() ? used(device) : -1};
         long gpuBefore = gpuPeakUsed[0];
         Runnable sample = device.isGpu() ? () -> gpuPeakUsed[0] = Math.max(gpuPeakUsed[0], used(device)) : null;
         BenchCommand.Timed timed = BenchCommand.timeSteps(vggWeights, manager, size, used, Preset.SEED, 1, benchSteps,
                 MemoryBudget.ofAvailableMemory(device), sample);
-        double[] sorted = timed.millis().clone();
-        Arrays.sort(sorted);
-        Map<String, Object> bench = new LinkedHashMap<>();
-        bench.put("size", size);
-        bench.put("steps", benchSteps);
-        bench.put("preset", "seed");
-        bench.put("medianMillis", BenchCommand.round(BenchCommand.median(sorted)));
-        bench.put("minMillis", BenchCommand.round(sorted[0]));
-        bench.put("maxMillis", BenchCommand.round(sorted[sorted.length - 1]));
-        bench.put("peakRssMiB", BenchCommand.peakResidentMiB());
-        // The plan's own estimate: untiled where the step fits, else in tiles.
-        bench.put("estimatedMiB", mib(timed.memory().bytes()));
-        bench.put("tileSize", timed.memory().tiled() ? timed.memory().tileSize() : null);
-        if (device.isGpu()) {
-            // What PyTorch's allocator held on the GPU at its most, over what the process held before the bench.
-            bench.put("gpuPeakUsedMiB", mib(gpuPeakUsed[0]));
-            bench.put("gpuUsedBeforeMiB", mib(gpuBefore));
-        }
-        return bench;
+        return new Bench(size, benchSteps, "seed", BenchCommand.round(BenchCommand.median(timed.millis())),
+                BenchCommand.round(timed.millis()[0]), BenchCommand.round(timed.millis()[benchSteps - 1]), BenchCommand.peakResidentMiB(),
+                mib(timed.memory().bytes()), timed.memory().tiled() ? timed.memory().tileSize() : null,
+                device.isGpu() ? mib(gpuPeakUsed[0]) : null, device.isGpu() ? mib(gpuBefore) : null);
     }
 
     private static long used(Device device) {
         return CudaUtils.getGpuMemory(device).getUsed();
     }
 
-    private static void print(PrintWriter out, DeviceReport device, Map<String, Object> report, List<String> problems) {
+    private static void print(PrintWriter out, DeviceReport device, Report report) {
         device.lines().forEach(out::println);
-        @SuppressWarnings("unchecked") Map<String, Object> memory = (Map<String, Object>) report.get("memory");
-        out.printf(Locale.ROOT, "precision: %s%n", report.get("precision"));
+        Memory memory = report.memory();
+        out.printf(Locale.ROOT, "precision: %s%n", report.precision());
         out.printf(Locale.ROOT, "memory estimate: %s, %d MiB fixed + %d bytes per pixel untiled, %d per pixel of a tile's "
-                        + "crop; %d MiB available%n", memory.get("estimate"), memory.get("fixedMiB"), memory.get("bytesPerPixel"),
-                memory.get("tiledBytesPerCropPixel"), memory.get("availableMiB"));
+                        + "crop; %d MiB available%n", memory.estimate(), memory.fixedMiB(), memory.bytesPerPixel(),
+                memory.tiledBytesPerCropPixel(), memory.availableMiB());
         out.printf(Locale.ROOT, "largest that fits: one step at %s px square; a quality job at %s px square%n",
-                orNone(memory.get("largestSquareStep")), orNone(memory.get("largestSquareQualityJob")));
-        @SuppressWarnings("unchecked") Map<String, Object> w = (Map<String, Object>) report.get("weights");
+                Objects.toString(memory.largestSquareStep(), "none"), Objects.toString(memory.largestSquareQualityJob(), "none"));
+        Weights w = report.weights();
         if (w == null) {
             out.println("weights: none reachable");
         } else {
-            out.printf(Locale.ROOT, "weights: %s%n  sha256 %s, %d bytes%n", w.get("description"), w.get("sha256"),
-                    w.get("sizeBytes"));
+            out.printf(Locale.ROOT, "weights: %s%n  sha256 %s, %d bytes%n", w.description(), w.sha256(), w.sizeBytes());
         }
-        @SuppressWarnings("unchecked") Map<String, Object> bench = (Map<String, Object>) report.get("bench");
+        Bench bench = report.bench();
         if (bench != null) {
             out.printf(Locale.ROOT, "bench: %s px, %s steps (seed preset): median %s ms per step (%s-%s); peak RSS %s MiB, "
-                            + "estimate %s MiB%s%n", bench.get("size"), bench.get("steps"), bench.get("medianMillis"),
-                    bench.get("minMillis"), bench.get("maxMillis"), bench.get("peakRssMiB"), bench.get("estimatedMiB"),
-                    bench.containsKey("gpuPeakUsedMiB") ? ", GPU peak in use " + bench.get("gpuPeakUsedMiB") + " MiB (from "
-                            + bench.get("gpuUsedBeforeMiB") + ")" : "");
+                            + "estimate %s MiB%s%n", bench.size(), bench.steps(), bench.medianMillis(), bench.minMillis(),
+                    bench.maxMillis(), bench.peakRssMiB(), bench.estimatedMiB(), bench.gpuPeakUsedMiB() != null
+                            ? ", GPU peak in use " + bench.gpuPeakUsedMiB() + " MiB (from " + bench.gpuUsedBeforeMiB() + ")" : "");
         }
-        if (problems.isEmpty()) {
+        if (report.problems().isEmpty()) {
             out.println("problems: none");
         } else {
             out.println("problems:");
-            problems.forEach(p -> out.println("  - " + p));
+            report.problems().forEach(p -> out.println("  - " + p));
         }
-    }
-
-    private static String orNone(Object size) {
-        return size == null ? "none" : size.toString();
     }
 
     private static long mib(long bytes) {

@@ -19,7 +19,6 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -48,7 +47,8 @@ final class RedriveCommand extends Subcommand {
                     + ", without --queue-url; AWS with it).")
     URI lambdaEndpoint;
 
-    @Option(names = "--region", paramLabel = "REGION", description = "AWS region (default: AWS_REGION, else us-east-1).")
+    @Option(names = "--region", paramLabel = "REGION", defaultValue = "${env:AWS_REGION:-us-east-1}",
+            description = "AWS region (default: AWS_REGION, else us-east-1).")
     String region;
 
     @Option(names = "--dry-run", description = "List the records without replaying them (they stay, visible again after 30 s).")
@@ -58,13 +58,11 @@ final class RedriveCommand extends Subcommand {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         boolean local = queueUrl == null;
-        String regionName = Optional.ofNullable(region).or(() -> Optional.ofNullable(System.getenv("AWS_REGION"))).orElse("us-east-1");
-        AwsClients clients = new AwsClients(Optional.ofNullable(endpoint)
-                .or(() -> local ? Optional.of(URI.create(LocalNames.DEFAULT_ENDPOINT)) : Optional.empty()), regionName);
+        AwsClients clients = new AwsClients(endpoint(endpoint, local, LocalNames.DEFAULT_ENDPOINT), region);
         String url = local ? StackResources.ensure(clients, LocalNames.defaults(), LocalCommand.template())
                 .output("FailedEventsQueueUrl") : queueUrl;
-        try (LambdaClient lambda = LambdaClients.create(Optional.ofNullable(lambdaEndpoint)
-                .or(() -> local ? Optional.of(URI.create(LocalNames.DEFAULT_LAMBDA_ENDPOINT)) : Optional.empty()), regionName)) {
+        try (LambdaClient lambda = LambdaClients.create(endpoint(lambdaEndpoint, local, LocalNames.DEFAULT_LAMBDA_ENDPOINT),
+                region)) {
             Result result = redrive(clients.sqs(), lambda, url, dryRun, out);
             out.printf("%s %d event(s)%s%n", dryRun ? "found" : "replayed", result.replayed(),
                     result.failed() == 0 ? "" : "; " + result.failed() + " could not be replayed and stay in the queue");

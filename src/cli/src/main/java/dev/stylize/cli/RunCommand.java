@@ -107,9 +107,7 @@ final class RunCommand extends Subcommand {
         if (output.checkpointEvery > 0) {
             options = options.with(PlanOptions.CHECKPOINT_EVERY, output.checkpointEvery).validate(Limits.ENGINE);
         }
-        if (precision == null) {
-            precision = Precision.bestForThisCpu();
-        }
+        Precision used = precision != null ? precision : Precision.bestForThisCpu();
         ImageDecoder decoder = new ImageDecoder(maxPixels);
         BufferedImage contentImage = decoder.decode(content);
         List<BufferedImage> styleImages = styles.stream().map(decoder::decode).toList();
@@ -118,7 +116,7 @@ final class RunCommand extends Subcommand {
         StylePlan plan = styleArguments.preset.plan(contentImage.getWidth(), contentImage.getHeight(), options);
         StyleInputs result = originals.sizedFor(plan, plan.schedule().get(plan.schedule().size() - 1));
         Device device = Engine.getInstance().defaultDevice();
-        MemoryEstimate.Profile profile = MemoryEstimate.profile(device, precision);
+        MemoryEstimate.Profile profile = MemoryEstimate.profile(device, used);
         MemoryBudget budget = MemoryBudget.ofAvailableMemory(device).withTileSize(tileSize == null ? 0 : tileSize);
         // Refused here, before the weights load, if some scale does not fit even in tiles, naming the largest
         // size that would; the run plans each scale within the same budget.
@@ -134,18 +132,16 @@ final class RunCommand extends Subcommand {
                     result.content().getWidth(), result.content().getHeight(),
                     styles.stream().map(p -> p.getFileName().toString()).toList(), result.style().getWidth(),
                     result.style().getHeight(), blend, manager.getDevice());
-            err.println("plan: " + plan.summary() + " precision=" + precision);
+            err.println("plan: " + plan.summary() + " precision=" + used);
             err.println("memory at " + plan.size() + " px: " + finest.summary());
-            try (Vgg19Features vgg = new Vgg19Features(vggWeights, plan.pooling(), precision);
-                 Progress progress = new Progress(plan)) {
-                try (StyleRun run = output.resume == null
-                        ? StyleRun.start(vgg, originals, plan, manager, progress, budget)
-                        : StyleRun.resume(vgg, originals, plan, manager, progress, Files.readAllBytes(output.resume),
-                                budget)) {
-                    progress.resumedAt(run.stepsDone());
-                    run.run(() -> false);
-                    ImageEncoder.forFileName(out.toString()).write(run.result(), out);
-                }
+            try (Vgg19Features vgg = new Vgg19Features(vggWeights, plan.pooling(), used);
+                 Progress progress = new Progress(plan);
+                 StyleRun run = output.resume == null
+                         ? StyleRun.start(vgg, originals, plan, manager, progress, budget)
+                         : StyleRun.resume(vgg, originals, plan, manager, progress, Files.readAllBytes(output.resume), budget)) {
+                progress.resumedAt(run.stepsDone());
+                run.run(() -> false);
+                ImageEncoder.forFileName(out.toString()).write(run.result(), out);
             }
         }
         spec.commandLine().getOut().println("wrote " + out);

@@ -79,9 +79,8 @@ final class SubmitCommand extends Subcommand {
         PrintWriter out = spec.commandLine().getOut();
         boolean local = bucket == null;
         String bucketName = local ? LocalNames.defaults().bucket() : bucket;
-        Optional<URI> target = Optional.ofNullable(endpoint).or(() -> local
-                ? Optional.of(URI.create(LocalNames.DEFAULT_ENDPOINT)) : Optional.empty());
-        AwsClients clients = new AwsClients(target, Optional.ofNullable(System.getenv("AWS_REGION")).orElse("us-east-1"));
+        AwsClients clients = new AwsClients(endpoint(endpoint, local, LocalNames.DEFAULT_ENDPOINT),
+                System.getenv().getOrDefault("AWS_REGION", "us-east-1"));
         ObjectStore store = new S3ObjectStore(clients.s3(), bucketName);
         JobLedger ledger = new JobLedger(store, Clock.systemUTC());
         if (!Files.isRegularFile(content)) {

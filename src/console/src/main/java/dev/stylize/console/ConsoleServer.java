@@ -90,10 +90,6 @@ public final class ConsoleServer implements AutoCloseable {
         return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort() + "/");
     }
 
-    public String bucket() {
-        return store.bucket();
-    }
-
     @Override
     public void close() {
         running = false;
@@ -190,18 +186,12 @@ public final class ConsoleServer implements AutoCloseable {
      */
     private void check(HttpExchange exchange, String name) {
         long length = contentLength(exchange);
-        var header = checks.image(name, length, () -> {
-            try {
-                return readBody(exchange, length);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        var header = checks.image(name, length, () -> readBody(exchange, length));
         sendJson(exchange, 200, Map.of("name", name, "format", header.format(), "width", header.width(),
                 "height", header.height()));
     }
 
-    private void submit(HttpExchange exchange) throws IOException {
+    private void submit(HttpExchange exchange) {
         long length = contentLength(exchange);
         checks.submissionSize(length);
         MultipartForm form = MultipartForm.parse(exchange.getRequestHeaders().getFirst("Content-Type"),
@@ -334,27 +324,28 @@ public final class ConsoleServer implements AutoCloseable {
         }
     }
 
-    private static byte[] readBody(HttpExchange exchange, long length) throws IOException {
+    /** The whole body; a body that breaks off throws {@link UncheckedIOException}, like a page that went away. */
+    private static byte[] readBody(HttpExchange exchange, long length) {
         if (length < 0) {
             throw new InvalidInputException("the request must say its length (Content-Length)");
         }
-        byte[] body = exchange.getRequestBody().readNBytes((int) length);
-        if (body.length != length) {
-            throw new IOException("the request ended early");
+        try {
+            byte[] body = exchange.getRequestBody().readNBytes((int) length);
+            if (body.length != length) {
+                throw new IOException("the request ended early");
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return body;
     }
 
     private static Map<String, String> query(URI uri) {
         Map<String, String> query = new HashMap<>();
-        String raw = uri.getRawQuery();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                query.putIfAbsent(name, value);
-            }
+        for (String pair : uri.getRawQuery() == null ? new String[0] : uri.getRawQuery().split("&")) {
+            String[] nameValue = pair.split("=", 2);
+            query.putIfAbsent(URLDecoder.decode(nameValue[0], StandardCharsets.UTF_8),
+                    nameValue.length < 2 ? "" : URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8));
         }
         return query;
     }

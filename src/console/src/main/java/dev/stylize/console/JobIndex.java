@@ -13,12 +13,10 @@ import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.Outcome;
-import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.StoredObject;
 
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +41,6 @@ final class JobIndex {
     static final int LIST_LIMIT = 200;
     private static final int MAX_CACHED_DOCUMENTS = 5000;
 
-    private final ObjectStore store;
     private final JobLedger ledger;
     private final Map<String, Cached> documents = new ConcurrentHashMap<>();
     /** At most this many documents are read from S3 at once. */
@@ -67,14 +64,13 @@ final class JobIndex {
     }
 
     JobIndex(JobLedger ledger) {
-        this.store = ledger.store();
         this.ledger = ledger;
     }
 
     /** The newest {@value #LIST_LIMIT} jobs, newest first. */
     List<Summary> jobs() {
         Map<String, Objects> byJob = new LinkedHashMap<>();
-        for (StoredObject object : store.list(JobLayout.RESULTS)) {
+        for (StoredObject object : ledger.store().list(JobLayout.RESULTS)) {
             String[] parts = object.key().split("/", 3);
             if (parts.length == 3) {
                 add(byJob.computeIfAbsent(parts[1], id -> new Objects()), parts[2], object);
@@ -114,7 +110,7 @@ final class JobIndex {
         }
         Objects objects = new Objects();
         String prefix = JobLayout.RESULTS + jobId + "/";
-        for (StoredObject object : store.list(prefix)) {
+        for (StoredObject object : ledger.store().list(prefix)) {
             add(objects, object.key().substring(prefix.length()), object);
         }
         if (objects.job == null && objects.status == null && objects.outcome == null) {
@@ -131,21 +127,15 @@ final class JobIndex {
 
     /** The job of the upload whose {@link JobLayout#jobIdBase} is {@code base}, once the intake has made it. */
     Optional<String> find(String base) {
-        if (base.isEmpty() || !base.matches("[a-z0-9-]+")) {
-            return Optional.empty();
-        }
-        return ledger.jobOf(base);
+        return base.matches("[a-z0-9-]+") ? ledger.jobOf(base) : Optional.empty();
     }
 
     /** The style library: {@code styles/<name>.<image extension>}, by name. */
     List<LibraryStyle> styles() {
-        List<LibraryStyle> styles = new ArrayList<>();
-        for (StoredObject object : store.list(JobLayout.STYLES)) {
-            JobLayout.libraryStyleName(object.key())
-                    .ifPresent(name -> styles.add(new LibraryStyle(name, object.key(), object.etag())));
-        }
-        styles.sort(Comparator.comparing(LibraryStyle::name));
-        return styles;
+        return ledger.store().list(JobLayout.STYLES).stream()
+                .flatMap(o -> JobLayout.libraryStyleName(o.key()).map(name -> new LibraryStyle(name, o.key(), o.etag())).stream())
+                .sorted(Comparator.comparing(LibraryStyle::name))
+                .toList();
     }
 
     private static void add(Objects objects, String name, StoredObject object) {
@@ -173,21 +163,19 @@ final class JobIndex {
                 .or(() -> status.filter(s -> s.state().isTerminal()).map(JobStatus::lastError)).orElse(null);
         List<Style> styles = job.map(j -> j.styles().stream()
                 .map(s -> new Style(s.key(), styleName(s.key()), s.weight())).toList()).orElse(List.of());
-        StoredObject latest = objects.checkpoints.isEmpty() ? null : objects.checkpoints.lastEntry().getValue();
-        boolean running = !state.isTerminal();
         // Checkpoints are written between statuses: the newest one is progress too.
         Integer step = outcome.map(Outcome::steps).or(() -> status.map(JobStatus::step)
                 .map(s -> objects.checkpoints.isEmpty() ? s : Math.max(s, objects.checkpoints.lastKey()))).orElse(null);
         return new Summary(jobId, state, step,
                 status.map(JobStatus::totalSteps).or(() -> outcome.map(Outcome::steps))
                         .or(() -> job.map(j -> j.plan().totalSteps())).orElse(null),
-                running ? status.map(JobStatus::etaSeconds).orElse(null) : null,
+                state.isTerminal() ? null : status.map(JobStatus::etaSeconds).orElse(null),
                 job.map(Job::preset).orElse(null),
                 job.map(j -> j.plan().size()).orElse(null),
                 job.map(Job::contentKey).orElse(null),
                 styles,
                 objects.result == null ? null : ref(objects.result),
-                latest == null ? null : ref(latest),
+                objects.checkpoints.isEmpty() ? null : ref(objects.checkpoints.lastEntry().getValue()),
                 reason,
                 outcome.map(Outcome::notes).or(() -> status.map(JobStatus::notes)).orElse(null),
                 state == JobState.RUNNING ? ledger.workerLostAt(jobId).orElse(null) : null,

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * A {@code multipart/form-data} body as a browser's {@code FormData} sends it (RFC 7578), read
  * whole: the server bounds the body's size before reading it.
  */
-final class MultipartForm {
+record MultipartForm(Map<String, Part> parts) {
     private static final Pattern BOUNDARY = Pattern.compile("boundary=(?:\"([^\"]+)\"|([^;\\s]+))");
     private static final Pattern NAME = Pattern.compile("[; ]name=\"([^\"]*)\"");
     private static final Pattern FILE_NAME = Pattern.compile("[; ]filename=\"([^\"]*)\"");
@@ -27,12 +27,6 @@ final class MultipartForm {
         String text() {
             return new String(bytes, StandardCharsets.UTF_8);
         }
-    }
-
-    private final Map<String, Part> parts;
-
-    private MultipartForm(Map<String, Part> parts) {
-        this.parts = parts;
     }
 
     Optional<Part> part(String name) {

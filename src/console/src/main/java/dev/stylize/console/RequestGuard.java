@@ -16,13 +16,9 @@ import java.util.Optional;
  *       ({@code Sec-Fetch-Site}), so no page embeds its images or live updates.</li>
  * </ul>
  */
-final class RequestGuard {
-    private final String configuredHost;
-    private final int port;
-
-    RequestGuard(String configuredHost, int port) {
-        this.configuredHost = configuredHost.toLowerCase(Locale.ROOT);
-        this.port = port;
+record RequestGuard(String configuredHost, int port) {
+    RequestGuard {
+        configuredHost = configuredHost.toLowerCase(Locale.ROOT);
     }
 
     /** Why the request is refused, or empty to serve it. Header values may be null (absent). */

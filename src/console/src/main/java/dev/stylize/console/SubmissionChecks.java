@@ -24,15 +24,10 @@ import java.util.function.Supplier;
  * accepts, and one it refuses says what the REJECTED outcome would have said. The console adds only
  * rules of its own form (a style to pick, a painting's new name, what it reads at once). Failures throw
  * {@link InvalidInputException} or {@link InvalidImageException}, whose messages are for the user.
+ *
+ * @param intake the intake's settings; only their limits (upload size, pixels) are used
  */
-public final class SubmissionChecks {
-    private final IntakeSettings intake;
-
-    /** @param intake the intake's settings; only their limits (upload size, pixels) are used */
-    public SubmissionChecks(IntakeSettings intake) {
-        this.intake = intake;
-    }
-
+public record SubmissionChecks(IntakeSettings intake) {
     /** The intake's default limits (a deployed intake may be configured otherwise). */
     public static SubmissionChecks intakeDefaults() {
         return new SubmissionChecks(new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES,

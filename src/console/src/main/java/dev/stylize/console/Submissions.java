@@ -25,7 +25,7 @@ import java.util.Set;
  * always becomes a manifest first, checked by the intake's own reader; nothing is written until
  * every check has passed.
  */
-final class Submissions {
+record Submissions(ObjectStore store, JobIndex index, SubmissionChecks checks) {
     /**
      * The form's settings, sent as its {@code spec} field; null means "the service's default".
      */
@@ -46,16 +46,6 @@ final class Submissions {
 
     /** What was written, in order, and the start of the job id the intake will give it. */
     record Submitted(String jobIdBase, List<String> written) {
-    }
-
-    private final ObjectStore store;
-    private final JobIndex index;
-    private final SubmissionChecks checks;
-
-    Submissions(ObjectStore store, JobIndex index, SubmissionChecks checks) {
-        this.store = store;
-        this.index = index;
-        this.checks = checks;
     }
 
     Submitted submit(MultipartForm form) {
