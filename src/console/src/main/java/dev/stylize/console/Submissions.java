@@ -25,7 +25,7 @@ import java.util.Set;
  * always becomes a manifest first, checked by the intake's own reader; nothing is written until
  * every check has passed.
  */
-record Submissions(ObjectStore store, JobIndex index, SubmissionChecks checks) {
+final class Submissions {
     /**
      * The form's settings, sent as its {@code spec} field; null means "the service's default".
      */
@@ -46,6 +46,16 @@ record Submissions(ObjectStore store, JobIndex index, SubmissionChecks checks) {
 
     /** What was written, in order, and the start of the job id the intake will give it. */
     record Submitted(String jobIdBase, List<String> written) {
+    }
+
+    private final ObjectStore store;
+    private final JobIndex index;
+    private final SubmissionChecks checks;
+
+    Submissions(ObjectStore store, JobIndex index, SubmissionChecks checks) {
+        this.store = store;
+        this.index = index;
+        this.checks = checks;
     }
 
     Submitted submit(MultipartForm form) {
