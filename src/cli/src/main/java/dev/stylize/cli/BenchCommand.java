@@ -86,10 +86,10 @@ final class BenchCommand extends Subcommand {
             timed = timeSteps(vggWeights, manager, size, precision, preset, warmup, iterations, budget, null);
         }
         Result result = new Result(size, precision.name().toLowerCase(), preset.name().toLowerCase(), iterations,
-                round(median(timed.millis())), round(timed.millis()[0]), round(timed.millis()[iterations - 1]),
+                round(timed.median()), round(timed.fastest()), round(timed.slowest()),
                 peakResidentMiB(), timed.memory().tiled() ? timed.memory().tileSize() : null, device,
                 Runtime.getRuntime().availableProcessors(), System.getenv("GLIBC_TUNABLES") != null, weightsUsed,
-                pricePerHour == null ? null : costPerImage(median(timed.millis()) / 1000));
+                pricePerHour == null ? null : costPerImage(timed.median() / 1000));
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
         return 0;
     }
@@ -127,6 +127,18 @@ final class BenchCommand extends Subcommand {
      * The timed steps' milliseconds, fastest first, and the memory plan they ran with (untiled or tiles).
      */
     record Timed(double[] millis, MemoryPlan memory) {
+        double median() {
+            int n = millis.length;
+            return n % 2 == 1 ? millis[n / 2] : (millis[n / 2 - 1] + millis[n / 2]) / 2;
+        }
+
+        double fastest() {
+            return millis[0];
+        }
+
+        double slowest() {
+            return millis[millis.length - 1];
+        }
     }
 
     /**
@@ -166,11 +178,6 @@ final class BenchCommand extends Subcommand {
         try (NDManager scope = manager.newSubManager()) {
             return TensorImages.toImage(TensorImages.noise(scope, size, size, seed));
         }
-    }
-
-    static double median(double[] sorted) {
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     static double round(double v) {

@@ -159,8 +159,8 @@ final class DoctorCommand extends Subcommand {
         Runnable sample = device.isGpu() ? () -> gpuPeakUsed[0] = Math.max(gpuPeakUsed[0], used(device)) : null;
         BenchCommand.Timed timed = BenchCommand.timeSteps(vggWeights, manager, size, used, Preset.SEED, 1, benchSteps,
                 MemoryBudget.ofAvailableMemory(device), sample);
-        return new Bench(size, benchSteps, "seed", BenchCommand.round(BenchCommand.median(timed.millis())),
-                BenchCommand.round(timed.millis()[0]), BenchCommand.round(timed.millis()[benchSteps - 1]), BenchCommand.peakResidentMiB(),
+        return new Bench(size, benchSteps, "seed", BenchCommand.round(timed.median()), BenchCommand.round(timed.fastest()),
+                BenchCommand.round(timed.slowest()), BenchCommand.peakResidentMiB(),
                 mib(timed.memory().bytes()), timed.memory().tiled() ? timed.memory().tileSize() : null,
                 device.isGpu() ? mib(gpuPeakUsed[0]) : null, device.isGpu() ? mib(gpuBefore) : null);
     }

@@ -244,10 +244,10 @@ public final class MemoryEstimate {
     /**
      * The constants for a device and precision. The CPU's constants are measured, per precision.
      * No GPU has been measured yet: a GPU gets the CPU's constants for its precision, labelled an
-     * estimate, until {@code doctor --json} runs on one and tools/bench/fit_memory.py fits its own. The optimised tensors are the same size on
-     * either device; the CUDA context, the weights and cuDNN's workspaces are left out of the
-     * per-pixel figure, and the worker measures CUDA's free memory with its context and weights
-     * already loaded.
+     * estimate, until {@code doctor --json} runs on one and tools/bench/fit_memory.py fits its
+     * own. The optimised tensors are the same size on either device; the CUDA context, the
+     * weights and cuDNN's workspaces are left out of the per-pixel figure, and the worker
+     * measures CUDA's free memory with its context and weights already loaded.
      */
     public static Profile profile(Device device, Precision precision) {
         boolean gpu = device.isGpu();

@@ -57,7 +57,8 @@ class NotifierTest {
                 .attributesAsStrings().get("QueueArn");
         sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArn));
         notifier = new NotifierHandler(new CompletionPublisher(ledger, sns, topic));
-        deadLetters = new DeadLetterHandler(new DeadLetterService(ledger, new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE))));
+        deadLetters = new DeadLetterHandler(new DeadLetterService(ledger,
+                new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE))));
     }
 
     @AfterAll

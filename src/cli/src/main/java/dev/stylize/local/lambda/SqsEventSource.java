@@ -30,9 +30,9 @@ final class SqsEventSource extends QueuePoller {
     private final SqsTrigger trigger;
     private final String region;
 
-    SqsEventSource(FunctionInstance function, SqsTrigger trigger, SqsClient sqs, String queueUrl, String region) {
-        super(function.function().logicalId(), sqs, queueUrl);
-        this.instance = function;
+    SqsEventSource(FunctionInstance instance, SqsTrigger trigger, SqsClient sqs, String queueUrl, String region) {
+        super(instance.function().logicalId(), sqs, queueUrl);
+        this.instance = instance;
         this.trigger = trigger;
         this.region = region;
     }
