@@ -41,6 +41,8 @@ import java.util.Optional;
         subcommands = {LocalCommand.Up.class, LocalCommand.Down.class, LocalCommand.Status.class,
                 LocalCommand.SeedEvents.class, LocalCommand.Invoke.class})
 final class LocalCommand {
+    /** What the local stack runs, on this class path, to serve the console. */
+    private static final List<String> CONSOLE_COMMAND = List.of(Stylize.class.getName(), "console");
 
     /** Where the local stack keeps its pid files, logs and generated weights. */
     static Path stateDir() {
@@ -152,7 +154,7 @@ final class LocalCommand {
             Map<String, String> env = workerEnvironment(clients, outputs, endpoint, out);
             processes.startWorker(env, workerPort, out);
             processes.awaitLambda(URI.create("http://127.0.0.1:" + lambdaPort), out);
-            URI console = processes.startConsole(consolePort, out);
+            URI console = processes.startConsole(CONSOLE_COMMAND, consolePort, out);
             out.println();
             out.println("ready. Open " + console + " and drop a photo, or try:");
             out.println("  bin/stylize submit --content docs/examples/harbour.png --style-name swirls --watch");
@@ -181,7 +183,7 @@ final class LocalCommand {
             out.println("stack outputs: " + outputs);
             Map<String, String> env = workerEnvironment(localClients(), outputs, URI.create(LocalNames.DEFAULT_ENDPOINT), out);
             processes.startWorker(env, workerPort, out);
-            URI console = processes.startConsole(consolePort, out);
+            URI console = processes.startConsole(CONSOLE_COMMAND, consolePort, out);
             out.println();
             out.println("ready (functions in LocalStack's Lambda). Open " + console + " and drop a photo, or try:");
             out.println("  bin/stylize submit --content docs/examples/harbour.png --style-name swirls --watch");

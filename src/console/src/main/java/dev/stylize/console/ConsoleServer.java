@@ -2,7 +2,7 @@ package dev.stylize.console;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.stylize.functions.notifier.CompletionEvent;
+import dev.stylize.jobs.CompletionEvent;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.images.InvalidImageException;
 import dev.stylize.jobs.JobLayout;

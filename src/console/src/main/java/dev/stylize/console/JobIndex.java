@@ -6,7 +6,7 @@ import dev.stylize.console.JobView.ImageRef;
 import dev.stylize.console.JobView.LibraryStyle;
 import dev.stylize.console.JobView.Style;
 import dev.stylize.console.JobView.Summary;
-import dev.stylize.functions.notifier.CompletionEvent;
+import dev.stylize.jobs.CompletionEvent;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobState;

@@ -1,6 +1,6 @@
 package dev.stylize.console;
 
-import dev.stylize.functions.notifier.CompletionEvent;
+import dev.stylize.jobs.CompletionEvent;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.JobStatus;

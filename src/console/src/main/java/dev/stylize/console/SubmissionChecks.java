@@ -1,7 +1,7 @@
 package dev.stylize.console;
 
-import dev.stylize.functions.intake.ImageUploadCheck;
-import dev.stylize.functions.intake.IntakeSettings;
+import dev.stylize.images.ImageUploadCheck;
+import dev.stylize.jobs.IntakeSettings;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.images.ImageHeader;
 import dev.stylize.images.InvalidImageException;
@@ -43,7 +43,7 @@ public record SubmissionChecks(IntakeSettings intake) {
      * from the S3 event, before reading anything).
      */
     public ImageHeader image(String name, long size, Supplier<byte[]> bytes) {
-        return ImageUploadCheck.check(name, size, intake, new WholeFile(bytes));
+        return ImageUploadCheck.check(name, size, intake.maxUploadBytes(), intake.maxPixels(), new WholeFile(bytes));
     }
 
     /** A whole photo or painting in memory. */

@@ -2,7 +2,7 @@ package dev.stylize.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stylize.functions.intake.IntakeService;
-import dev.stylize.functions.intake.IntakeSettings;
+import dev.stylize.jobs.IntakeSettings;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;

@@ -1,7 +1,7 @@
 package dev.stylize.console;
 
 import dev.stylize.functions.intake.IntakeService;
-import dev.stylize.functions.intake.IntakeSettings;
+import dev.stylize.jobs.IntakeSettings;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.images.ImageHeader;
 import dev.stylize.jobs.JobLedger;

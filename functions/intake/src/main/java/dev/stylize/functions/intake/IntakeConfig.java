@@ -1,5 +1,6 @@
 package dev.stylize.functions.intake;
 
+import dev.stylize.jobs.IntakeSettings;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import io.smallrye.config.ConfigMapping;

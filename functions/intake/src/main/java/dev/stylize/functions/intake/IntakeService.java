@@ -1,5 +1,7 @@
 package dev.stylize.functions.intake;
 
+import dev.stylize.jobs.IntakeSettings;
+import dev.stylize.images.ImageUploadCheck;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3EventNotificationRecord;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3ObjectEntity;
 import dev.stylize.images.ImageHeader;
@@ -158,7 +160,7 @@ public class IntakeService {
     }
 
     private ImageHeader checkImage(String key, Long size) {
-        return ImageUploadCheck.check(key.substring(key.lastIndexOf('/') + 1), size, settings, new ImageUploadCheck.Source() {
+        return ImageUploadCheck.check(key.substring(key.lastIndexOf('/') + 1), size, settings.maxUploadBytes(), settings.maxPixels(), new ImageUploadCheck.Source() {
             @Override
             public Optional<byte[]> first(int length) {
                 return store.readFirst(key, length);

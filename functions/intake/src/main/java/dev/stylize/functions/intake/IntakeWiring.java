@@ -1,5 +1,6 @@
 package dev.stylize.functions.intake;
 
+import dev.stylize.jobs.IntakeSettings;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.aws.AwsClients;
 import dev.stylize.jobs.telemetry.EmfWriter;

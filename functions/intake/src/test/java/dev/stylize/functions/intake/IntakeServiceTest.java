@@ -1,5 +1,6 @@
 package dev.stylize.functions.intake;
 
+import dev.stylize.jobs.IntakeSettings;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobMessage;

@@ -1,5 +1,6 @@
 package dev.stylize.functions.intake;
 
+import dev.stylize.jobs.IntakeSettings;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
 package dev.stylize.functions.notifier;
 
+import dev.stylize.jobs.CompletionEvent;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Outcome;

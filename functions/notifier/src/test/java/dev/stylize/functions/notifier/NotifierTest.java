@@ -1,5 +1,6 @@
 package dev.stylize.functions.notifier;
 
+import dev.stylize.jobs.CompletionEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;

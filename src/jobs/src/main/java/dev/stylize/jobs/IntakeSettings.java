@@ -1,4 +1,4 @@
-package dev.stylize.functions.intake;
+package dev.stylize.jobs;
 
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;

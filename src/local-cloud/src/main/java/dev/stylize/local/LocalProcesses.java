@@ -109,16 +109,19 @@ public final class LocalProcesses {
     /**
      * The web console ({@code bin/stylize console}) over the local bucket, on 127.0.0.1 only.
      *
+     * @param command the main class on this class path and its arguments that serve the console, without the port
      * @return its address
      */
-    public URI startConsole(int port, PrintWriter out) throws IOException {
+    public URI startConsole(List<String> command, int port, PrintWriter out) throws IOException {
         URI address = URI.create("http://127.0.0.1:" + port + "/");
         if (isRunning("console")) {
             out.println("console: already running at " + address);
             return address;
         }
-        start("console", List.of(java(), "-Dstylize.home=" + home, "-cp", System.getProperty("java.class.path"),
-                "dev.stylize.cli.Stylize", "console", "--port", String.valueOf(port)), Map.of());
+        List<String> process = new ArrayList<>(List.of(java(), "-Dstylize.home=" + home, "-cp", System.getProperty("java.class.path")));
+        process.addAll(command);
+        process.addAll(List.of("--port", String.valueOf(port)));
+        start("console", process, Map.of());
         await("console", () -> answers(address.resolve("/api/limits")), Duration.ofSeconds(30));
         out.println("console: " + address);
         return address;

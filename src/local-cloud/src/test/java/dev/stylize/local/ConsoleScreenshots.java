@@ -12,7 +12,7 @@ import java.time.Duration;
  * finished job. Runs only when given a job:
  * <pre>
  * bin/stylize local up   # then submit a photo, wait for its result
- * ./mvnw -pl src/cli test -Dtest=ConsoleScreenshots -Dconsole.job=JOB_ID [-Dconsole.url=http://127.0.0.1:8765/]
+ * ./mvnw -pl src/local-cloud test -Dtest=ConsoleScreenshots -Dconsole.job=JOB_ID [-Dconsole.url=http://127.0.0.1:8765/]
  * </pre>
  * Pictures go to target/screenshots (light and dark).
  */

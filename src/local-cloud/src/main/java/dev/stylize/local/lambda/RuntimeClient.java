@@ -18,9 +18,9 @@ public record RuntimeClient(List<Path> classPath, Path jniLibrary) {
     public static final String MAIN_CLASS = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     public static final String JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
 
-    /** From {@code <home>/src/cli/target/lambda-runtime}, where the cli module's build puts it. */
+    /** From {@code <home>/src/local-cloud/target/lambda-runtime}, where this module's build puts it. */
     public static RuntimeClient locate(Path home) {
-        Path dir = home.resolve("src/cli/target/lambda-runtime").toAbsolutePath().normalize();
+        Path dir = home.resolve("src/local-cloud/target/lambda-runtime").toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
             throw new IllegalStateException(dir + " is missing: build the project first (./mvnw -DskipTests install)");
         }
@@ -29,7 +29,7 @@ public record RuntimeClient(List<Path> classPath, Path jniLibrary) {
             Path jni = dir.resolve("jni").resolve("libaws-lambda-jni." + platform() + ".so");
             if (classPath.isEmpty() || !Files.isRegularFile(jni)) {
                 throw new IllegalStateException(dir + " lacks the runtime interface client for " + platform()
-                        + ": rebuild src/cli");
+                        + ": rebuild src/local-cloud");
             }
             return new RuntimeClient(classPath, jni);
         } catch (IOException e) {

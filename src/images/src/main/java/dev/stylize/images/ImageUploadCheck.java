@@ -1,7 +1,5 @@
-package dev.stylize.functions.intake;
+package dev.stylize.images;
 
-import dev.stylize.images.ImageHeader;
-import dev.stylize.images.InvalidImageException;
 import dev.stylize.plan.InvalidInputException;
 
 import java.util.Arrays;
@@ -34,16 +32,18 @@ public final class ImageUploadCheck {
     /**
      * @param name what to call the upload in messages (its file name)
      * @param size its size in bytes, when known without reading it
+     * @param maxUploadBytes larger uploads are refused from their size alone
+     * @param maxPixels larger declared dimensions are refused from the header
      * @return its header, once it passed
      * @throws InvalidInputException or {@link InvalidImageException} saying why it cannot be a photo
      */
-    public static ImageHeader check(String name, Long size, IntakeSettings settings, Source source) {
+    public static ImageHeader check(String name, Long size, long maxUploadBytes, long maxPixels, Source source) {
         if (size != null && size == 0) {
             throw new InvalidInputException(name + " is empty (0 bytes), not an image");
         }
-        if (size != null && size > settings.maxUploadBytes()) {
+        if (size != null && size > maxUploadBytes) {
             throw new InvalidInputException(String.format(Locale.ROOT, "%s is %.1f MB; the limit is %.1f MB",
-                    name, size / 1048576.0, settings.maxUploadBytes() / 1048576.0));
+                    name, size / 1048576.0, maxUploadBytes / 1048576.0));
         }
         byte[] head = source.first(HEADER_BYTES).orElseThrow(() -> gone(name));
         ImageHeader header;
@@ -55,7 +55,7 @@ public final class ImageUploadCheck {
             }
             header = ImageHeader.read(source.first(LARGE_HEADER_BYTES).orElseThrow(() -> gone(name)), name);
         }
-        header.requireAtMost(settings.maxPixels());
+        header.requireAtMost(maxPixels);
         requireComplete(name, header, head, size, source);
         return header;
     }

@@ -1,10 +1,7 @@
-package dev.stylize.functions.notifier;
+package dev.stylize.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.stylize.plan.PlanOptions;
-import dev.stylize.jobs.Downsized;
-import dev.stylize.jobs.Outcome;
-import dev.stylize.jobs.StyleRef;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.stylize.infra;
+package dev.stylize.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
