@@ -54,7 +54,7 @@ final class DoctorCommand extends Subcommand {
 
     @Option(names = "--bench-size", paramLabel = "PX",
             description = "Bench at this size (default: the largest square that fits, at most "
-                    + "the service's largest size, 2048).")
+                    + "the service's largest size, " + Limits.SERVICE_MAX_SIZE + ").")
     Integer benchSize;
 
     @Option(names = "--bench-steps", defaultValue = "10", paramLabel = "N",

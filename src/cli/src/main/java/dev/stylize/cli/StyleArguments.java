@@ -23,7 +23,7 @@ final class StyleArguments {
                     + "(L-BFGS from noise, avg pooling).")
     Preset preset;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Optimisation steps (1 to 20000), at the full size only.")
+    @Option(names = "--steps", paramLabel = "N", description = "Optimisation steps (1 to " + Limits.ENGINE_MAX_STEPS + "), at the full size only.")
     Integer steps;
 
     @Option(names = "--max-size", paramLabel = "PX",
@@ -59,7 +59,8 @@ final class StyleArguments {
     Pooling pooling;
 
     @Option(names = "--style-scale", paramLabel = "S",
-            description = "The paintings' size relative to the result, 0.1 to 4: below 1 gives larger brush strokes (default: 1).")
+            description = "The paintings' size relative to the result, " + Limits.MIN_STYLE_SCALE + " to " + Limits.MAX_STYLE_SCALE
+                    + ": below 1 gives larger brush strokes (default: 1).")
     Double styleScale;
 
     @Option(names = "--keep-colors", description = "Keep the photo's colours: only the luminance is stylised.")

@@ -3,7 +3,7 @@ package dev.stylize.cli;
 import dev.stylize.plan.InvalidInputException;
 import dev.stylize.engine.OptimizationDivergedException;
 import dev.stylize.engine.model.WeightsException;
-import dev.stylize.images.InvalidImageException;
+import dev.stylize.engine.optim.DamagedCheckpointException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, WeightsCommand.class, BenchCommand.class, DoctorCommand.class, LocalCommand.class,
                 SubmitCommand.class, RedriveCommand.class, ConsoleCommand.class, CommandLine.HelpCommand.class})
 public final class Stylize {
-    /** Exit code for input the user must change: not an image, too large, option out of bounds. */
+    /** Exit code for input the user must change (not an image, too large, option out of bounds) or a damaged checkpoint. */
     static final int EXIT_INVALID_INPUT = 2;
     /** Exit code for weights that cannot be fetched, verified or read. */
     static final int EXIT_WEIGHTS = 3;
@@ -29,8 +29,8 @@ public final class Stylize {
         CommandLine cli = new CommandLine(new Stylize()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             int code = switch (e) {
-                case InvalidInputException invalid -> EXIT_INVALID_INPUT;
-                case InvalidImageException invalid -> EXIT_INVALID_INPUT;
+                case InvalidInputException invalid -> EXIT_INVALID_INPUT; // InvalidImageException too
+                case DamagedCheckpointException damaged -> EXIT_INVALID_INPUT;
                 case WeightsException weights -> EXIT_WEIGHTS;
                 case OptimizationDivergedException diverged -> EXIT_DIVERGED;
                 default -> throw e;

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.stylize.jobs.CompletionEvent;
 import dev.stylize.images.ImageDecoder;
-import dev.stylize.images.InvalidImageException;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.Json;
@@ -115,7 +114,7 @@ public final class ConsoleServer implements AutoCloseable {
             }
             try {
                 route(exchange, method, path, query(exchange.getRequestURI()));
-            } catch (InvalidInputException | InvalidImageException e) {
+            } catch (InvalidInputException e) {
                 sendJson(exchange, 422, error(e.getMessage()));
             } catch (IOException | UncheckedIOException e) {
                 LOG.fine(() -> method + " " + path + ": the page went away (" + e.getMessage() + ")");

@@ -4,7 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import dev.stylize.plan.InvalidInputException;
+import dev.stylize.engine.optim.DamagedCheckpointException;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -72,7 +72,7 @@ final class SnapshotLayout {
             if (begin < 0 || end < begin || end > dataBytes || end - begin != Math.multiplyExact(elements, width)) {
                 throw refused("array " + quoted(name) + " does not fit in its bytes");
             }
-        } catch (InvalidInputException e) {
+        } catch (DamagedCheckpointException e) {
             throw e;
         } catch (RuntimeException e) {
             throw refused("array " + quoted(name) + " is not described as an array");
@@ -83,7 +83,7 @@ final class SnapshotLayout {
         return "'" + (name.length() > 40 ? name.substring(0, 40) + "…" : name).replace("'", "") + "'";
     }
 
-    private static InvalidInputException refused(String why) {
-        return new InvalidInputException("the checkpoint cannot be read: " + why);
+    private static DamagedCheckpointException refused(String why) {
+        return new DamagedCheckpointException("the checkpoint cannot be read: " + why);
     }
 }

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.stylize.engine.model.Vgg19Features;
+import dev.stylize.engine.optim.DamagedCheckpointException;
 import dev.stylize.images.ColorTransfer;
 import dev.stylize.images.RgbImages;
-import dev.stylize.plan.InvalidInputException;
 import dev.stylize.plan.Scale;
 import dev.stylize.plan.StylePlan;
 
@@ -103,7 +103,7 @@ public final class StyleRun implements AutoCloseable {
             NDArray scale = state.get(SCALE);
             int index = scale == null ? 0 : scale.size() == 1 ? (int) scale.getLong() : -1;
             if (index < 0 || index >= plan.schedule().size()) {
-                throw new InvalidInputException("the checkpoint belongs to scale " + (index + 1) + " but the schedule has "
+                throw new DamagedCheckpointException("the checkpoint belongs to scale " + (index + 1) + " but the schedule has "
                         + plan.schedule().size());
             }
             r.index = index;
@@ -120,7 +120,7 @@ public final class StyleRun implements AutoCloseable {
             return NDList.decode(manager, snapshot);
         } catch (RuntimeException e) {
             // The decoder's own message names its parser's classes; the cause keeps it for the log.
-            throw new InvalidInputException("the checkpoint cannot be read: its bytes are not a snapshot of a run", e);
+            throw new DamagedCheckpointException("the checkpoint cannot be read: its bytes are not a snapshot of a run", e);
         }
     }
 

@@ -8,12 +8,12 @@ import dev.stylize.engine.loss.LossTerms;
 import dev.stylize.engine.loss.StyleObjective;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.optim.Adam;
+import dev.stylize.engine.optim.DamagedCheckpointException;
 import dev.stylize.engine.optim.ImageOptimizer;
 import dev.stylize.engine.optim.Lbfgs;
 import dev.stylize.engine.tensor.TensorImages;
 import dev.stylize.engine.tiling.TileGrid;
 import dev.stylize.images.RgbImages;
-import dev.stylize.plan.InvalidInputException;
 import dev.stylize.plan.OptimizerKind;
 import dev.stylize.plan.StylePlan;
 
@@ -109,16 +109,16 @@ final class StyleTransfer implements AutoCloseable {
         NDArray saved = state.get(IMAGE);
         NDArray step = state.get(STEP);
         if (saved == null || step == null || step.size() != 1 || saved.getShape().dimension() != 4) {
-            throw new InvalidInputException("the checkpoint holds no image and step");
+            throw new DamagedCheckpointException("the checkpoint holds no image and step");
         }
         long[] shape = saved.getShape().getShape();
         if (shape[0] != 1 || shape[1] != 3 || shape[2] != inputs.content().getHeight() || shape[3] != inputs.content().getWidth()) {
-            throw new InvalidInputException("the checkpoint holds a " + shape[3] + "x" + shape[2]
+            throw new DamagedCheckpointException("the checkpoint holds a " + shape[3] + "x" + shape[2]
                     + " image but the inputs give " + inputs.content().getWidth() + "x" + inputs.content().getHeight());
         }
         long done = step.getLong();
         if (done < 0 || done > steps) {
-            throw new InvalidInputException("the checkpoint is at step " + done + " of a scale of " + steps);
+            throw new DamagedCheckpointException("the checkpoint is at step " + done + " of a scale of " + steps);
         }
         MemoryPlan memory = state.contains(TILE_SIZE)
                 ? savedMemoryPlan(state, plan)
@@ -143,7 +143,7 @@ final class StyleTransfer implements AutoCloseable {
         NDArray tile = state.get(TILE_SIZE);
         NDArray history = state.get(HISTORY);
         if (tile.size() != 1 || history == null || history.size() != 1) {
-            throw new InvalidInputException("the checkpoint's memory plan is damaged");
+            throw new DamagedCheckpointException("the checkpoint's memory plan is damaged");
         }
         long tileSize = tile.getLong();
         long pairs = history.getLong();
@@ -151,7 +151,7 @@ final class StyleTransfer implements AutoCloseable {
                 || (tileSize >= TileGrid.ALIGNMENT && tileSize <= Integer.MAX_VALUE && tileSize % TileGrid.ALIGNMENT == 0);
         boolean historyOk = pairs >= (plan.optimizer() == OptimizerKind.ADAM ? 0 : 1) && pairs <= Lbfgs.HISTORY;
         if (!tileOk || !historyOk) {
-            throw new InvalidInputException("the checkpoint's memory plan is out of range: tiles of " + tileSize
+            throw new DamagedCheckpointException("the checkpoint's memory plan is out of range: tiles of " + tileSize
                     + " px, L-BFGS history " + pairs);
         }
         return new MemoryPlan((int) tileSize, (int) pairs, 0);

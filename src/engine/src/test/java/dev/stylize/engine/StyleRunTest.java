@@ -2,7 +2,7 @@ package dev.stylize.engine;
 
 import ai.djl.ndarray.NDManager;
 import dev.stylize.images.RgbImages;
-import dev.stylize.plan.InvalidInputException;
+import dev.stylize.engine.optim.DamagedCheckpointException;
 import dev.stylize.plan.OptimizerKind;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Pooling;
@@ -122,7 +122,7 @@ class StyleRunTest {
                 }
             }
             StylePlan oneScale = TestPlans.plan(Preset.QUALITY, CONTENT, PlanOptions.of(MAX_SIZE, 128).with(STEPS, 3));
-            InvalidInputException e = assertThrows(InvalidInputException.class, () -> StyleRun.resume(vgg, ORIGINALS,
+            DamagedCheckpointException e = assertThrows(DamagedCheckpointException.class, () -> StyleRun.resume(vgg, ORIGINALS,
                     oneScale, manager, StyleRun.Listener.NONE, snapshots.get(4), MemoryBudget.ofAvailableMemory()));
             assertEquals("the checkpoint belongs to scale 2 but the schedule has 1", e.getMessage());
         }

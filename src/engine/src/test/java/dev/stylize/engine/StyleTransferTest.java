@@ -2,6 +2,7 @@ package dev.stylize.engine;
 
 import ai.djl.ndarray.NDManager;
 import dev.stylize.plan.Init;
+import dev.stylize.engine.optim.DamagedCheckpointException;
 import dev.stylize.plan.InvalidInputException;
 import dev.stylize.plan.Objective;
 import dev.stylize.plan.OptimizerKind;
@@ -197,7 +198,7 @@ class StyleTransferTest {
                 run.step();
                 snapshot = snapshot(run, manager);
             }
-            InvalidInputException e = assertThrows(InvalidInputException.class, () -> {
+            DamagedCheckpointException e = assertThrows(DamagedCheckpointException.class, () -> {
                 try (NDManager decoded = manager.newSubManager()) {
                     StyleTransfer.resume(TestWeights.vgg(Pooling.MAX), ORIGINALS.sizedFor(large, large.schedule().get(0)),
                             large, 2, manager, ai.djl.ndarray.NDList.decode(decoded, snapshot),

@@ -1,13 +1,17 @@
 package dev.stylize.images;
 
+import dev.stylize.plan.InvalidInputException;
+
 import java.io.EOFException;
 import java.util.regex.Pattern;
 
 /**
  * An upload is not an image this service can use: empty, not an image, damaged, truncated,
  * or declaring more pixels than allowed. The message says which, for the person who sent it.
+ * Input the user must change, like every {@link InvalidInputException}; its own type lets the
+ * worker tell a bad photo (the upload: rejected) from a bad painting (the library: failed).
  */
-public class InvalidImageException extends RuntimeException {
+public class InvalidImageException extends InvalidInputException {
     public InvalidImageException(String message) {
         super(message);
     }
@@ -17,7 +21,7 @@ public class InvalidImageException extends RuntimeException {
     }
 
     /** A Java class name (java.io.Foo) or an exception's simple name: not words for a person. */
-    private static final Pattern CLASS_NAME =
+    public static final Pattern JAVA_NAMES =
             Pattern.compile("\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*\\.[A-Z]\\w*|\\w+(Exception|Error)\\b");
 
     /**
@@ -26,7 +30,7 @@ public class InvalidImageException extends RuntimeException {
      */
     static String reason(Exception e) {
         String message = e.getMessage();
-        if (message != null && !message.isBlank() && !CLASS_NAME.matcher(message).find()) {
+        if (message != null && !message.isBlank() && !JAVA_NAMES.matcher(message).find()) {
             return message;
         }
         return e instanceof EOFException ? "the data ends early" : "the data cannot be decoded";

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /** What every image fuzz target requires of an outcome; a failed check is a finding. */
 final class FuzzChecks {
     /** A Java class name (java.lang.Foo, com.example.Bar) or an exception's simple name. */
-    private static final Pattern CLASS_NAME = Pattern.compile("\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*\\.[A-Z]\\w*|\\w+(Exception|Error)\\b");
+    private static final Pattern CLASS_NAME = InvalidImageException.JAVA_NAMES;
 
     private FuzzChecks() {
     }

@@ -33,6 +33,8 @@ import java.util.Set;
  * @param options checked against the service's {@link Limits}
  */
 public record Manifest(String content, List<Style> styles, Preset preset, PlanOptions options) {
+    /** How a manifest that is not valid JSON of its shape is refused; the parser's reason follows. */
+    public static final String NOT_VALID = "manifest is not valid: ";
     public static final int MAX_BYTES = 64 * 1024;
     public static final int MAX_STYLES = 4;
     private static final Set<String> FIELDS = Set.of("bucket", "content", "styles", "preset", "options");
@@ -59,7 +61,7 @@ public record Manifest(String content, List<Style> styles, Preset preset, PlanOp
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException("manifest is not valid: " + e.getOriginalMessage());
+            throw new InvalidInputException(NOT_VALID + e.getOriginalMessage());
         } catch (IOException e) {
             throw new InvalidInputException("manifest cannot be read: " + e.getMessage());
         }

@@ -43,7 +43,7 @@ class ManifestTest {
         assertEquals("unknown option 'stepz' (options are steps, maxSize, contentWeight, styleWeight, tvWeight, styleLayers, "
                         + "optimizer, learningRate, init, seed, pooling, checkpointEvery, styleScale, keepColors, scales, scaleSteps)",
                 refused("{\"content\": \"uploads/p.jpg\", \"styles\": [{\"name\": \"a\"}], \"options\": {\"stepz\": 5}}"));
-        assertEquals("manifest is not valid: Duplicate field 'steps'",
+        assertEquals(Manifest.NOT_VALID + "Duplicate field 'steps'",
                 refused("{\"content\": \"uploads/p.jpg\", \"styles\": [{\"name\": \"a\"}], \"options\": {\"steps\": 5, \"steps\": 6}}"));
     }
 
@@ -64,7 +64,7 @@ class ManifestTest {
     void deepNestingAndOversizedManifestsAreRefusedBeforeTheyCostAnything() {
         String deep = "{\"content\": \"uploads/p.jpg\", \"styles\": [{\"name\": \"a\"}], \"options\": {\"styleLayers\": "
                 + "[".repeat(50) + "]".repeat(50) + "}}";
-        assertEquals(true, refused(deep).startsWith("manifest is not valid: Document nesting depth"), refused(deep));
+        assertEquals(true, refused(deep).startsWith(Manifest.NOT_VALID + "Document nesting depth"), refused(deep));
         assertEquals("manifest is 70000 bytes; the limit is 65536", refused(" ".repeat(70_000)));
     }
 }

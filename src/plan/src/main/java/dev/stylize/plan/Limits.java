@@ -10,10 +10,17 @@ package dev.stylize.plan;
  * @param maxSize  largest longest side a caller may ask for
  */
 public record Limits(int maxSteps, int minSize, int maxSize) {
+    /** The bounds as constants, so help texts (annotations) quote them instead of retyping them. */
+    public static final int SERVICE_MAX_STEPS = 5000;
+    public static final int SERVICE_MIN_SIZE = 32;
+    public static final int SERVICE_MAX_SIZE = 2048;
+    public static final int ENGINE_MAX_STEPS = 20_000;
+    public static final int ENGINE_MIN_SIZE = 16;
+    public static final int ENGINE_MAX_SIZE = 8192;
     /** What one job of the service may ask (manifests, inbox uploads, the intake's defaults). */
-    public static final Limits SERVICE = new Limits(5000, 32, 2048);
+    public static final Limits SERVICE = new Limits(SERVICE_MAX_STEPS, SERVICE_MIN_SIZE, SERVICE_MAX_SIZE);
     /** What the engine itself runs: the command line. Room for 8K UHD (7680 px); steps that do not fit the memory run in tiles. */
-    public static final Limits ENGINE = new Limits(20_000, 16, 8192);
+    public static final Limits ENGINE = new Limits(ENGINE_MAX_STEPS, ENGINE_MIN_SIZE, ENGINE_MAX_SIZE);
 
     /**
      * VGG19 halves its feature maps four times before conv5_1 (floor division): a side under

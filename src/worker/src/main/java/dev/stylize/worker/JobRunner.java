@@ -2,13 +2,13 @@ package dev.stylize.worker;
 
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
-import dev.stylize.engine.OptimizationDivergedException;
 import dev.stylize.engine.StyleInputs;
 import dev.stylize.engine.MemoryBudget;
 import dev.stylize.engine.StyleRun;
 import dev.stylize.engine.model.Precision;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.model.Vgg19Weights;
+import dev.stylize.engine.optim.DamagedCheckpointException;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.images.ImageEncoder;
 import dev.stylize.images.InvalidImageException;
@@ -22,7 +22,6 @@ import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
 import dev.stylize.jobs.UnusableCheckpointException;
 import dev.stylize.jobs.telemetry.JobMetrics;
-import dev.stylize.plan.InvalidInputException;
 import dev.stylize.plan.StylePlan;
 import org.jboss.logging.Logger;
 
@@ -66,21 +65,16 @@ final class JobRunner implements MessageHandler.Runner {
 
     /**
      * @param stop asked before every step; when true the run checkpoints and returns STOPPED
-     * @throws PermanentJobFailure when retrying cannot help (the job does not fit the device's memory,
-     *                             an input is gone or unusable); Settlement decides what any other error means
+     * @throws PermanentJobFailure when retrying cannot help (an input is gone or unusable); Settlement
+     *                             decides what every error means
      */
     @Override
     public StyleRun.Ending run(Job job, int attempt, BooleanSupplier stop) {
         StyleInputs originals = loadInputs(job);
         JobStatus earlier = ledger.status(job.jobId()).orElse(null);
         List<Checkpoint> recorded = ledger.checkpoints(job.jobId());
-        MemoryAdmission.Admitted admitted;
-        try {
-            admitted = admission.admit(job, originals.content().getWidth(), originals.content().getHeight(),
-                    earlier == null ? null : earlier.downsized(), !recorded.isEmpty());
-        } catch (InvalidInputException e) {
-            throw new PermanentJobFailure(e.getMessage(), e);
-        }
+        MemoryAdmission.Admitted admitted = admission.admit(job, originals.content().getWidth(),
+                originals.content().getHeight(), earlier == null ? null : earlier.downsized(), !recorded.isEmpty());
         StylePlan plan = admitted.plan();
         RunMetrics runMetrics = new RunMetrics(metrics, job.jobId(), precision.name().toLowerCase(Locale.ROOT));
         JobProgress progress = new JobProgress(job, attempt, ledger, statusInterval, clock, earlier, runMetrics);
@@ -100,8 +94,6 @@ final class JobRunner implements MessageHandler.Runner {
             }
             finish(job, run, progress, runMetrics);
             return StyleRun.Ending.FINISHED;
-        } catch (InvalidInputException | OptimizationDivergedException e) {
-            throw new PermanentJobFailure(e.getMessage(), e);
         }
     }
 
@@ -141,10 +133,10 @@ final class JobRunner implements MessageHandler.Runner {
             StyleRun run = StyleRun.resume(vgg, originals, plan, manager, progress, state, budget);
             if (run.stepsDone() != checkpoint.step()) {
                 run.close();
-                throw new InvalidInputException("it holds step " + run.stepsDone() + ", its record says " + checkpoint.step());
+                throw new DamagedCheckpointException("it holds step " + run.stepsDone() + ", its record says " + checkpoint.step());
             }
             return run;
-        } catch (InvalidInputException e) {
+        } catch (DamagedCheckpointException e) {
             throw new UnusableCheckpointException(checkpoint, e.getMessage(), e);
         } catch (EngineException e) {
             if (OutOfMemory.reason(e).isPresent()) {
@@ -159,11 +151,7 @@ final class JobRunner implements MessageHandler.Runner {
         BufferedImage content = image(job.contentKey(), "content");
         List<BufferedImage> styles = job.styles().stream().map(s -> image(s.key(), "style")).toList();
         List<Double> blend = job.styles().stream().map(StyleRef::weight).toList();
-        try {
-            return new StyleInputs(content, styles, blend);
-        } catch (InvalidInputException e) {
-            throw new PermanentJobFailure(e.getMessage(), e);
-        }
+        return new StyleInputs(content, styles, blend);
     }
 
     private BufferedImage image(String key, String role) {

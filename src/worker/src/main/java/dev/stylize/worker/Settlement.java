@@ -1,9 +1,11 @@
 package dev.stylize.worker;
 
+import dev.stylize.engine.OptimizationDivergedException;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.telemetry.JobMetrics;
+import dev.stylize.plan.InvalidInputException;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -56,9 +58,11 @@ final class Settlement {
 
     /**
      * What a run's error means, decided here and only here: I/O, throttling and service errors are
-     * transient (retried with backoff); everything else (the input, the options, the engine, an
-     * allocation that does not fit, also when an I/O layer wraps it) fails the job at once, since
-     * retrying gives the same answer. A worker that is stopping hands the job over whatever the error.
+     * transient (retried with backoff); everything else (the input, the options, a job too large for
+     * the device, a diverging loss, the engine, an allocation that does not fit, also when an I/O
+     * layer wraps it) fails the job at once, since retrying gives the same answer; input errors and
+     * divergence with their own message, anything else as "the job failed: …". A worker that is
+     * stopping hands the job over whatever the error.
      */
     void failed(Message message, Job job, int attempt, Throwable error, boolean stopping) {
         Optional<String> outOfMemory = OutOfMemory.reason(error);
@@ -66,6 +70,8 @@ final class Settlement {
             retry(message, job.jobId(), attempt, error, stopping);
         } else if (error instanceof PermanentJobFailure failure) {
             fail(message, job, failure);
+        } else if (error instanceof InvalidInputException || error instanceof OptimizationDivergedException) {
+            fail(message, job, new PermanentJobFailure(error.getMessage(), error)); // says why in the user's words
         } else {
             LOG.errorf(error, "job %s failed", job.jobId());
             fail(message, job, new PermanentJobFailure(outOfMemory.orElseGet(() -> "the job failed: " + error.getMessage()),

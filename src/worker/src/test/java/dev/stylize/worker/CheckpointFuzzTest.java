@@ -9,7 +9,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.tensor.TensorImages;
 import dev.stylize.jobs.testing.FuzzChecks;
-import dev.stylize.plan.InvalidInputException;
+import dev.stylize.engine.optim.DamagedCheckpointException;
 import dev.stylize.plan.OptimizerKind;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Pooling;
@@ -51,7 +51,7 @@ class CheckpointFuzzTest {
                      StyleRun run = StyleRun.resume(VGG, INPUTS, plan, scope, StyleRun.Listener.NONE, snapshot,
                              MemoryBudget.ofAvailableMemory())) {
                     FuzzChecks.require(run.stepsDone() >= 0 && run.stepsDone() <= plan.totalSteps(), "a step of the plan");
-                } catch (InvalidInputException refused) {
+                } catch (DamagedCheckpointException refused) {
                     FuzzChecks.requireProductWords(refused, snapshot);
                 }
             }, "resuming from " + snapshot.length + " bytes");

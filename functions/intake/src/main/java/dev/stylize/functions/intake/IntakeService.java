@@ -5,7 +5,6 @@ import dev.stylize.images.ImageUploadCheck;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3EventNotificationRecord;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3ObjectEntity;
 import dev.stylize.images.ImageHeader;
-import dev.stylize.images.InvalidImageException;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobLedger;
@@ -39,6 +38,8 @@ import java.util.Optional;
  * messages for jobs that have already ended.
  */
 public class IntakeService {
+    /** Why a zero-byte key ending in "/" (the S3 console's "Create folder") is ignored. */
+    static final String FOLDER = ": a folder, not a file";
     private static final Logger LOG = Logger.getLogger(IntakeService.class);
 
     private final JobLedger ledger;
@@ -77,7 +78,7 @@ public class IntakeService {
         }
         if (key.endsWith("/") && (object.getSizeAsLong() == null || object.getSizeAsLong() == 0)) {
             // What the S3 console's "Create folder" makes: a zero-byte object named like a folder.
-            return "ignored " + key + ": a folder, not a file";
+            return "ignored " + key + FOLDER;
         }
         String jobId = JobLayout.jobId(bucket, key,
                 object.getSequencer() != null ? object.getSequencer() : object.geteTag() + record.getEventTime());
@@ -101,7 +102,7 @@ public class IntakeService {
                 metrics.accepted(jobId, job.preset());
             }
             return "accepted " + jobId;
-        } catch (InvalidInputException | InvalidImageException e) {
+        } catch (InvalidInputException e) {
             reject(jobId, key, e.getMessage());
             return "rejected " + jobId + ": " + e.getMessage();
         }

@@ -3,6 +3,7 @@ package dev.stylize.functions.intake;
 import dev.stylize.jobs.IntakeSettings;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
+import dev.stylize.jobs.Manifest;
 import dev.stylize.jobs.JobMessage;
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.JobStatus;
@@ -108,7 +109,7 @@ class IntakeServiceTest {
         for (String key : List.of("inbox/swirls/", "inbox/new-style/", "jobs/archive/")) {
             store.write(key, new byte[0], "application/x-directory");
             String result = handler.handleRequest(upload(key, 0), null);
-            assertEquals("ignored " + key + ": a folder, not a file", result);
+            assertEquals("ignored " + key + IntakeService.FOLDER, result);
         }
         assertEquals(List.of(), store.list(JobLayout.RESULTS + "new-style"), "no job, no outcome");
         assertEquals(List.of(), receiveAll(), "nothing queued");
@@ -263,7 +264,7 @@ class IntakeServiceTest {
                 "a job blends at most 4 styles, got 100");
         assertManifestRejected("{\"content\": \"uploads/missing.png\", \"styles\": [{\"name\": \"swirls\"}]}",
                 "uploads/missing.png does not exist in stylize-local");
-        assertManifestRejected("{\"content\": ", "manifest is not valid: ");
+        assertManifestRejected("{\"content\": ", Manifest.NOT_VALID);
     }
 
     private void assertManifestRejected(String json, String reasonStart) {

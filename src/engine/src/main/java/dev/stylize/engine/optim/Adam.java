@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.stylize.engine.tensor.Scalars;
-import dev.stylize.plan.InvalidInputException;
 
 /**
  * Adam (Kingma and Ba) on the image, written as torch.optim.Adam computes it (lerp for the
@@ -62,7 +61,7 @@ public final class Adam implements ImageOptimizer {
     public void restore(NDList state, long imageSize) {
         NDArray stepsArray = state.get("adam.steps");
         if (stepsArray == null || stepsArray.size() != 1) {
-            throw new InvalidInputException("the checkpoint has no Adam step count");
+            throw new DamagedCheckpointException("the checkpoint has no Adam step count");
         }
         steps = (long) StateArrays.requireNumber("Adam step count", stepsArray.getLong(), 0, Long.MAX_VALUE);
         if (state.get("adam.m") != null) {

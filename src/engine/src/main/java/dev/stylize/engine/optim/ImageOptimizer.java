@@ -22,7 +22,7 @@ public interface ImageOptimizer {
      * Continues from {@link #state()} taken earlier; arrays are copied into this optimiser's manager.
      *
      * @param imageSize the number of values in the image the state must belong to
-     * @throws dev.stylize.plan.InvalidInputException when the state is missing, damaged or from another image
+     * @throws DamagedCheckpointException when the state is missing, damaged or from another image
      */
     void restore(NDList state, long imageSize);
 }

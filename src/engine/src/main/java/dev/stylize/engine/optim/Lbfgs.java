@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.stylize.engine.tensor.Scalars;
-import dev.stylize.plan.InvalidInputException;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -180,7 +179,7 @@ public final class Lbfgs implements ImageOptimizer {
         NDArray scalarArray = state.get("lbfgs.scalars");
         if (scalarArray == null || scalarArray.getDataType() != ai.djl.ndarray.types.DataType.FLOAT64
                 || scalarArray.size() < 2 || scalarArray.size() > HISTORY + 2) {
-            throw new InvalidInputException("the checkpoint has no valid L-BFGS history");
+            throw new DamagedCheckpointException("the checkpoint has no valid L-BFGS history");
         }
         double[] scalars = scalarArray.toDoubleArray();
         steps = (long) StateArrays.requireNumber("L-BFGS step count", scalars[0], 0, Long.MAX_VALUE);

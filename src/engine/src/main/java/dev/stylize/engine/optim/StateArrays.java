@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.stylize.plan.InvalidInputException;
 
 /** The optimisers' state arrays: kept in the optimiser's manager, named for snapshots. */
 final class StateArrays {
@@ -25,10 +24,10 @@ final class StateArrays {
     static NDArray restore(NDManager manager, NDList state, String name, long size) {
         NDArray array = state.get(name);
         if (array == null) {
-            throw new InvalidInputException("the checkpoint has no " + name);
+            throw new DamagedCheckpointException("the checkpoint has no " + name);
         }
         if (array.size() != size || array.getDataType() != DataType.FLOAT32) {
-            throw new InvalidInputException("the checkpoint's " + name + " has " + array.size() + " " + array.getDataType()
+            throw new DamagedCheckpointException("the checkpoint's " + name + " has " + array.size() + " " + array.getDataType()
                     + " values, the image needs " + size + " float32");
         }
         return keep(manager, array.duplicate());
@@ -37,7 +36,7 @@ final class StateArrays {
     /** A scalar of the state that must be a finite number from {@code min} to {@code max}. */
     static double requireNumber(String name, double value, double min, double max) {
         if (!Double.isFinite(value) || value < min || value > max) {
-            throw new InvalidInputException("the checkpoint's " + name + " is " + value + ", out of range");
+            throw new DamagedCheckpointException("the checkpoint's " + name + " is " + value + ", out of range");
         }
         return value;
     }

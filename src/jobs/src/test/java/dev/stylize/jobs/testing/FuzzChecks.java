@@ -1,5 +1,7 @@
 package dev.stylize.jobs.testing;
 
+import dev.stylize.images.InvalidImageException;
+
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -9,7 +11,7 @@ import java.util.regex.Pattern;
 /** What every fuzz target requires of an outcome; a failed check is a finding. */
 public final class FuzzChecks {
     /** A Java class name (java.lang.Foo, com.example.Bar) or an exception's simple name. */
-    private static final Pattern CLASS_NAME = Pattern.compile("\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*\\.[A-Z]\\w*|\\w+(Exception|Error)\\b");
+    private static final Pattern CLASS_NAME = InvalidImageException.JAVA_NAMES;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
