@@ -94,6 +94,11 @@ final class LocalCommand {
                 description = "The worker's health port (default: ${DEFAULT-VALUE}).")
         int workerPort;
 
+        @Option(names = "--job-slots", paramLabel = "N", defaultValue = "${env:STYLIZE_JOB_SLOTS}",
+                description = "How many jobs the worker runs at once (default: STYLIZE_JOB_SLOTS if set, else the "
+                        + "worker's choice for its device: 1 on a CPU).")
+        Integer jobSlots;
+
         @Option(names = "--lambda-port", defaultValue = "9001", paramLabel = "PORT",
                 description = "The local Lambda service's port: Runtime API and Invoke API (default: ${DEFAULT-VALUE}).")
         int lambdaPort;
@@ -207,13 +212,17 @@ final class LocalCommand {
                         "image/png");
                 out.println("style library: styles/swirls.png (the example painting)");
             }
-            return Map.of(
+            Map<String, String> env = new LinkedHashMap<>(Map.of(
                     "STYLIZE_AWS_ENDPOINT", endpoint.toString(),
                     "STYLIZE_BUCKET", bucket,
                     "STYLIZE_JOB_QUEUE_URL", outputs.get("JobQueueUrl"),
                     "STYLIZE_WEIGHTS", "s3://" + bucket + "/" + weightsKey,
                     "STYLIZE_WEIGHTS_SHA256", sha256,
-                    "QUARKUS_HTTP_PORT", String.valueOf(workerPort));
+                    "QUARKUS_HTTP_PORT", String.valueOf(workerPort)));
+            if (jobSlots != null) {
+                env.put("STYLIZE_JOB_SLOTS", String.valueOf(jobSlots));
+            }
+            return env;
         }
 
         /** The weights given, else the fetched ImageNet ones, else generated ones; says which. */

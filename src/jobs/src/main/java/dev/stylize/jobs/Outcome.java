@@ -42,8 +42,18 @@ public record Outcome(
                 weights, timings, notes, null);
     }
 
-    /** ISO-8601 instants; {@code runSeconds} is the optimisation's own wall time. */
-    public record Timings(String acceptedAt, String startedAt, String finishedAt, Double runSeconds) {
+    /**
+     * ISO-8601 instants and seconds. {@code runSeconds} is the last attempt's wall time from its start
+     * (inputs loaded, memory admitted) to its result; {@code receivedAt} is when that attempt's worker
+     * took the message, and {@code stepSeconds} the part of the run spent inside optimisation steps, so
+     * {@code finishedAt − receivedAt − stepSeconds} is the job's time outside them (I/O, start-up, waits).
+     */
+    public record Timings(String acceptedAt, String receivedAt, String startedAt, String finishedAt, Double runSeconds,
+                          Double stepSeconds) {
+        /** Timings without a worker's measures: a job refused, or failed before or outside a run. */
+        public Timings(String acceptedAt, String startedAt, String finishedAt, Double runSeconds) {
+            this(acceptedAt, null, startedAt, finishedAt, runSeconds, null);
+        }
     }
 
     public static Outcome rejected(String jobId, String bucket, String source, String reason, String at) {

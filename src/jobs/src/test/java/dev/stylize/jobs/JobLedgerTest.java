@@ -107,7 +107,7 @@ class JobLedgerTest {
         Downsized downsized = new Downsized(64, 48, "a 64 px result needs more memory than is free");
         ledger.progress(new JobStatus("d", JobState.RUNNING, 4, 10, 1.0, 0.5, 0.5, 2.0, 3.0,
                 "results/d/checkpoints/step-000004.png", 1, null, "t0", "t1", null, 0, List.of(downsized.reason()),
-                downsized));
+                downsized, null, null));
         ledger.retrying("d", 1, "S3 said 503");
         assertEquals(downsized, ledger.status("d").orElseThrow().downsized());
         ledger.attemptStarted("d", 2);

@@ -5,12 +5,17 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The worker's one loop, on its own thread: take a job message, hand it over, take the next.
- * One job at a time per process (one per GPU). Outages of S3 or SQS while polling are waited
- * out: an unsettled message reappears when its visibility runs out, so nothing is lost.
+ * The worker's loop, on its own thread: whenever one of its job slots is free, take a job message
+ * and run it on that slot's thread, so up to {@code slots} jobs run at once (each one's steps, I/O
+ * and waits beside the others', which keeps a GPU busy). Outages of S3 or SQS while polling are
+ * waited out: an unsettled message reappears when its visibility runs out, so nothing is lost.
  */
 final class JobLoop implements Runnable {
     private static final Logger LOG = Logger.getLogger(JobLoop.class);
@@ -19,15 +24,26 @@ final class JobLoop implements Runnable {
     private final MessageHandler handler;
     private final int pollWaitSeconds;
     private final int visibilitySeconds;
+    private final int slots;
+    private final Semaphore free;
+    private final ExecutorService jobs;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile boolean running;
 
-    JobLoop(JobQueue queue, MessageHandler handler, int pollWaitSeconds, int visibilitySeconds) {
+    JobLoop(JobQueue queue, MessageHandler handler, int pollWaitSeconds, int visibilitySeconds, int slots) {
+        if (slots < 1) {
+            throw new IllegalArgumentException("a worker needs at least one job slot, got " + slots);
+        }
         this.queue = queue;
         this.handler = handler;
         this.pollWaitSeconds = pollWaitSeconds;
         this.visibilitySeconds = visibilitySeconds;
+        this.slots = slots;
+        this.free = new Semaphore(slots);
+        AtomicInteger n = new AtomicInteger();
+        this.jobs = Executors.newFixedThreadPool(slots,
+                runnable -> Thread.ofPlatform().name("job-" + n.incrementAndGet()).unstarted(runnable));
     }
 
     @Override
@@ -36,24 +52,67 @@ final class JobLoop implements Runnable {
         try {
             int failures = 0;
             while (!stopping) {
+                if (!takeSlot()) {
+                    continue;
+                }
+                boolean handedOver = false;
                 try {
                     Optional<Message> message = queue.receive(pollWaitSeconds, visibilitySeconds);
-                    message.ifPresent(m -> handler.handle(m, () -> stopping));
+                    if (message.isPresent()) {
+                        jobs.execute(() -> runInSlot(message.get()));
+                        handedOver = true;
+                    }
                     failures = 0;
                 } catch (RuntimeException e) {
                     failures++;
                     long pause = Math.min(30_000L, 500L << Math.min(6, failures));
                     LOG.warnf("polling failed (%d in a row), retrying in %d ms: %s", failures, pause, e.getMessage());
                     sleep(pause);
+                } finally {
+                    if (!handedOver) {
+                        free.release();
+                    }
                 }
             }
         } finally {
+            awaitRunningJobs();
             running = false;
             stopped.countDown();
         }
     }
 
-    /** Asks the loop to stop: the running job checkpoints and releases its message; waits up to {@code seconds}. */
+    private void runInSlot(Message message) {
+        try {
+            handler.handle(message, () -> stopping);
+        } finally {
+            free.release();
+        }
+    }
+
+    /** Waits (a second at most, to notice a stop) for a free slot. */
+    private boolean takeSlot() {
+        try {
+            return free.tryAcquire(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+            return false;
+        }
+    }
+
+    /** Each running job checkpoints and releases its message once it sees {@code stopping}. */
+    private void awaitRunningJobs() {
+        jobs.shutdown();
+        try {
+            while (!jobs.awaitTermination(1, TimeUnit.SECONDS)) {
+                LOG.debugf("waiting for %d running jobs to stop", busySlots());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Asks the loop to stop: every running job checkpoints and releases its message; waits up to {@code seconds}. */
     boolean stop(long seconds) {
         stopping = true;
         try {
@@ -72,6 +131,15 @@ final class JobLoop implements Runnable {
     /** Alive: running, or stopping as asked. */
     boolean isAlive() {
         return running || stopping;
+    }
+
+    int slots() {
+        return slots;
+    }
+
+    /** Slots taken: a job running or waiting for memory in each, or a message being polled for. */
+    int busySlots() {
+        return slots - free.availablePermits();
     }
 
     private static void sleep(long millis) {

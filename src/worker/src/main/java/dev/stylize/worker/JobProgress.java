@@ -22,7 +22,8 @@ import java.util.List;
 
 /**
  * A running job as its owner sees it: the status (speed and ETA measured over this attempt's
- * steps, the loss so far) written every few seconds, and the checkpoints the run asks for.
+ * steps, the loss so far) written every few seconds, and the checkpoints the run asks for. Both
+ * are handed to the job's {@link JobWrites}, so the steps never wait for S3.
  */
 final class JobProgress implements StyleRun.Listener {
     private static final Logger LOG = Logger.getLogger(JobProgress.class);
@@ -38,8 +39,12 @@ final class JobProgress implements StyleRun.Listener {
     private final List<String> notes = new ArrayList<>();
     private LossHistory history;
     private final RunMetrics metrics;
+    private final JobWrites writes;
+    private final Instant receivedAt;
     private Instant lastStatus;
-    private String latestCheckpoint;
+    /** Set by the writes' thread once a checkpoint is on record. */
+    private volatile String latestCheckpoint;
+    private double stepMillis;
     private int firstStep = -1;
     private double firstWork;
     private StepReport last;
@@ -49,9 +54,11 @@ final class JobProgress implements StyleRun.Listener {
     /**
      * @param earlier the status on record, whose loss history a resumed run continues; null for a new job
      * @param metrics this attempt's step times and checkpoint uploads
+     * @param writes the job's background writes: statuses and checkpoints go through them
+     * @param receivedAt when this worker took the job's message
      */
     JobProgress(Job job, int attempt, JobLedger ledger, Duration interval, Clock clock, JobStatus earlier,
-                RunMetrics metrics) {
+                RunMetrics metrics, JobWrites writes, Instant receivedAt) {
         this.job = job;
         this.attempt = attempt;
         this.ledger = ledger;
@@ -62,6 +69,8 @@ final class JobProgress implements StyleRun.Listener {
         this.startedAt = began.toString();
         this.lastStatus = began;
         this.metrics = metrics;
+        this.writes = writes;
+        this.receivedAt = receivedAt;
         this.plan = job.plan();
         this.history = new LossHistory(null);
     }
@@ -107,11 +116,14 @@ final class JobProgress implements StyleRun.Listener {
 
     @Override
     public void stepped(StyleRun run, StepReport report) {
+        writes.rethrowFailure();
         last = report;
+        stepMillis += report.millis();
         history.add(run.stepsDone(), report.loss());
         metrics.stepped(run.scaleIndex(), run.scale().size(), run.scaleFinished(), report.millis());
         if (Duration.between(lastStatus, clock.instant()).compareTo(interval) >= 0) {
-            ledger.progress(status(JobState.RUNNING, run.stepsDone(), run.plan().totalSteps(), run.workDone()));
+            JobStatus status = status(JobState.RUNNING, run.stepsDone(), run.plan().totalSteps(), run.workDone());
+            writes.status(() -> ledger.progress(status));
         }
     }
 
@@ -122,12 +134,15 @@ final class JobProgress implements StyleRun.Listener {
             return;
         }
         int step = run.stepsDone();
-        byte[] png = ImageEncoder.PNG.encode(run.image());
+        // The run's state is copied now, on the step's thread; encoding and uploading happen beside the next steps.
+        BufferedImage image = run.image();
         byte[] state = run.snapshot();
-        Instant upload = clock.instant();
-        latestCheckpoint = ledger.saveCheckpoint(job.jobId(), step, png, state);
-        metrics.checkpointUploaded(Duration.between(upload, clock.instant()));
-        LOG.infof("job %s: checkpoint at step %d", job.jobId(), step);
+        writes.checkpoint(() -> {
+            Instant upload = clock.instant();
+            latestCheckpoint = ledger.saveCheckpoint(job.jobId(), step, ImageEncoder.PNG.encode(image), state);
+            metrics.checkpointUploaded(Duration.between(upload, clock.instant()));
+            LOG.infof("job %s: checkpoint at step %d", job.jobId(), step);
+        });
     }
 
     @Override
@@ -142,12 +157,27 @@ final class JobProgress implements StyleRun.Listener {
      */
     void stopped(StyleRun run) {
         metrics.stopped();
-        ledger.progress(status(JobState.QUEUED, run.stepsDone(), run.plan().totalSteps(), run.workDone()));
+        JobStatus status = status(JobState.QUEUED, run.stepsDone(), run.plan().totalSteps(), run.workDone());
+        writes.status(() -> ledger.progress(status));
+        writes.flush();
     }
 
-    /** The run's last progress, as its terminal status builds on it. */
+    /**
+     * The run's last progress, as its terminal status builds on it, once every checkpoint and status
+     * is written: nothing of this run lands after its end.
+     */
     JobStatus finished(StyleRun run) {
+        writes.flush();
         return status(JobState.RUNNING, run.stepsDone(), run.plan().totalSteps(), run.workDone());
+    }
+
+    String receivedAt() {
+        return receivedAt.toString();
+    }
+
+    /** This attempt's time inside steps. */
+    double stepSeconds() {
+        return stepMillis / 1000.0;
     }
 
     StepReport lastReport() {
@@ -176,6 +206,6 @@ final class JobProgress implements StyleRun.Listener {
         return new JobStatus(job.jobId(), state, step, totalSteps, last == null ? null : last.loss(),
                 last == null ? null : last.contentLoss(), last == null ? null : last.styleLoss(), speed, eta,
                 latestCheckpoint, attempt, null, startedAt, lastStatus.toString(), history.points(), interruptions(), notes(),
-                downsized);
+                downsized, receivedAt.toString(), stepSeconds());
     }
 }

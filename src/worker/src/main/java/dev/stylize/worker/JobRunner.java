@@ -28,6 +28,7 @@ import org.jboss.logging.Logger;
 import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -69,31 +70,39 @@ final class JobRunner implements MessageHandler.Runner {
      *                             decides what every error means
      */
     @Override
-    public StyleRun.Ending run(Job job, int attempt, BooleanSupplier stop) {
+    public StyleRun.Ending run(Job job, int attempt, Instant receivedAt, BooleanSupplier stop) {
         StyleInputs originals = loadInputs(job);
         JobStatus earlier = ledger.status(job.jobId()).orElse(null);
         List<Checkpoint> recorded = ledger.checkpoints(job.jobId());
-        MemoryAdmission.Admitted admitted = admission.admit(job, originals.content().getWidth(),
-                originals.content().getHeight(), earlier == null ? null : earlier.downsized(), !recorded.isEmpty());
-        StylePlan plan = admitted.plan();
-        RunMetrics runMetrics = new RunMetrics(metrics, job.jobId(), precision.name().toLowerCase(Locale.ROOT));
-        JobProgress progress = new JobProgress(job, attempt, ledger, statusInterval, clock, earlier, runMetrics);
-        progress.runs(plan, admitted.downsized());
-        try (Vgg19Features vgg = new Vgg19Features(weights, plan.pooling(), precision);
-             StyleRun run = resume(job, plan, recorded, vgg, originals, progress, admitted.budget())
-                     .orElseGet(() -> StyleRun.start(vgg, originals, plan, manager, progress, admitted.budget()))) {
-            LOG.infof("job %s attempt %d: %s, %s, precision=%s%s", job.jobId(), attempt,
-                    run.stepsDone() > 0 ? "resuming at step " + run.stepsDone() : "starting", plan.summary(), precision,
-                    admitted.downsized() == null ? "" : ", downsized from " + admitted.downsized().from() + " px to fit memory");
-            // A first start (first delivery, nothing resumed) ends the job's wait in the queue.
-            runMetrics.started(job, attempt == 1 && run.stepsDone() == 0, clock.instant());
-            progress.began(run.stepsDone(), plan.totalSteps(), run.workDone());
-            if (run.run(stop) == StyleRun.Ending.STOPPED) {
-                progress.stopped(run);
-                return StyleRun.Ending.STOPPED;
+        Optional<MemoryAdmission.Admitted> admission = this.admission.admit(job, originals.content().getWidth(),
+                originals.content().getHeight(), earlier == null ? null : earlier.downsized(), !recorded.isEmpty(), stop);
+        if (admission.isEmpty()) {
+            LOG.infof("job %s: stopping before it started; its message goes back to the queue", job.jobId());
+            return StyleRun.Ending.STOPPED;
+        }
+        try (MemoryAdmission.Admitted admitted = admission.get();
+             JobWrites writes = new JobWrites(job.jobId())) {
+            StylePlan plan = admitted.plan();
+            RunMetrics runMetrics = new RunMetrics(metrics, job.jobId(), precision.name().toLowerCase(Locale.ROOT));
+            JobProgress progress = new JobProgress(job, attempt, ledger, statusInterval, clock, earlier, runMetrics, writes,
+                    receivedAt);
+            progress.runs(plan, admitted.downsized());
+            try (Vgg19Features vgg = new Vgg19Features(weights, plan.pooling(), precision);
+                 StyleRun run = resume(job, plan, recorded, vgg, originals, progress, admitted.budget())
+                         .orElseGet(() -> StyleRun.start(vgg, originals, plan, manager, progress, admitted.budget()))) {
+                LOG.infof("job %s attempt %d: %s, %s, precision=%s%s", job.jobId(), attempt,
+                        run.stepsDone() > 0 ? "resuming at step " + run.stepsDone() : "starting", plan.summary(), precision,
+                        admitted.downsized() == null ? "" : ", downsized from " + admitted.downsized().from() + " px to fit memory");
+                // A first start (first delivery, nothing resumed) ends the job's wait in the queue.
+                runMetrics.started(job, attempt == 1 && run.stepsDone() == 0, clock.instant());
+                progress.began(run.stepsDone(), plan.totalSteps(), run.workDone());
+                if (run.run(stop) == StyleRun.Ending.STOPPED) {
+                    progress.stopped(run);
+                    return StyleRun.Ending.STOPPED;
+                }
+                finish(job, run, progress, runMetrics);
+                return StyleRun.Ending.FINISHED;
             }
-            finish(job, run, progress, runMetrics);
-            return StyleRun.Ending.FINISHED;
         }
     }
 
@@ -167,16 +176,18 @@ final class JobRunner implements MessageHandler.Runner {
     }
 
     private void finish(Job job, StyleRun run, JobProgress progress, RunMetrics runMetrics) {
+        JobStatus last = progress.finished(run); // every checkpoint and status written first
         String resultKey = ledger.saveResult(job.jobId(), ImageEncoder.PNG.encode(run.result()));
         Double loss = progress.lastReport() == null ? null : progress.lastReport().loss();
         Outcome outcome = new Outcome(job.jobId(), job.bucket(), JobState.SUCCEEDED, null, resultKey, job.source(),
                 job.contentKey(), job.styles(), job.preset(), job.options(), run.stepsDone(), loss,
                 weights.synthetic() ? "generated" : "imagenet",
-                new Outcome.Timings(job.acceptedAt(), progress.startedAt(), ledger.now(), progress.runSeconds()),
+                new Outcome.Timings(job.acceptedAt(), progress.receivedAt(), progress.startedAt(), ledger.now(),
+                        progress.runSeconds(), progress.stepSeconds()),
                 progress.notes(), progress.downsized());
         // Ended once: if a duplicate delivery finished first, its outcome (and its metric) stands.
-        if (ledger.end(outcome, progress.finished(run))) {
-            runMetrics.succeeded(job.preset(), progress.runSeconds(), run.stepsDone());
+        if (ledger.end(outcome, last)) {
+            runMetrics.succeeded(job.preset(), progress.runSeconds(), run.stepsDone(), outcome.timings());
         }
         LOG.infof("job %s SUCCEEDED: %d steps, loss %.4g", job.jobId(), run.stepsDone(), loss == null ? 0.0 : loss);
     }

@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
@@ -30,7 +31,8 @@ final class MessageHandler {
 
     /** Runs one job to its end or to a checkpoint when {@code stop} says so; {@link JobRunner} in production. */
     interface Runner {
-        StyleRun.Ending run(Job job, int attempt, BooleanSupplier stop);
+        /** @param receivedAt when this worker took the job's message */
+        StyleRun.Ending run(Job job, int attempt, Instant receivedAt, BooleanSupplier stop);
     }
 
     private final JobLedger ledger;
@@ -55,6 +57,7 @@ final class MessageHandler {
     }
 
     void handle(Message message, BooleanSupplier stopping) {
+        Instant receivedAt = Instant.now();
         if (stopping.getAsBoolean()) {
             settlement.release(message);
             return;
@@ -72,12 +75,12 @@ final class MessageHandler {
             return;
         }
         try (JobLogging.Scope ignored = JobLogging.forJob(jobId)) {
-            handle(message, jobId, attempt, stopping);
+            handle(message, jobId, attempt, receivedAt, stopping);
         }
     }
 
     /** Everything from here on is about one job: its id is on every log line (and the heartbeat's). */
-    private void handle(Message message, String jobId, int attempt, BooleanSupplier stopping) {
+    private void handle(Message message, String jobId, int attempt, Instant receivedAt, BooleanSupplier stopping) {
         if (ledger.hasEnded(jobId)) {
             LOG.infof("job %s already ended; duplicate message removed", jobId);
             settlement.done(message);
@@ -109,7 +112,7 @@ final class MessageHandler {
                         + " times (the process died while running it, e.g. out of memory); it is not tried again"));
                 return;
             }
-            run(message, job.get(), attempt, lease, stopping);
+            run(message, job.get(), attempt, receivedAt, lease, stopping);
         } finally {
             releaseQuietly(lease);
         }
@@ -119,9 +122,9 @@ final class MessageHandler {
      * Runs the job under a heartbeat. Errors the JVM survives (an allocation that does not fit, a
      * stack too deep) end this job, not the worker: the loop goes on with the next message.
      */
-    private void run(Message message, Job job, int attempt, JobLease lease, BooleanSupplier stopping) {
+    private void run(Message message, Job job, int attempt, Instant receivedAt, JobLease lease, BooleanSupplier stopping) {
         try (Heartbeat ignored = new Heartbeat(heartbeats, queue, message, lease, heartbeatSeconds, visibilitySeconds)) {
-            if (runner.run(job, attempt, stopping) == StyleRun.Ending.FINISHED) {
+            if (runner.run(job, attempt, receivedAt, stopping) == StyleRun.Ending.FINISHED) {
                 settlement.done(message);
             } else {
                 settlement.release(message);

@@ -2,6 +2,7 @@ package dev.stylize.worker;
 
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobState;
+import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.telemetry.JobMetrics;
 
 import java.time.Duration;
@@ -66,8 +67,10 @@ final class RunMetrics {
         metrics.checkpointUpload(jobId, took.toMillis() / 1000.0);
     }
 
-    void succeeded(String preset, double runSeconds, int steps) {
+    void succeeded(String preset, double runSeconds, int steps, Outcome.Timings timings) {
         metrics.run(jobId, preset, precision, runSeconds, steps);
+        metrics.nonStep(jobId, precision, Duration.between(Instant.parse(timings.receivedAt()),
+                Instant.parse(timings.finishedAt())).toMillis() / 1000.0 - timings.stepSeconds());
         metrics.ended(jobId, JobState.SUCCEEDED, null);
     }
 

@@ -14,13 +14,13 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The worker process's lifecycle: at start-up its parts are built (a bad setting stops it
- * there) and the job loop starts; on SIGTERM (scale-in, a spot interruption, a deployment) the
+ * there) and the job loop starts; on SIGTERM (scale-in, a spot interruption, a deployment) every
  * running job checkpoints and releases its message before the process exits.
  */
 @ApplicationScoped
 public class Worker {
     private static final Logger LOG = Logger.getLogger(Worker.class);
-    /** Longest we hold up shutdown for the running job to checkpoint and release its message. */
+    /** Longest we hold up shutdown for the running jobs to checkpoint and release their messages. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(90);
 
     @Inject
@@ -43,7 +43,7 @@ public class Worker {
 
     void onStop(@Observes ShutdownEvent event) {
         if (loop != null) {
-            LOG.info("stopping: the running job (if any) checkpoints and releases its message");
+            LOG.infof("stopping: the %d running job(s) checkpoint and release their messages", loop.busySlots());
             if (!loop.stop(STOP_GRACE.toSeconds())) {
                 LOG.warn("job loop did not stop in time; its message reappears when its visibility runs out");
             }
@@ -57,6 +57,15 @@ public class Worker {
     /** Ready: the weights are loaded and the loop takes work. */
     boolean isReady() {
         return loop != null && loop.isTakingWork();
+    }
+
+    /** Job slots, and how many are taken now; 0 and 0 while polling is off. */
+    int slots() {
+        return loop == null ? 0 : loop.slots();
+    }
+
+    int busySlots() {
+        return loop == null ? 0 : loop.busySlots();
     }
 
     /** Alive: the loop runs (or polling is off and the process serves health only). */

@@ -69,6 +69,13 @@ public interface WorkerConfig {
      */
     Optional<Long> availableMemoryMib();
 
+    /**
+     * How many jobs run at once (STYLIZE_JOB_SLOTS). Unset: one on a CPU (its cores are already
+     * busy with one job's steps); on a GPU as many 512 px quality jobs as its free memory holds, at
+     * most {@value WorkerWiring#MAX_DEFAULT_SLOTS}.
+     */
+    Optional<Integer> jobSlots();
+
     /** How often status.json is rewritten while a job runs. */
     @WithDefault("2")
     int statusIntervalSeconds();

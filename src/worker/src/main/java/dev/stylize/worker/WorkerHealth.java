@@ -7,7 +7,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
-/** /q/health/live: the job loop runs. /q/health/ready: the weights are loaded and the queue is polled. */
+/**
+ * /q/health/live: the job loop runs. /q/health/ready: the weights are loaded and the queue is polled;
+ * its data says how many job slots the worker has and how many are taken.
+ */
 @ApplicationScoped
 public class WorkerHealth {
     @Inject
@@ -20,6 +23,7 @@ public class WorkerHealth {
 
     @Readiness
     HealthCheck polling() {
-        return () -> HealthCheckResponse.named("polling").status(worker.isReady()).build();
+        return () -> HealthCheckResponse.named("polling").status(worker.isReady())
+                .withData("slots", worker.slots()).withData("busySlots", worker.busySlots()).build();
     }
 }

@@ -14,6 +14,9 @@ import dev.stylize.jobs.aws.AwsClients;
 import dev.stylize.jobs.telemetry.EmfWriter;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.store.S3ObjectStore;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Preset;
+import dev.stylize.plan.StylePlan;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -34,6 +37,10 @@ import java.util.function.LongSupplier;
  */
 final class WorkerWiring {
     private static final Logger LOG = Logger.getLogger(WorkerWiring.class);
+    /** The most slots a GPU worker takes unasked: each is a host thread too, and the fleet's instances have 4 to 16 cores. */
+    static final int MAX_DEFAULT_SLOTS = 8;
+    /** The job a GPU's default slot count is sized for: the service's default preset at a common size. */
+    private static final int TYPICAL_JOB_SIZE = 512;
 
     private WorkerWiring() {
     }
@@ -65,14 +72,34 @@ final class WorkerWiring {
         JobQueue queue = new SqsJobQueue(clients.sqs(), config.jobQueueUrl());
         Vgg19Weights weights = weights(config, manager, s3);
         JobMetrics metrics = new JobMetrics(EmfWriter.toStandardOutput(config.metricsNamespace()));
+        MemoryAdmission admission = admission(config, manager.getDevice());
         JobRunner runner = new JobRunner(ledger, weights, config.precision(), manager,
-                Duration.ofSeconds(config.statusIntervalSeconds()), Clock.systemUTC(), metrics, admission(config, manager.getDevice()));
+                Duration.ofSeconds(config.statusIntervalSeconds()), Clock.systemUTC(), metrics, admission);
         Settlement settlement = new Settlement(queue, ledger, config.retryBaseSeconds(), config.retryMaxSeconds(),
                 config.visibilityTimeoutSeconds(), metrics);
         MessageHandler handler = new MessageHandler(ledger, queue, settlement, runner, heartbeats, workerId(),
                 config.visibilityTimeoutSeconds(), config.heartbeatSeconds());
-        LOG.infof("polling %s; metrics in namespace %s", config.jobQueueUrl(), metrics.namespace());
-        return new JobLoop(queue, handler, config.pollWaitSeconds(), config.visibilityTimeoutSeconds());
+        int slots = config.jobSlots().orElseGet(() -> defaultSlots(manager.getDevice(), config, admission));
+        LOG.infof("polling %s with %d job slot%s (%s); metrics in namespace %s", config.jobQueueUrl(), slots,
+                slots == 1 ? "" : "s", config.jobSlots().isPresent() ? "STYLIZE_JOB_SLOTS" : "chosen for the device",
+                metrics.namespace());
+        return new JobLoop(queue, handler, config.pollWaitSeconds(), config.visibilityTimeoutSeconds(), slots);
+    }
+
+    /**
+     * One on a CPU: a job's steps already use every core. On a GPU, as many typical jobs as its
+     * free memory holds (a step of a small image leaves most of a large GPU idle), at most
+     * {@value #MAX_DEFAULT_SLOTS}.
+     */
+    static int defaultSlots(Device device, WorkerConfig config, MemoryAdmission admission) {
+        if (!device.isGpu()) {
+            return 1;
+        }
+        StylePlan typical = Preset.QUALITY.plan(TYPICAL_JOB_SIZE, TYPICAL_JOB_SIZE, PlanOptions.NONE);
+        MemoryEstimate.Profile profile = MemoryEstimate.profile(device, config.precision());
+        long free = admission.available();
+        long each = profile.jobBytes(typical, TYPICAL_JOB_SIZE, TYPICAL_JOB_SIZE, free);
+        return (int) Math.max(1, Math.min(MAX_DEFAULT_SLOTS, free / Math.max(1, each)));
     }
 
     /**

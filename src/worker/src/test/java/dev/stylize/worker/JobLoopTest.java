@@ -23,9 +23,9 @@ class JobLoopTest {
         JobLedger ledger = new JobLedger(new InMemoryObjectStore("bucket"), Clock.systemUTC());
         Settlement settlement = new Settlement(queue, ledger, 1, 1, 300,
                 new JobMetrics(new EmfWriter("test", Clock.systemUTC(), line -> { })));
-        MessageHandler handler = new MessageHandler(ledger, queue, settlement, (job, attempt, stop) -> null,
+        MessageHandler handler = new MessageHandler(ledger, queue, settlement, (job, attempt, receivedAt, stop) -> null,
                 Executors.newSingleThreadScheduledExecutor(), "w", 300, 60);
-        return new JobLoop(queue, handler, 0, 300);
+        return new JobLoop(queue, handler, 0, 300, 1);
     }
 
     @Test

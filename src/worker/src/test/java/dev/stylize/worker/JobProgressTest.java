@@ -52,13 +52,18 @@ class JobProgressTest {
     private final Job job = new Job("j", "bucket", "uploads/p.png", List.of(new StyleRef("styles/s.png", 1)), "quality",
             PlanOptions.NONE, Preset.QUALITY.plan(512, 512, PlanOptions.NONE), "jobs/j.json", "t");
 
+    private JobProgress progress(JobStatus earlier) {
+        return new JobProgress(job, 2, ledger, Duration.ofSeconds(2), clock, earlier, noMetrics(), new JobWrites("j"),
+                clock.instant());
+    }
+
     private RunMetrics noMetrics() {
         return new RunMetrics(new JobMetrics(new EmfWriter("test", clock, line -> { })), "j", "fp32");
     }
 
     @Test
     void speedAndEtaComeFromThisAttemptsWorkNotItsSteps() {
-        JobProgress progress = new JobProgress(job, 2, ledger, Duration.ofSeconds(2), clock, null, noMetrics());
+        JobProgress progress = progress(null);
         progress.began(10, 65, 0.1);
         assertNull(progress.status(JobState.RUNNING, 10, 65, 0.1).etaSeconds(), "no pace measured yet");
         clock.advance(Duration.ofSeconds(20));
@@ -73,7 +78,7 @@ class JobProgressTest {
     void aResumedJobContinuesItsLossHistoryFromItsCheckpoint() {
         JobStatus before = new JobStatus("j", JobState.RUNNING, 25, 65, null, null, null, null, null, null, 2, null,
                 null, "t", List.of(new double[] {10, 5.0}, new double[] {20, 3.0}, new double[] {25, 2.5}), 1, null);
-        JobProgress progress = new JobProgress(job, 2, ledger, Duration.ofSeconds(2), clock, before, noMetrics());
+        JobProgress progress = progress(before);
         progress.resumedFrom(20, "results/j/checkpoints/step-000020.png");
         progress.note("the checkpoint at step 25 could not be used: its state is gone");
         List<double[]> history = progress.status(JobState.RUNNING, 20, 65, 0.2).lossHistory();

@@ -129,15 +129,15 @@ class MemoryAdmissionTest {
         Job job = recorded("resumed");
         Downsized earlier = new Downsized(64, 48, "earlier");
         MemoryAdmission roomy = new MemoryAdmission(CPU, () -> enoughFor(job, 64), true);
-        MemoryAdmission.Admitted admitted = roomy.admit(job, 384, 256, earlier, true);
+        MemoryAdmission.Admitted admitted = roomy.admit(job, 384, 256, earlier, true, () -> false).orElseThrow();
         assertEquals(48, admitted.plan().size(), "the checkpoints belong to the 48 px plan");
         assertEquals(earlier, admitted.downsized());
 
         MemoryAdmission tight = new MemoryAdmission(CPU, () -> enoughFor(job, 40), true);
-        PermanentJobFailure e = assertThrows(PermanentJobFailure.class, () -> tight.admit(job, 384, 256, earlier, true));
+        PermanentJobFailure e = assertThrows(PermanentJobFailure.class, () -> tight.admit(job, 384, 256, earlier, true, () -> false));
         assertTrue(e.getMessage().endsWith("the largest that fits is about 40 px on its longest side: resubmit with maxSize "
                 + "40 or less"), e.getMessage());
-        assertEquals(40, tight.admit(job, 384, 256, earlier, false).plan().size(), "no checkpoint yet: smaller again");
+        assertEquals(40, tight.admit(job, 384, 256, earlier, false, () -> false).orElseThrow().plan().size(), "no checkpoint yet: smaller again");
     }
 
     @Test

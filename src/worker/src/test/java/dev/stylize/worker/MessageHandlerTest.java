@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -49,8 +50,13 @@ class MessageHandlerTest {
         heartbeats.shutdownNow();
     }
 
-    private MessageHandler handler(MessageHandler.Runner runner) {
-        return new MessageHandler(ledger, queue, new Settlement(queue, ledger, 10, 900, 300, metrics), (job, attempt, stop) -> {
+    /** A runner as these tests write it: when the message was received does not matter here. */
+    private interface Run {
+        StyleRun.Ending run(Job job, int attempt, BooleanSupplier stop);
+    }
+
+    private MessageHandler handler(Run runner) {
+        return new MessageHandler(ledger, queue, new Settlement(queue, ledger, 10, 900, 300, metrics), (job, attempt, receivedAt, stop) -> {
             runs.incrementAndGet();
             return runner.run(job, attempt, stop);
         }, heartbeats, "worker-1", 300, 60);

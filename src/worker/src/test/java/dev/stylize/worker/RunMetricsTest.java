@@ -3,6 +3,7 @@ package dev.stylize.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.Json;
+import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
 import dev.stylize.jobs.telemetry.EmfWriter;
 import dev.stylize.jobs.telemetry.JobMetrics;
@@ -62,11 +63,13 @@ class RunMetricsTest {
     @Test
     void aSuccessReportsItsRunAndItsEnding() {
         metrics.checkpointUploaded(Duration.ofMillis(250));
-        metrics.succeeded("quality", 42.5, 65);
+        metrics.succeeded("quality", 42.5, 65, new Outcome.Timings("2026-11-29T11:59:00Z", "2026-11-29T12:00:00Z",
+                "2026-11-29T12:00:05Z", "2026-11-29T12:00:50Z", 42.5, 40.0));
         List<JsonNode> docs = docs();
         assertEquals(0.25, docs.get(0).get("CheckpointUploadSeconds").asDouble());
         assertEquals(42.5, docs.get(1).get("RunSeconds").asDouble());
         assertEquals("quality", docs.get(1).get("Preset").asText());
-        assertEquals(1, docs.get(2).get("JobsSucceeded").asInt());
+        assertEquals(10.0, docs.get(2).get("NonStepSeconds").asDouble(), 1e-9, "50 s since the message was taken, 40 in steps");
+        assertEquals(1, docs.get(3).get("JobsSucceeded").asInt());
     }
 }

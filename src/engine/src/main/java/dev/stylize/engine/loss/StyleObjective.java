@@ -2,9 +2,10 @@ package dev.stylize.engine.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import dev.stylize.engine.model.Vgg19Features;
+import dev.stylize.engine.tensor.Autograd;
 import dev.stylize.engine.tensor.Scalars;
 import dev.stylize.engine.tiling.Tile;
 import dev.stylize.engine.tiling.TileGrid;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +49,17 @@ public final class StyleObjective {
     private final NDArray contentTarget;
     /** (d, d) per style layer. */
     private final Map<VggLayer, NDArray> styleGrams = new EnumMap<>(VggLayer.class);
+    /** Owns the targets and the coefficients' one-element arrays for the life of the run. */
+    private final NDManager manager;
+    /**
+     * The loss coefficients as arrays on the device, made once: each made per step would be a
+     * copy from the host, which on a GPU waits for every kernel queued before it.
+     */
+    private final Map<Coefficient, NDArray> coefficients = new HashMap<>();
+
+    /** A coefficient as the arrays of one type take it (float64 for float64 arrays, else float32, as {@link Scalars#times}). */
+    private record Coefficient(boolean float64, double value) {
+    }
 
     /**
      * With several paintings the target Gram matrix of each layer is their weighted mean, as
@@ -63,6 +76,7 @@ public final class StyleObjective {
                           List<NDArray> styles, List<Double> weights, int tileSize) {
         this.vgg = vgg;
         this.objective = objective;
+        this.manager = manager;
         this.tileSize = tileSize;
         this.styleLayers = Collections.unmodifiableSet(EnumSet.copyOf(objective.styleLayerWeights().keySet()));
         this.taps = EnumSet.copyOf(styleLayers);
@@ -93,26 +107,48 @@ public final class StyleObjective {
         return new LossTerms(vggTerms.gradient(), vggTerms.content(), vggTerms.style(), tv);
     }
 
-    /** One pass: Gram matrices from the same activations the gradient flows back through. */
+    /**
+     * One pass: Gram matrices from the same activations the gradient flows back through. The
+     * terms' sums come back to the host together, once per step (each read is a wait for the device).
+     */
     private LossTerms evaluateWhole(NDArray image, TileGrid grid) {
         NDArray x = image.duplicate();
         x.setRequiresGradient(true);
         Backward backward = new Backward();
-        double style = 0;
-        try (GradientCollector collector = x.getManager().getEngine().newGradientCollector()) {
+        List<NDArray> sums = new ArrayList<>();
+        double[] weights = new double[styleLayers.size() + 1];
+        try (Autograd recording = Autograd.record()) {
             Map<VggLayer, NDArray> features = vgg.extract(x, taps);
             for (VggLayer layer : styleLayers) {
                 NDArray f = features.get(layer);
                 FeatureMatrix m = matrix(f.stopGradient());
                 NDArray difference = m.gram().sub(styleGrams.get(layer));
                 double c = styleCoefficient(layer, grid);
-                style += c * Scalars.value(difference.square().sum());
-                backward.add(f, m.leftMultipliedBy(Scalars.times(difference, 4 * c)));
+                weights[sums.size()] = c;
+                sums.add(difference.square().sum());
+                backward.add(f, m.leftMultipliedBy(times(difference, 4 * c)));
             }
             NDArray t = features.get(objective.contentLayer());
-            double content = addContent(t, contentTarget, backward);
-            return new LossTerms(backward.run(x), content, style, 0);
+            NDArray difference = t.stopGradient().sub(contentTarget);
+            weights[sums.size()] = contentCoefficient();
+            sums.add(difference.square().sum());
+            backward.add(t, times(difference, 2 * contentCoefficient()));
+            NDArray gradient = backward.run(x);
+            double[] values = Scalars.values(sums);
+            double style = 0;
+            for (int i = 0; i < values.length - 1; i++) {
+                style += weights[i] * values[i];
+            }
+            return new LossTerms(gradient, weights[values.length - 1] * values[values.length - 1], style, 0);
         }
+    }
+
+    /** {@code a * s}, with {@code s} as a device array made once per run ({@link #coefficients}). */
+    private NDArray times(NDArray a, double s) {
+        NDArray coefficient = coefficients.computeIfAbsent(new Coefficient(a.getDataType() == DataType.FLOAT64, s),
+                key -> (key.float64() ? manager.create(key.value()) : manager.create((float) key.value()))
+                        .toDevice(a.getDevice(), false));
+        return a.mul(coefficient);
     }
 
     /** Two passes over tiles; see the class comment. */
@@ -153,7 +189,7 @@ public final class StyleObjective {
                 NDArray crop = image.get(tile.crop()).duplicate();
                 crop.setRequiresGradient(true);
                 NDArray cropGradient;
-                try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
+                try (Autograd recording = Autograd.record()) {
                     cropGradient = tileGradient(tile, crop, multipliers);
                 }
                 gradient.set(tile.crop(), gradient.get(tile.crop()).add(cropGradient));
@@ -233,12 +269,12 @@ public final class StyleObjective {
         }
         // Its image-sized temporaries are freed as soon as the term is added, not with the step.
         try (NDManager scope = image.getManager().newSubManager();
-             GradientCollector collector = scope.getEngine().newGradientCollector()) {
+             Autograd recording = Autograd.record()) {
             scope.tempAttachAll(image, gradient);
             NDArray x = image.duplicate();
             x.setRequiresGradient(true);
             NDArray tv = Scalars.times(Losses.totalVariation(x), objective.tvWeight());
-            collector.backward(tv);
+            recording.backward(tv);
             gradient.addi(x.getGradient());
             return Scalars.value(tv);
         }

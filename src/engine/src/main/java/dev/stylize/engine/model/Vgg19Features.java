@@ -76,7 +76,7 @@ public final class Vgg19Features implements AutoCloseable {
 
     /**
      * Runs the network only as deep as the deepest tap. Autograd records it when the image
-     * requires a gradient inside a {@code GradientCollector}; see {@link #backward}.
+     * requires a gradient while {@code Autograd} records; see {@link #backward}.
      *
      * @param image (1, 3, H, W), ImageNet-normalised
      * @return post-ReLU activations (1, C, H/2^k, W/2^k) for each tap, in the image's type and

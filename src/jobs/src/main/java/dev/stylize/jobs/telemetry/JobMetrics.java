@@ -28,6 +28,11 @@ public final class JobMetrics {
     public static final String QUEUE_WAIT = "QueueWaitSeconds";
     /** One attempt's run, inputs to result, for a job that succeeded. */
     public static final String RUN = "RunSeconds";
+    /**
+     * A succeeded job's last attempt outside its steps, from the worker taking the message to the end
+     * (reading, decoding, start-up, writes, waits): what a busy GPU should not spend.
+     */
+    public static final String NON_STEP = "NonStepSeconds";
     /** The median step of one scale of a run. */
     public static final String STEP = "StepSeconds";
     public static final String CHECKPOINT_UPLOAD = "CheckpointUploadSeconds";
@@ -38,7 +43,7 @@ public final class JobMetrics {
 
     /** Every metric this class writes, for readers of the lines. */
     public static final List<String> NAMES = List.of(JOBS_ACCEPTED, JOBS_REJECTED, JOBS_SUCCEEDED, JOBS_FAILED, QUEUE_WAIT,
-            RUN, STEP, CHECKPOINT_UPLOAD);
+            RUN, NON_STEP, STEP, CHECKPOINT_UPLOAD);
 
     /** Size classes: the smallest of these that holds a scale's longest side. */
     private static final int[] SIZE_CLASSES = {128, 256, 512, 1024, 2048};
@@ -81,6 +86,11 @@ public final class JobMetrics {
         writer.document().dimension(PRESET, preset).dimension(PRECISION, precision)
                 .metric(RUN, seconds, EmfWriter.Unit.SECONDS)
                 .property(JobLogging.JOB_ID, jobId).property("steps", steps).emit();
+    }
+
+    public void nonStep(String jobId, String precision, double seconds) {
+        writer.document().dimension(PRECISION, precision).metric(NON_STEP, Math.max(0, seconds), EmfWriter.Unit.SECONDS)
+                .property(JobLogging.JOB_ID, jobId).emit();
     }
 
     /**
