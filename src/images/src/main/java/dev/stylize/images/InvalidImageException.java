@@ -3,7 +3,6 @@ package dev.stylize.images;
 import dev.stylize.plan.InvalidInputException;
 
 import java.io.EOFException;
-import java.util.regex.Pattern;
 
 /**
  * An upload is not an image this service can use: empty, not an image, damaged, truncated,
@@ -20,17 +19,13 @@ public class InvalidImageException extends InvalidInputException {
         super(message, cause);
     }
 
-    /** A Java class name (java.io.Foo) or an exception's simple name: not words for a person. */
-    public static final Pattern JAVA_NAMES =
-            Pattern.compile("\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*\\.[A-Z]\\w*|\\w+(Exception|Error)\\b");
-
     /**
      * What a reader's exception says went wrong, when it says it in words; readers' own bugs
      * (a failed cast, a null) and silent end-of-data exceptions get a plain sentence instead.
      */
     static String reason(Exception e) {
         String message = e.getMessage();
-        if (message != null && !message.isBlank() && !JAVA_NAMES.matcher(message).find()) {
+        if (message != null && !message.isBlank() && !InvalidInputException.JAVA_NAMES.matcher(message).find()) {
             return message;
         }
         return e instanceof EOFException ? "the data ends early" : "the data cannot be decoded";

@@ -1,12 +1,14 @@
 package dev.stylize.images;
 
+import dev.stylize.plan.InvalidInputException;
+
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** What every image fuzz target requires of an outcome; a failed check is a finding. */
 final class FuzzChecks {
     /** A Java class name (java.lang.Foo, com.example.Bar) or an exception's simple name. */
-    private static final Pattern CLASS_NAME = InvalidImageException.JAVA_NAMES;
+    private static final Pattern CLASS_NAME = InvalidInputException.JAVA_NAMES;
 
     private FuzzChecks() {
     }

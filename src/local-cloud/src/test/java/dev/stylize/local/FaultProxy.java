@@ -17,17 +17,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
  * An HTTP proxy on 127.0.0.1 in front of the emulator that fails on command: answers 503
- * ("SlowDown") or drops the connection (unreachable), for every request or only for those
- * whose path matches. Clients are pointed at it instead of the emulator.
+ * ("SlowDown"), drops the connection (unreachable) or holds the request open until released (a
+ * slow S3), for every request or only for those whose path matches. Clients are pointed at it
+ * instead of the emulator.
  */
 final class FaultProxy implements AutoCloseable {
-    enum Mode { PASS, UNAVAILABLE, RESET }
+    enum Mode { PASS, UNAVAILABLE, RESET, HOLD }
+
+    /** The longest a held request waits for {@link #pass()}. */
+    private static final Duration MAX_HOLD = Duration.ofSeconds(60);
 
     private static final Set<String> HOP_HEADERS = Set.of("host", "connection", "content-length", "expect",
             "upgrade", "transfer-encoding", "keep-alive", "date");
@@ -38,6 +44,9 @@ final class FaultProxy implements AutoCloseable {
     private volatile Mode mode = Mode.PASS;
     private volatile Predicate<String> affected = path -> true;
     final AtomicInteger failed = new AtomicInteger();
+    /** Requests being held open now. */
+    final AtomicInteger held = new AtomicInteger();
+    private volatile CountDownLatch released = new CountDownLatch(0);
 
     FaultProxy(URI target) throws IOException {
         this.target = target;
@@ -57,12 +66,17 @@ final class FaultProxy implements AutoCloseable {
     }
 
     void failPaths(Mode mode, Predicate<String> paths) {
+        if (mode == Mode.HOLD) {
+            released = new CountDownLatch(1);
+        }
         this.affected = paths;
         this.mode = mode;
     }
 
+    /** Passes every request from now on, and lets held ones through. */
     void pass() {
         this.mode = Mode.PASS;
+        released.countDown();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -74,14 +88,18 @@ final class FaultProxy implements AutoCloseable {
             String path = exchange.getRequestURI().toString();
             Mode now = mode;
             if (now != Mode.PASS && affected.test(path + " " + new String(body, StandardCharsets.UTF_8))) {
-                failed.incrementAndGet();
-                if (now == Mode.RESET) {
-                    return; // closing without a response: the client sees the connection drop
+                if (now == Mode.HOLD) {
+                    hold(); // then forwarded as usual
+                } else {
+                    failed.incrementAndGet();
+                    if (now == Mode.RESET) {
+                        return; // closing without a response: the client sees the connection drop
+                    }
+                    byte[] error = "<Error><Code>SlowDown</Code><Message>injected</Message></Error>".getBytes();
+                    exchange.sendResponseHeaders(503, error.length);
+                    exchange.getResponseBody().write(error);
+                    return;
                 }
-                byte[] error = "<Error><Code>SlowDown</Code><Message>injected</Message></Error>".getBytes();
-                exchange.sendResponseHeaders(503, error.length);
-                exchange.getResponseBody().write(error);
-                return;
             }
             HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(path))
                     .method(exchange.getRequestMethod(), body.length == 0
@@ -120,8 +138,20 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
+    private void hold() {
+        held.incrementAndGet();
+        try {
+            released.await(MAX_HOLD.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            held.decrementAndGet();
+        }
+    }
+
     @Override
     public void close() {
+        released.countDown();
         server.stop(0);
     }
 }

@@ -1,6 +1,6 @@
 package dev.stylize.jobs.testing;
 
-import dev.stylize.images.InvalidImageException;
+import dev.stylize.plan.InvalidInputException;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /** What every fuzz target requires of an outcome; a failed check is a finding. */
 public final class FuzzChecks {
     /** A Java class name (java.lang.Foo, com.example.Bar) or an exception's simple name. */
-    private static final Pattern CLASS_NAME = InvalidImageException.JAVA_NAMES;
+    private static final Pattern CLASS_NAME = InvalidInputException.JAVA_NAMES;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
