@@ -30,9 +30,11 @@ import java.util.stream.Stream;
  * @param engine   libtorch's version and build ("PyTorch 2.7.1, CUDA build")
  * @param device   the device runs use: the first GPU libtorch sees, else the CPU
  * @param gpu      null without a GPU
+ * @param cudaRuntime which CUDA runtime DJL's GPU queries use (its path), or that none was found and
+ *                 where it was looked for, as {@link CudaRuntime#describe} says it
  * @param problems what would stop or slow the service here, in words; empty when all is well
  */
-public record DeviceReport(String engine, Device device, Host host, Gpu gpu, List<String> problems) {
+public record DeviceReport(String engine, Device device, Host host, Gpu gpu, String cudaRuntime, List<String> problems) {
 
     /**
      * @param bf16Flags the CPU flags that compute bfloat16 natively (avx512_bf16, amx_bf16); empty without
@@ -69,7 +71,9 @@ public record DeviceReport(String engine, Device device, Host host, Gpu gpu, Lis
         return gpu != null ? gpu.freeBytes() : host.memAvailableBytes();
     }
 
+    /** Looks at this machine; first of all, before DJL's engine loads, gives DJL libtorch's CUDA runtime. */
     public static DeviceReport probe() {
+        CudaRuntime cuda = CudaRuntime.install();
         Engine engine = Engine.getInstance();
         String build = engine.hasCapability(StandardCapabilities.CUDA) ? "CUDA build" : "CPU build";
         String engineText = engine.getEngineName() + " " + engine.getVersion() + ", " + build;
@@ -77,7 +81,9 @@ public record DeviceReport(String engine, Device device, Host host, Gpu gpu, Lis
         List<String> problems = new ArrayList<>();
         Gpu gpu = null;
         Device device = Device.cpu();
-        if (engine.getGpuCount() > 0) {
+        int gpus = engine.getGpuCount();
+        String cudaRuntime = cuda.describe(CudaRuntime.loaded()); // DJL has looked for one by now
+        if (gpus > 0) {
             device = Device.gpu();
             gpu = probeGpu(device);
             if (!gpu.bf16()) {
@@ -91,13 +97,14 @@ public record DeviceReport(String engine, Device device, Host host, Gpu gpu, Lis
             }
         } else {
             if (engine.hasCapability(StandardCapabilities.CUDA)) {
-                problems.add("libtorch is a CUDA build but sees no GPU" + driverHint());
+                problems.add("libtorch is a CUDA build but sees no GPU" + driverHint()
+                        + (cuda.given() ? "" : "; " + cudaRuntime));
             }
             if (!host.bf16()) {
                 problems.add("this CPU has no native bfloat16 (avx512_bf16, amx_bf16): bf16 would be slower than fp32 here");
             }
         }
-        return new DeviceReport(engineText, device, host, gpu, List.copyOf(problems));
+        return new DeviceReport(engineText, device, host, gpu, cudaRuntime, List.copyOf(problems));
     }
 
     private static String driverHint() {
@@ -220,6 +227,7 @@ public record DeviceReport(String engine, Device device, Host host, Gpu gpu, Lis
     public List<String> lines() {
         List<String> lines = new ArrayList<>();
         lines.add("engine: " + engine);
+        lines.add(cudaRuntime);
         lines.add(String.format(Locale.ROOT, "cpu: %s, %d cores, bf16 %s", host.cpu(), host.cores(),
                 host.bf16() ? "native (" + String.join(", ", host.bf16Flags()) + ")" : "not native"));
         lines.add(String.format(Locale.ROOT, "host memory: %s available of %s", gib(host.memAvailableBytes()),

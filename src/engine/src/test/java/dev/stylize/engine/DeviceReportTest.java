@@ -18,6 +18,7 @@ class DeviceReportTest {
         assertTrue(report.host().cores() > 0 && report.host().memTotalBytes() > 0);
         assertTrue(report.availableBytes() > 0 && report.availableBytes() <= report.host().memTotalBytes());
         assertTrue(report.lines().stream().anyMatch(l -> l.startsWith("gpu: none visible to libtorch")), report.lines().toString());
+        assertTrue(report.lines().stream().anyMatch(l -> l.startsWith("cuda runtime: ")), report.lines().toString());
         assertEquals(report.host().bf16(), report.bestPrecision() == dev.stylize.engine.model.Precision.BF16);
     }
 

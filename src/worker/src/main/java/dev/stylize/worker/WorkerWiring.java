@@ -3,6 +3,7 @@ package dev.stylize.worker;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import dev.stylize.engine.CudaRuntime;
 import dev.stylize.engine.DeviceReport;
 import dev.stylize.engine.MemoryEstimate;
 import dev.stylize.engine.model.TorchvisionVgg19;
@@ -45,15 +46,20 @@ final class WorkerWiring {
     private WorkerWiring() {
     }
 
-    /** The device the configuration asks for, or an error naming what is missing. */
+    /**
+     * The device the configuration asks for, or an error naming what is missing. The worker's first
+     * use of DJL: libtorch's CUDA runtime goes to DJL's GPU queries before it (see CudaRuntime).
+     */
     static Device device(WorkerConfig.Device setting) {
+        CudaRuntime cudaRuntime = CudaRuntime.install();
         int gpus = Engine.getInstance().getGpuCount();
         return switch (setting) {
             case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
             case CPU -> Device.cpu();
             case GPU -> {
                 if (gpus == 0) {
-                    throw new IllegalStateException("STYLIZE_DEVICE=gpu but no GPU is visible to PyTorch");
+                    throw new IllegalStateException("STYLIZE_DEVICE=gpu but no GPU is visible to PyTorch ("
+                            + cudaRuntime.describe(CudaRuntime.loaded()) + ")");
                 }
                 yield Device.gpu();
             }
