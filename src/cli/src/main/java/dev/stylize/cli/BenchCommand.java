@@ -28,14 +28,23 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
-/** Speed and memory of one optimisation step, and what an image would cost at that speed; prints one JSON object. Not a test. */
+/**
+ * Speed and memory of one optimisation step, and what an image would cost at that speed; or, with
+ * {@code --jobs}, how many whole images an hour several jobs at once paint. Prints one JSON object. Not a test.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Times optimisation steps (VGG19 forward + gradient + update) on a square image and prints "
                 + "one JSON object: median ms per step, peak resident memory, settings; with --price-per-hour, "
-                + "also the cost of a quality-preset image at 512, 1024 and 2048 px on this host.")
+                + "also the cost of a quality-preset image at 512, 1024 and 2048 px on this host. With --jobs N: "
+                + "runs N quality-preset jobs at once instead, as a worker's job slots do, and prints imagesPerHour.")
 final class BenchCommand extends Subcommand {
     @Option(names = "--size", defaultValue = "512", paramLabel = "PX", description = "Image side (default: ${DEFAULT-VALUE}).")
     int size;
@@ -63,6 +72,16 @@ final class BenchCommand extends Subcommand {
                     + "per-job Lambda, S3, SQS and SNS requests.")
     Double pricePerHour;
 
+    @Option(names = "--jobs", paramLabel = "N",
+            description = "Run N whole quality-preset jobs at --size at once, each on its own thread as the worker's "
+                    + "job slots do, and print images per hour instead of timing steps.")
+    Integer jobs;
+
+    @Option(names = "--images", defaultValue = "3", paramLabel = "K",
+            description = "With --jobs: images each of the N paints back to back, after one untimed image that warms "
+                    + "the engine up (default: ${DEFAULT-VALUE}).")
+    int images;
+
     @Mixin
     WeightsOptions weights = new WeightsOptions();
 
@@ -74,6 +93,9 @@ final class BenchCommand extends Subcommand {
         if (pricePerHour != null && !(pricePerHour > 0)) {
             throw new InvalidInputException("--price-per-hour must be a positive number of dollars, got " + pricePerHour);
         }
+        if (jobs != null && (jobs < 1 || images < 1)) {
+            throw new InvalidInputException("--jobs and --images must be at least 1");
+        }
         String weightsUsed = weights.given() ? weights.location : "generated (seed 0)";
         Timed timed;
         String device;
@@ -83,6 +105,11 @@ final class BenchCommand extends Subcommand {
                     : Vgg19Weights.fromSafetensors(manager, SyntheticWeights.generate(manager, 0));
             MemoryBudget budget = MemoryBudget.ofAvailableMemory(manager.getDevice())
                     .withTileSize(tileSize == null ? 0 : tileSize);
+            if (jobs != null) {
+                Throughput throughput = throughput(vggWeights, manager, budget, device, weightsUsed);
+                spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(throughput));
+                return 0;
+            }
             timed = timeSteps(vggWeights, manager, size, precision, preset, warmup, iterations, budget, null);
         }
         Result result = new Result(size, precision.name().toLowerCase(), preset.name().toLowerCase(), iterations,
@@ -92,6 +119,67 @@ final class BenchCommand extends Subcommand {
                 pricePerHour == null ? null : costPerImage(timed.median() / 1000));
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
         return 0;
+    }
+
+    /**
+     * What {@code bench --jobs} prints: {@code images} quality-preset images of {@code size} px painted by
+     * {@code jobs} jobs at once in {@code wallSeconds}, and each image's own seconds (median, slowest).
+     */
+    record Throughput(int jobs, int size, String precision, String preset, int images, double wallSeconds,
+                      double imagesPerHour, double medianImageSeconds, double maxImageSeconds, long peakRssMiB,
+                      String device, int threads, String weights) {
+    }
+
+    /** N jobs at once, each painting {@link #images} images back to back, after one image alone to warm up. */
+    private Throughput throughput(Vgg19Weights vggWeights, NDManager manager, MemoryBudget budget, String device,
+                                  String weightsUsed) throws IOException {
+        StylePlan plan = Preset.QUALITY.plan(size, size, PlanOptions.of(PlanOptions.MAX_SIZE, size).validate(Limits.ENGINE));
+        StyleInputs inputs = new StyleInputs(noiseImage(manager, size, 1), noiseImage(manager, size, 2));
+        MemoryBudget each = new MemoryBudget(budget.bytes() / jobs, budget.tileSize());
+        paint(vggWeights, manager, plan, inputs, each);
+        ExecutorService slots = Executors.newFixedThreadPool(jobs);
+        try {
+            long start = System.nanoTime();
+            List<Future<double[]>> perSlot = new ArrayList<>();
+            for (int j = 0; j < jobs; j++) {
+                perSlot.add(slots.submit(() -> {
+                    double[] seconds = new double[images];
+                    for (int i = 0; i < images; i++) {
+                        long began = System.nanoTime();
+                        paint(vggWeights, manager, plan, inputs, each);
+                        seconds[i] = (System.nanoTime() - began) / 1e9;
+                    }
+                    return seconds;
+                }));
+            }
+            List<Double> seconds = new ArrayList<>();
+            for (Future<double[]> slot : perSlot) {
+                Arrays.stream(slot.get()).forEach(seconds::add);
+            }
+            double wall = (System.nanoTime() - start) / 1e9;
+            double[] sorted = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return new Throughput(jobs, size, precision.name().toLowerCase(), "quality", sorted.length, round(wall),
+                    round(sorted.length * 3600 / wall), round(new Timed(sorted, null).median()),
+                    round(sorted[sorted.length - 1]), peakResidentMiB(), device, Runtime.getRuntime().availableProcessors(),
+                    weightsUsed);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            slots.shutdownNow();
+        }
+    }
+
+    /** One whole image as the worker paints it (its own VGG copy, every scale), up to the result's pixels. */
+    private void paint(Vgg19Weights vggWeights, NDManager manager, StylePlan plan, StyleInputs inputs, MemoryBudget budget) {
+        try (NDManager scope = manager.newSubManager();
+             Vgg19Features vgg = new Vgg19Features(vggWeights, plan.pooling(), precision);
+             StyleRun run = StyleRun.start(vgg, inputs, plan, scope, StyleRun.Listener.NONE, budget)) {
+            run.run(() -> false);
+            run.result();
+        }
     }
 
     /** The JSON object bench prints; {@code costPerImage} only with --price-per-hour. */

@@ -68,8 +68,8 @@ final class DoctorCommand extends Subcommand {
     WeightsOptions weights = new WeightsOptions();
 
     /** The report, as --json prints it; a bench skipped is left out. */
-    record Report(String engine, String device, DeviceReport.Host host, DeviceReport.Gpu gpu, String precision,
-                  Memory memory, Weights weights, @JsonInclude(JsonInclude.Include.NON_NULL) Bench bench,
+    record Report(String engine, String device, DeviceReport.Host host, DeviceReport.Gpu gpu, String cudaRuntime,
+                  String precision, Memory memory, Weights weights, @JsonInclude(JsonInclude.Include.NON_NULL) Bench bench,
                   List<String> problems) {
     }
 
@@ -142,7 +142,7 @@ final class DoctorCommand extends Subcommand {
             }
         }
         Report report = new Report(device.engine(), device.device().toString(), device.host(), device.gpu(),
-                used.name().toLowerCase(Locale.ROOT), memory, weightsFound, bench, problems);
+                device.cudaRuntime(), used.name().toLowerCase(Locale.ROOT), memory, weightsFound, bench, problems);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).writeValueAsString(report));

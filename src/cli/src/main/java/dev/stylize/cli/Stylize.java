@@ -1,6 +1,7 @@
 package dev.stylize.cli;
 
 import dev.stylize.plan.InvalidInputException;
+import dev.stylize.engine.CudaRuntime;
 import dev.stylize.engine.OptimizationDivergedException;
 import dev.stylize.engine.model.WeightsException;
 import dev.stylize.engine.optim.DamagedCheckpointException;
@@ -21,6 +22,7 @@ public final class Stylize {
     static final int EXIT_DIVERGED = 4;
 
     public static void main(String[] args) {
+        CudaRuntime.install(); // before anything asks DJL for a GPU: libtorch's own CUDA runtime, found by name
         System.exit(commandLine().execute(args));
     }
 
