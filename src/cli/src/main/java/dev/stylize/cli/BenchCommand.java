@@ -195,7 +195,7 @@ final class BenchCommand extends Subcommand {
                    double totalUsd) {
     }
 
-    /** A quality-preset image at 512, 1024 and 2048 px, from this run's median step (README, "Cost per image"). */
+    /** A quality-preset image at 512, 1024 and 2048 px, from this run's median step (docs/performance.md, "Cost per image"). */
     private Cost costPerImage(double secondsPerStep) {
         CostModel model = CostModel.measured(pricePerHour, secondsPerStep, size);
         List<CostRow> images = List.of(512, 1024, 2048).stream().map(side -> model.image(Preset.QUALITY, side))

@@ -7,7 +7,7 @@ import dev.stylize.plan.Scale;
 import java.util.List;
 
 /**
- * What one image costs on AWS (README, "Cost per image"): the worker's instance time for the
+ * What one image costs on AWS (docs/performance.md, "Cost per image"): the worker's instance time for the
  * steps of the image's schedule, plus the per-job requests of the serverless parts.
  *
  * <p>Instance time: a step at a scale takes {@code fixedSeconds + secondsPerPixel × side²}
@@ -16,7 +16,7 @@ import java.util.List;
  * (per burst of jobs, not per image), reading the inputs and encoding the result (seconds, not
  * measured on a GPU host), storage of results (per month).
  *
- * <p>Serverless, us-east-1 list prices (README gives their dates and sources): Lambda
+ * <p>Serverless, us-east-1 list prices (docs/performance.md gives their dates and sources): Lambda
  * $0.0000166667 per GB-second and $0.20 per million requests; S3 $0.005 per 1,000 PUT/LIST
  * and $0.0004 per 1,000 GET; SQS $0.40 and SNS $0.50 per million requests.
  */

@@ -38,8 +38,8 @@ import java.util.function.IntPredicate;
  * backward also keeps the own positions' slices and their gradients), and what stays image-sized
  * whatever the tiling.
  *
- * <p>{@link Profile} holds the constants per device and precision: the CPU's measured (README,
- * "Speed and memory"; bf16 keeps smaller activations), a GPU's the same and marked an estimate
+ * <p>{@link Profile} holds the constants per device and precision: the CPU's measured (docs/performance.md,
+ * "Memory"; bf16 keeps smaller activations), a GPU's the same and marked an estimate
  * until measured on one.
  */
 public final class MemoryEstimate {

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * also in the middle of a coarse-to-fine schedule.
  */
 class WorkerShutdownTest {
-    /** The bound README states: one step plus a checkpoint upload, well under this. */
+    /** The bound docs/operations.md states: one step plus a checkpoint upload, well under this. */
     private static final Duration RELEASE_BOUND = Duration.ofSeconds(10);
     private static final Duration LONG = Duration.ofSeconds(120);
 

@@ -38,7 +38,7 @@ public enum Preset {
             OptimizerKind.LBFGS, 1.0, Init.NOISE, Pooling.AVG, false, 512, 500, null)),
 
     /**
-     * The product's default, chosen by measurement (README, "Time to quality"): the seed's
+     * The product's default, chosen by measurement (docs/performance.md, "Time to quality"): the seed's
      * objective, optimised by L-BFGS from the photo, coarse to fine from about 128 px. On the
      * same machine, images and weights it reaches the seed recipe's final loss about 100 times
      * sooner and ends several times lower. Its 100 steps serve a caller that gives --scales alone.
