@@ -35,9 +35,10 @@ class JobMetricsTest {
         metrics.ended("c-3", JobState.REJECTED, "not an image");
         metrics.queueWait("a-1", 12.5);
         metrics.run("a-1", "quality", "bf16", 61.25, 65);
+        metrics.nonStep("a-1", "bf16", 2.5);
         metrics.step("a-1", 768, "bf16", 0.031, 20);
         metrics.checkpointUpload("a-1", 0.4);
-        assertEquals(8, lines.size());
+        assertEquals(9, lines.size());
         for (String line : lines) {
             assertEquals(List.of(), EmfDocuments.problems(line), line);
             assertFalse(line.contains("\n"));
