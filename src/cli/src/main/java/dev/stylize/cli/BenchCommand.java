@@ -68,8 +68,9 @@ final class BenchCommand extends Subcommand {
 
     @Option(names = "--price-per-hour", paramLabel = "USD",
             description = "The hourly price of this host (e.g. 1.006 for an On-Demand g5.xlarge in us-east-1): adds "
-                    + "costPerImage, the measured step scaled by pixels over the quality preset's schedule, plus the "
-                    + "per-job Lambda, S3, SQS and SNS requests.")
+                    + "costPerImage, the measured step scaled by pixels over the quality preset's schedule (with "
+                    + "--jobs: the price over the images an hour measured), plus the per-job Lambda, S3, SQS and SNS "
+                    + "requests.")
     Double pricePerHour;
 
     @Option(names = "--jobs", paramLabel = "N",
@@ -127,7 +128,8 @@ final class BenchCommand extends Subcommand {
      */
     record Throughput(int jobs, int size, String precision, String preset, int images, double wallSeconds,
                       double imagesPerHour, double medianImageSeconds, double maxImageSeconds, long peakRssMiB,
-                      String device, int threads, String weights) {
+                      String device, int threads, String weights,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) CostRow costPerImage) {
     }
 
     /** N jobs at once, each painting {@link #images} images back to back, after one image alone to warm up. */
@@ -158,10 +160,17 @@ final class BenchCommand extends Subcommand {
             }
             double wall = (System.nanoTime() - start) / 1e9;
             double[] sorted = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double perHour = sorted.length * 3600 / wall;
+            double median = new Timed(sorted, null).median();
+            CostRow cost = null;
+            if (pricePerHour != null) {
+                CostModel.Image image = CostModel.measuredThroughput(pricePerHour, Preset.QUALITY, size, perHour, median);
+                cost = new CostRow(size, image.steps(), round(image.seconds()), dollars(image.instance()),
+                        dollars(image.serverless()), dollars(image.total()));
+            }
             return new Throughput(jobs, size, precision.name().toLowerCase(), "quality", sorted.length, round(wall),
-                    round(sorted.length * 3600 / wall), round(new Timed(sorted, null).median()),
-                    round(sorted[sorted.length - 1]), peakResidentMiB(), device, Runtime.getRuntime().availableProcessors(),
-                    weightsUsed);
+                    round(perHour), round(median), round(sorted[sorted.length - 1]), peakResidentMiB(), device,
+                    Runtime.getRuntime().availableProcessors(), weightsUsed, cost);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -60,6 +60,18 @@ record CostModel(double pricePerHour, double fixedSeconds, double secondsPerPixe
         return new Image(side, steps, seconds, instance, serverless(seconds, checkpoints));
     }
 
+    /**
+     * One image as measured whole (bench --jobs): the instance's price over the images an hour it
+     * paints with all its job slots busy, plus the image's own serverless requests over its own run.
+     */
+    static Image measuredThroughput(double pricePerHour, Preset preset, int side, double imagesPerHour, double imageSeconds) {
+        List<Scale> schedule = preset.plan(side, side, PlanOptions.of(PlanOptions.MAX_SIZE, side)).schedule();
+        int steps = schedule.stream().mapToInt(Scale::steps).sum();
+        int checkpoints = schedule.size() - 1 + schedule.stream().mapToInt(scale -> scale.steps() / 100).sum();
+        return new Image(side, steps, 3600 / imagesPerHour, pricePerHour / imagesPerHour,
+                serverless(imageSeconds, checkpoints));
+    }
+
     /** The serverless requests of one job whose run takes {@code runSeconds} and writes {@code checkpoints}. */
     static double serverless(double runSeconds, int checkpoints) {
         double puts = S3_FIXED_PUTS + runSeconds / STATUS_EVERY_SECONDS + runSeconds / HEARTBEAT_EVERY_SECONDS

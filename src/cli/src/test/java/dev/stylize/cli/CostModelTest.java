@@ -46,4 +46,13 @@ class CostModelTest {
         double difference = withOverhead.image(Preset.QUALITY, 512).seconds() - model.image(Preset.QUALITY, 512).seconds();
         assertEquals(65 * 0.005, difference, 1e-9);
     }
+
+    @Test
+    void measuredThroughputSharesTheInstanceHourAmongTheImagesItPainted() {
+        CostModel.Image image = CostModel.measuredThroughput(3.6, Preset.QUALITY, 512, 12_000, 1.8);
+        assertEquals(65, image.steps());
+        assertEquals(0.3, image.seconds(), 1e-12, "12,000 an hour: 0.3 s of the instance each");
+        assertEquals(0.0003, image.instance(), 1e-12, "$3.60 an hour over 12,000 images");
+        assertEquals(CostModel.serverless(1.8, 2), image.serverless(), 1e-15, "its own run: two scale results as checkpoints");
+    }
 }
