@@ -48,6 +48,8 @@ class SeedReferenceTest {
                 reports.add(run.step());
             }
         }
+        assertTrue(expected.get("steps").size() > 0, "the reference holds steps");
+        assertEquals(expected.get("steps").size(), reports.size(), "every reference step was run");
         for (int i = 0; i < reports.size(); i++) {
             JsonNode step = expected.get("steps").get(i);
             StepReport actual = reports.get(i);

@@ -154,17 +154,23 @@ class JobLedgerTest {
 
     @Test
     void theLossHistoryStaysBoundedAndEvenlySpaced() {
-        LossHistory history = new LossHistory(null);
-        for (int step = 1; step <= 1000; step++) {
-            history.add(step, 1000.0 / step);
+        for (int steps : new int[] {1000, 1001, 299, 300}) {
+            LossHistory history = new LossHistory(null);
+            for (int step = 1; step <= steps; step++) {
+                history.add(step, 1000.0 / step);
+            }
+            List<double[]> points = history.points();
+            assertTrue(points.size() <= LossHistory.MAX_POINTS, "at most " + LossHistory.MAX_POINTS + ": " + points.size());
+            assertTrue(points.size() >= Math.min(steps, LossHistory.MAX_POINTS / 2), "not too few: " + points.size());
+            double spacing = points.get(1)[0] - points.get(0)[0];
+            for (int i = 1; i < points.size() - 1; i++) {
+                assertEquals(spacing, points.get(i)[0] - points.get(i - 1)[0], "evenly spaced");
+            }
+            assertEquals(steps, points.get(points.size() - 1)[0], "the plot ends at the newest step");
+            assertEquals(1000.0 / steps, points.get(points.size() - 1)[1]);
+            List<double[]> resumed = new LossHistory(points).points();
+            assertEquals(steps, resumed.get(resumed.size() - 1)[0], "and still does when read back");
+            assertEquals(points.size(), resumed.size());
         }
-        List<double[]> points = history.points();
-        assertTrue(points.size() <= LossHistory.MAX_POINTS, "at most " + LossHistory.MAX_POINTS + ": " + points.size());
-        assertTrue(points.size() >= LossHistory.MAX_POINTS / 2, "not too few: " + points.size());
-        double spacing = points.get(1)[0] - points.get(0)[0];
-        for (int i = 1; i < points.size(); i++) {
-            assertEquals(spacing, points.get(i)[0] - points.get(i - 1)[0], "evenly spaced");
-        }
-        assertEquals(1000, new LossHistory(points).points().get(points.size() - 1)[0], 1000 - points.get(points.size() - 1)[0] + 1e-9);
     }
 }

@@ -131,12 +131,11 @@ class TemplateWiringTest {
         serverless.write(file);
         Template again = Template.read(file);
         assertEquals(resources.keySet(), again.resources().keySet(), "what is written reads back");
-        Optional<String> cfnLint = LocalProcesses.onPath("cfn-lint");
-        if (cfnLint.isPresent()) { // bin/test installs it
-            Process lint = new ProcessBuilder(cfnLint.get(), file.toString()).redirectErrorStream(true).start();
-            String output = new String(lint.getInputStream().readAllBytes());
-            assertEquals(0, lint.waitFor(), "cfn-lint on the generated template:\n" + output);
-        }
+        String cfnLint = LocalProcesses.onPath("cfn-lint").orElseThrow(() -> new AssertionError(
+                "cfn-lint is not on the PATH: bin/test installs it (pip install --user 'cfn-lint>=1,<2')"));
+        Process lint = new ProcessBuilder(cfnLint, file.toString()).redirectErrorStream(true).start();
+        String output = new String(lint.getInputStream().readAllBytes());
+        assertEquals(0, lint.waitFor(), "cfn-lint on the generated template:\n" + output);
     }
 
     private static Map<String, FunctionDefinition> byName(StackResources stack) {

@@ -85,6 +85,11 @@ final class WorkerProcess implements AutoCloseable {
         }
     }
 
+    /** The process's exit status, once it has ended (after {@link #close()}). */
+    int exitCode() {
+        return process.exitValue();
+    }
+
     @Override
     public void close() {
         process.destroy(); // SIGTERM: the worker checkpoints and releases its message

@@ -12,7 +12,6 @@ import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * also in the middle of a coarse-to-fine schedule.
  */
 class WorkerShutdownTest {
-    /** The bound docs/operations.md states: one step plus a checkpoint upload, well under this. */
-    private static final Duration RELEASE_BOUND = Duration.ofSeconds(10);
     private static final Duration LONG = Duration.ofSeconds(120);
+    /** The JVM's status after a SIGTERM whose shutdown hooks (Quarkus's, the worker's stop) all ran. */
+    private static final int EXIT_ON_SIGTERM = 143;
 
     @Test
     void sigtermCheckpointsReleasesTheMessageAndTheNextWorkerResumes() throws IOException {
@@ -43,12 +42,10 @@ class WorkerShutdownTest {
             WorkerProcess first = WorkerProcess.start(env);
             TestStack.await("the job to run a few steps", () -> t.ledger.status(job.jobId())
                     .filter(s -> s.state() == JobState.RUNNING && s.step() != null && s.step() >= 5).isPresent(), LONG, first::log);
-            Instant term = Instant.now();
             first.close(); // SIGTERM, waits for exit
-            Duration released = Duration.between(term, Instant.now());
+            assertEquals(EXIT_ON_SIGTERM, first.exitCode(), "stopped in good order, not killed: " + first.log());
             assertEquals(1, t.messages(t.jobQueueUrl(), "ApproximateNumberOfMessages"),
                     "the message is back in the queue, not waiting out its visibility");
-            assertTrue(released.compareTo(RELEASE_BOUND) < 0, "released in " + released);
             Optional<Integer> checkpoint = t.store.list(JobLayout.checkpointsPrefix(job.jobId())).stream()
                     .map(o -> JobLayout.checkpointStep(o.key())).flatMap(Optional::stream).findFirst();
             assertTrue(checkpoint.isPresent() && checkpoint.get() >= 5, "checkpointed on SIGTERM: " + checkpoint);

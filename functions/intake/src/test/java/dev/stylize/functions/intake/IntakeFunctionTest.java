@@ -18,8 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The packaged function as Lambda runs it: Quarkus boots with its configuration, the mock
- * Lambda event server (test port 8081) delivers test-events/s3-inbox-put.json to the handler.
+ * The function in Quarkus's test mode, in the test JVM: Quarkus boots with the function's
+ * configuration and Quarkus's mock Lambda event server (test port 8081) delivers
+ * test-events/s3-inbox-put.json to the handler. The packaged function.zip under AWS's runtime
+ * interface client is exercised by the local cloud's tests (src/local-cloud).
  */
 @QuarkusTest
 @QuarkusTestResource(EmulatorResource.class)
