@@ -30,7 +30,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -139,46 +141,39 @@ final class BenchCommand extends Subcommand {
         StyleInputs inputs = new StyleInputs(noiseImage(manager, size, 1), noiseImage(manager, size, 2));
         MemoryBudget each = new MemoryBudget(budget.bytes() / jobs, budget.tileSize());
         paint(vggWeights, manager, plan, inputs, each);
-        ExecutorService slots = Executors.newFixedThreadPool(jobs);
-        try {
-            long start = System.nanoTime();
-            List<Future<double[]>> perSlot = new ArrayList<>();
-            for (int j = 0; j < jobs; j++) {
-                perSlot.add(slots.submit(() -> {
-                    double[] seconds = new double[images];
-                    for (int i = 0; i < images; i++) {
-                        long began = System.nanoTime();
-                        paint(vggWeights, manager, plan, inputs, each);
-                        seconds[i] = (System.nanoTime() - began) / 1e9;
-                    }
-                    return seconds;
-                }));
+        List<Double> seconds = Collections.synchronizedList(new ArrayList<>());
+        Callable<Void> slot = () -> {
+            for (int i = 0; i < images; i++) {
+                long began = System.nanoTime();
+                paint(vggWeights, manager, plan, inputs, each);
+                seconds.add((System.nanoTime() - began) / 1e9);
             }
-            List<Double> seconds = new ArrayList<>();
-            for (Future<double[]> slot : perSlot) {
-                Arrays.stream(slot.get()).forEach(seconds::add);
+            return null;
+        };
+        long start = System.nanoTime();
+        try (ExecutorService slots = Executors.newFixedThreadPool(jobs)) {
+            for (Future<Void> done : slots.invokeAll(Collections.nCopies(jobs, slot))) {
+                done.get();
             }
-            double wall = (System.nanoTime() - start) / 1e9;
-            double[] sorted = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            double perHour = sorted.length * 3600 / wall;
-            double median = new Timed(sorted, null).median();
-            CostRow cost = null;
-            if (pricePerHour != null) {
-                CostModel.Image image = CostModel.measuredThroughput(pricePerHour, Preset.QUALITY, size, perHour, median);
-                cost = new CostRow(size, image.steps(), round(image.seconds()), dollars(image.instance()),
-                        dollars(image.serverless()), dollars(image.total()));
-            }
-            return new Throughput(jobs, size, precision.name().toLowerCase(), "quality", sorted.length, round(wall),
-                    round(perHour), round(median), round(sorted[sorted.length - 1]), peakResidentMiB(), device,
-                    Runtime.getRuntime().availableProcessors(), weightsUsed, cost);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } finally {
-            slots.shutdownNow();
         }
+        double wall = (System.nanoTime() - start) / 1e9;
+        double[] sorted = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double perHour = sorted.length * 3600 / wall;
+        double median = new Timed(sorted, null).median();
+        CostRow cost = null;
+        if (pricePerHour != null) {
+            CostModel.Image image = CostModel.measuredThroughput(pricePerHour, Preset.QUALITY, size, perHour, median);
+            cost = new CostRow(size, image.steps(), round(image.seconds()), dollars(image.instance()),
+                    dollars(image.serverless()), dollars(image.total()));
+        }
+        return new Throughput(jobs, size, precision.name().toLowerCase(), "quality", sorted.length, round(wall),
+                round(perHour), round(median), round(sorted[sorted.length - 1]), peakResidentMiB(), device,
+                Runtime.getRuntime().availableProcessors(), weightsUsed, cost);
     }
 
     /** One whole image as the worker paints it (its own VGG copy, every scale), up to the result's pixels. */
