@@ -5,12 +5,28 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** The one look of a progress bar in bin/stylize: steps, on stderr, plain ASCII (logs and CI read it too). */
 final class ProgressBars {
     private ProgressBars() {
+    }
+
+    /**
+     * Whether standard error is a terminal, where a bar redraws itself in place; anywhere else (a
+     * file, a pipe, CI) it would leave a frame per redraw. Linux says through /proc what fd 2 is.
+     */
+    static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException e) {
+            return System.console() != null;
+        }
     }
 
     static ProgressBar steps(String task, int total, int start) {

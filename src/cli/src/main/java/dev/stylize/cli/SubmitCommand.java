@@ -1,12 +1,12 @@
 package dev.stylize.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.stylize.images.ImageEncoder;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobLedger;
-import dev.stylize.jobs.Json;
+import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.aws.AwsClients;
+import dev.stylize.jobs.aws.CompletionEventListener;
 import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.S3ObjectStore;
 import dev.stylize.local.LocalNames;
@@ -16,8 +16,6 @@ import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.PrintWriter;
 import java.net.URI;
@@ -27,9 +25,7 @@ import java.time.Duration;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * What a user of the bucket does, from the command line: drop a photo into the inbox, then
@@ -74,6 +70,9 @@ final class SubmitCommand extends Subcommand {
             description = "How long --watch waits, ISO-8601 (default: 30 minutes).")
     Duration timeout;
 
+    /** Without a terminal, a progress line at least this often while the state stays the same. */
+    private static final int PLAIN_EVERY_SECONDS = 10;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -91,8 +90,8 @@ final class SubmitCommand extends Subcommand {
         // A random tail makes this upload's job id prefix unique, so the job can be found.
         String key = JobLayout.INBOX + styleName + "/" + JobLayout.uniqueUploadName(content.getFileName().toString());
 
-        Optional<EventListener> listener = watch ? EventListener.open(clients, local ? localTopic(clients) : topicArn, out)
-                : Optional.empty();
+        Optional<CompletionEventListener> listener = watch
+                ? CompletionEventListener.open(clients, local ? localTopic(clients) : topicArn) : Optional.empty();
         try {
             store.write(key, Files.readAllBytes(content), "application/octet-stream");
             out.println("uploaded s3://" + bucketName + "/" + key);
@@ -103,7 +102,7 @@ final class SubmitCommand extends Subcommand {
             Instant deadline = Instant.now().plus(timeout);
             String jobId = awaitJob(ledger, key, deadline);
             out.println("job " + jobId);
-            Outcome outcome = follow(ledger, jobId, deadline);
+            Outcome outcome = follow(ledger, jobId, deadline, spec.commandLine().getErr());
             out.println("outcome: " + outcome.status() + (outcome.reason() == null ? "" : ": " + outcome.reason()));
             if (outcome.resultKey() != null) {
                 Path result = outDir.resolve(jobId + "." + ImageEncoder.PNG.extension());
@@ -121,7 +120,7 @@ final class SubmitCommand extends Subcommand {
                 default -> 1;
             };
         } finally {
-            listener.ifPresent(EventListener::close);
+            listener.ifPresent(CompletionEventListener::close);
         }
     }
 
@@ -156,81 +155,57 @@ final class SubmitCommand extends Subcommand {
         throw new IllegalStateException("no job appeared for the upload before the timeout");
     }
 
-    private static Outcome follow(JobLedger ledger, String jobId, Instant deadline) throws InterruptedException {
-        try (ProgressBar bar = ProgressBars.steps(jobId, 1, 0)) {
+    /**
+     * Follows the job until it ends. On a terminal a progress bar redraws itself and shows the final
+     * state at the end; anywhere else (a file, a pipe, CI) plain lines go to {@code err} when the
+     * state changes or every {@value #PLAIN_EVERY_SECONDS} s, and the caller's {@code outcome:} line
+     * says the final state, once.
+     */
+    private static Outcome follow(JobLedger ledger, String jobId, Instant deadline, PrintWriter err) throws InterruptedException {
+        boolean terminal = ProgressBars.stderrIsTerminal();
+        String lastState = null;
+        Instant lastLine = Instant.MIN;
+        try (ProgressBar bar = terminal ? ProgressBars.steps(jobId, 1, 0) : null) {
             while (Instant.now().isBefore(deadline)) {
                 Optional<Outcome> outcome = ledger.outcome(jobId);
                 if (outcome.isPresent()) {
-                    if (outcome.get().steps() != null) {
-                        bar.maxHint(outcome.get().steps());
-                        bar.stepTo(outcome.get().steps());
+                    if (bar != null) {
+                        if (outcome.get().steps() != null) {
+                            bar.maxHint(outcome.get().steps());
+                            bar.stepTo(outcome.get().steps());
+                        }
+                        bar.setExtraMessage(" " + outcome.get().status());
                     }
                     return outcome.get();
                 }
-                ledger.status(jobId).ifPresent(s -> {
-                    if (s.totalSteps() != null) {
-                        bar.maxHint(s.totalSteps());
-                    }
-                    if (s.step() != null) {
-                        bar.stepTo(s.step());
-                    }
+                Optional<JobStatus> status = ledger.status(jobId);
+                if (status.isPresent()) {
+                    JobStatus s = status.get();
                     String state = ledger.workerLostAt(jobId).map(at -> "WORKER LOST at " + at).orElse(s.state().name());
-                    bar.setExtraMessage(String.format(Locale.ROOT, " %s%s%s", state,
+                    String detail = String.format(Locale.ROOT, "%s%s%s", state,
                             s.loss() == null ? "" : String.format(Locale.ROOT, " loss %.4g", s.loss()),
                             s.itPerSecond() == null ? "" : String.format(Locale.ROOT, " %.2f it/s, ETA %.0f s",
-                                    s.itPerSecond(), s.etaSeconds())));
-                });
+                                    s.itPerSecond(), s.etaSeconds()));
+                    if (bar != null) {
+                        if (s.totalSteps() != null) {
+                            bar.maxHint(s.totalSteps());
+                        }
+                        if (s.step() != null) {
+                            bar.stepTo(s.step());
+                        }
+                        bar.setExtraMessage(" " + detail);
+                    } else if (!state.equals(lastState) || Instant.now().isAfter(lastLine.plusSeconds(PLAIN_EVERY_SECONDS))) {
+                        err.println(jobId + ": " + (s.step() == null ? "" : "step " + s.step()
+                                + (s.totalSteps() == null ? "" : "/" + s.totalSteps()) + " ") + detail);
+                        err.flush();
+                        lastState = state;
+                        lastLine = Instant.now();
+                    }
+                }
                 Thread.sleep(1000);
             }
         }
         throw new IllegalStateException("job " + jobId + " did not end before the timeout; it goes on: "
                 + "see results/" + jobId + "/status.json");
-    }
-
-    /** A temporary queue subscribed to the completion topic, removed afterwards. */
-    private record EventListener(SqsClient sqs, SnsClient sns, String queueUrl, String subscriptionArn)
-            implements AutoCloseable {
-        static Optional<EventListener> open(AwsClients clients, String topicArn, PrintWriter out) {
-            if (topicArn == null) {
-                return Optional.empty();
-            }
-            SqsClient sqs = clients.sqs();
-            SnsClient sns = clients.sns();
-            String url = sqs.createQueue(b -> b.queueName("stylize-watch-" + UUID.randomUUID().toString().substring(0, 8)))
-                    .queueUrl();
-            String arn = StackResources.arn(sqs, url);
-            sqs.setQueueAttributes(b -> b.queueUrl(url).attributesWithStrings(Map.of("Policy", """
-                    {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},
-                     "Action":"sqs:SendMessage","Resource":"%s","Condition":{"ArnEquals":{"aws:SourceArn":"%s"}}}]}"""
-                    .formatted(arn, topicArn))));
-            String subscription = sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(arn)
-                    .returnSubscriptionArn(true)).subscriptionArn();
-            return Optional.of(new EventListener(sqs, sns, url, subscription));
-        }
-
-        Optional<String> await(String jobId, Duration timeout) {
-            Instant deadline = Instant.now().plus(timeout);
-            while (Instant.now().isBefore(deadline)) {
-                for (var m : sqs.receiveMessage(b -> b.queueUrl(queueUrl).waitTimeSeconds(2).maxNumberOfMessages(10)).messages()) {
-                    var envelope = Json.read(m.body(), JsonNode.class);
-                    String message = envelope.has("Message") ? envelope.get("Message").asText() : m.body();
-                    var event = Json.read(message, JsonNode.class);
-                    if (jobId.equals(event.path("subject").asText())) {
-                        return Optional.of(event.toPrettyString());
-                    }
-                }
-            }
-            return Optional.empty();
-        }
-
-        @Override
-        public void close() {
-            try {
-                sns.unsubscribe(b -> b.subscriptionArn(subscriptionArn));
-                sqs.deleteQueue(b -> b.queueUrl(queueUrl));
-            } catch (RuntimeException e) {
-                System.err.println("could not remove the temporary event queue " + queueUrl + ": " + e.getMessage());
-            }
-        }
     }
 }

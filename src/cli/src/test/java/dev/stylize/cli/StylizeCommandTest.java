@@ -247,6 +247,22 @@ class StylizeCommandTest {
     }
 
     @Test
+    void benchWithJobsRunsWholeJobsAtOnceAndCountsImagesPerHour() throws IOException {
+        assertEquals(0, stylize("bench", "--jobs", "2", "--images", "1", "--size", "32", "--price-per-hour", "3.6"),
+                err.toString());
+        JsonNode result = new ObjectMapper().readTree(out.toString());
+        assertEquals(2, result.get("jobs").asInt());
+        assertEquals(2, result.get("images").asInt(), "one image by each of the two");
+        assertEquals("quality", result.get("preset").asText());
+        double wall = result.get("wallSeconds").asDouble();
+        assertEquals(2 * 3600 / wall, result.get("imagesPerHour").asDouble(), 2 * 3600 / wall * 0.06);
+        assertTrue(result.get("maxImageSeconds").asDouble() <= wall + 0.1, "an image within the wall time");
+        assertEquals(3.6 / result.get("imagesPerHour").asDouble(), result.get("costPerImage").get("instanceUsd").asDouble(),
+                3.6 / result.get("imagesPerHour").asDouble() * 0.01);
+        assertEquals(2, stylize("bench", "--jobs", "0", "--size", "32"), "at least one job");
+    }
+
+    @Test
     void benchRefusesANonsensePrice() {
         assertEquals(2, stylize("bench", "--size", "32", "--iterations", "1", "--price-per-hour", "-1"));
     }
