@@ -32,10 +32,17 @@ public final class LocalProcesses {
 
     private final Path home;
     private final Path state;
+    /** Where the local stack's emulator answers. */
+    private final URI emulator;
 
     public LocalProcesses(Path home, Path state) {
+        this(home, state, URI.create(LocalNames.DEFAULT_ENDPOINT));
+    }
+
+    LocalProcesses(Path home, Path state, URI emulator) {
         this.home = home;
         this.state = state;
+        this.emulator = emulator;
     }
 
     public void startEmulator(String kind, URI endpoint, PrintWriter out) throws IOException, InterruptedException {
@@ -150,6 +157,9 @@ public final class LocalProcesses {
             });
             pid.toFile().delete();
         }
+        if (startedElsewhere()) {
+            out.println("emulator: the one answering at " + emulator + " was not started by bin/stylize: left running");
+        }
         if (Files.exists(localstackMarker())) {
             try {
                 run(List.of("docker", "compose", "-f", compose().toString(), "down"));
@@ -183,7 +193,8 @@ public final class LocalProcesses {
     public void describe(PrintWriter out) {
         for (String name : ORDER) {
             out.printf("%-9s %s%n", name, pid(pidFile(name)).map(p -> "running (pid " + p.pid() + "), log "
-                    + state.resolve(name + ".log")).orElse("not running"));
+                    + state.resolve(name + ".log")).orElseGet(() -> name.equals("emulator") ? emulatorWithoutProcess()
+                    : "not running"));
             if (name.equals("lambda")) {
                 for (Path pid : functionFiles(".pid")) {
                     String function = pid.getFileName().toString().replace(".pid", "");
@@ -212,8 +223,21 @@ public final class LocalProcesses {
     }
 
     public boolean isRunning(String name) {
-        return pid(pidFile(name)).isPresent()
-                || (name.equals("emulator") && answers(URI.create(LocalNames.DEFAULT_ENDPOINT + "/")));
+        return pid(pidFile(name)).isPresent() || (name.equals("emulator") && answers(emulator.resolve("/")));
+    }
+
+    /** The emulator when no process of ours is it: LocalStack in Docker, one started by hand, or none. */
+    private String emulatorWithoutProcess() {
+        if (!answers(emulator.resolve("/"))) {
+            return "not running";
+        }
+        return Files.exists(localstackMarker()) ? "LocalStack answering at " + emulator + " (Docker; local down stops it)"
+                : "answering at " + emulator + ", not started by bin/stylize (local down leaves it running)";
+    }
+
+    /** An emulator answers that this stack did not start: moto or LocalStack started by hand (infra/README). */
+    private boolean startedElsewhere() {
+        return pid(pidFile("emulator")).isEmpty() && !Files.exists(localstackMarker()) && answers(emulator.resolve("/"));
     }
 
     private void start(String name, List<String> command, Map<String, String> env) throws IOException {
