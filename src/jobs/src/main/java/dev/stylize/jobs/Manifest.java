@@ -107,7 +107,7 @@ public record Manifest(String content, List<Style> styles, Preset preset, PlanOp
             }
             double weight = w == null ? 1.0 : w.asDouble();
             if (!Double.isFinite(weight) || weight <= 0 || weight > Limits.MAX_BLEND_WEIGHT) {
-                throw new InvalidInputException("style weights must be above 0 and at most 1e6, got " + weight);
+                throw new InvalidInputException("style weights must be above 0 and at most " + Limits.text(Limits.MAX_BLEND_WEIGHT) + ", got " + weight);
             }
             String key = text(style, "key");
             String name = text(style, "name");

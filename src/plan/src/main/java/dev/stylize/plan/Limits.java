@@ -1,5 +1,8 @@
 package dev.stylize.plan;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+
 /**
  * The bounds an option must respect, in one place. The service's are narrower than the
  * engine's: they keep one job within what a worker does in reasonable time. Every other bound
@@ -37,4 +40,11 @@ public record Limits(int maxSteps, int minSize, int maxSize) {
     public static final double MAX_STYLE_SCALE = 4.0;
     /** Style blend weights of a job (their ratios matter, not their sum). */
     public static final double MAX_BLEND_WEIGHT = 1e6;
+
+    /** A bound as messages quote it: 1e12, 1000, 0.1 (not 1.0E12, 1000.0). */
+    public static String text(double bound) {
+        BigDecimal value = BigDecimal.valueOf(bound).stripTrailingZeros();
+        boolean power = value.unscaledValue().abs().compareTo(BigInteger.TEN) < 0 && value.scale() <= -4;
+        return power ? value.unscaledValue() + "e" + -value.scale() : value.toPlainString();
+    }
 }

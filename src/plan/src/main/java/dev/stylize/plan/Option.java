@@ -80,17 +80,17 @@ public final class Option<T> {
     /** A weight: any finite number from 0 to {@link Limits#MAX_WEIGHT}. */
     static Option<Double> weight(String name) {
         return new Option<>(name, Option::number, (o, v, limits) -> require(Double.isFinite(v) && v >= 0 && v <= Limits.MAX_WEIGHT,
-                o + " must be a number from 0 to 1e12, got " + v), v -> v);
+                o + " must be a number from 0 to " + Limits.text(Limits.MAX_WEIGHT) + ", got " + v), v -> v);
     }
 
     static Option<Double> learningRate(String name) {
         return new Option<>(name, Option::number, (o, v, limits) -> require(Double.isFinite(v) && v > 0
-                && v <= Limits.MAX_LEARNING_RATE, o + " must be above 0 and at most 1000, got " + v), v -> v);
+                && v <= Limits.MAX_LEARNING_RATE, o + " must be above 0 and at most " + Limits.text(Limits.MAX_LEARNING_RATE) + ", got " + v), v -> v);
     }
 
     static Option<Double> number(String name, double min, double max) {
         return new Option<>(name, Option::number, (o, v, limits) -> require(Double.isFinite(v) && v >= min && v <= max,
-                o + " must be from " + min + " to " + max + ", got " + v), v -> v);
+                o + " must be from " + Limits.text(min) + " to " + Limits.text(max) + ", got " + v), v -> v);
     }
 
     static Option<Boolean> flag(String name) {

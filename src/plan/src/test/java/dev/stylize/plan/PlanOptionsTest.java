@@ -28,9 +28,19 @@ class PlanOptionsTest {
         assertMessage("styleWeight must be a number from 0 to 1e12, got NaN", PlanOptions.of(STYLE_WEIGHT, Double.NaN), Limits.ENGINE);
         assertMessage("contentWeight must be a number from 0 to 1e12, got -1.0", PlanOptions.of(CONTENT_WEIGHT, -1.0), Limits.ENGINE);
         assertMessage("learningRate must be above 0", PlanOptions.of(LEARNING_RATE, 0.0), Limits.ENGINE);
-        assertMessage("styleScale must be from 0.1 to 4.0, got 10.0", PlanOptions.of(STYLE_SCALE, 10.0), Limits.ENGINE);
+        assertMessage("styleScale must be from 0.1 to 4, got 10.0", PlanOptions.of(STYLE_SCALE, 10.0), Limits.ENGINE);
         assertMessage("styleLayers: the weight of conv1_1 must be a number from 0 to 1e12, got -2.0",
                 PlanOptions.of(STYLE_LAYERS, Map.of(VggLayer.CONV1_1, -2.0)), Limits.ENGINE);
+    }
+
+    @Test
+    void boundsAreQuotedAsPeopleWriteThem() {
+        assertEquals("1e12", Limits.text(1e12));
+        assertEquals("1e6", Limits.text(Limits.MAX_BLEND_WEIGHT));
+        assertEquals("1000", Limits.text(Limits.MAX_LEARNING_RATE));
+        assertEquals("0.1", Limits.text(Limits.MIN_STYLE_SCALE));
+        assertEquals("4", Limits.text(Limits.MAX_STYLE_SCALE));
+        assertEquals("25000", Limits.text(25_000));
     }
 
     @Test

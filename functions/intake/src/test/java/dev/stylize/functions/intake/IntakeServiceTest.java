@@ -254,7 +254,7 @@ class IntakeServiceTest {
         assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\"}], \"options\": {\"maxSize\": 1000000}}",
                 "maxSize must be from 32 to 2048 pixels, got 1000000");
         assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\"}], \"options\": {\"styleScale\": 10}}",
-                "styleScale must be from 0.1 to 4.0, got 10.0");
+                "styleScale must be from 0.1 to 4, got 10.0");
         assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\", \"weight\": -1}]}",
                 "style weights must be above 0 and at most 1e6, got -1.0");
         assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\"}], \"options\": {\"styleWeight\": \"NaN\"}}",

@@ -30,9 +30,13 @@ public final class FuzzChecks {
      * match that occurs in the input itself is theirs, not ours.
      */
     public static void requireProductWords(RuntimeException refused, byte[] input) {
+        requireProductWords(refused, new String(input, StandardCharsets.UTF_8));
+    }
+
+    /** As above, where {@code sent} is the text the sender wrote, decoded (JSON escapes resolved, say). */
+    public static void requireProductWords(RuntimeException refused, String sent) {
         String message = refused.getMessage();
         require(message != null && !message.isBlank(), "a refusal says why");
-        String sent = new String(input, StandardCharsets.UTF_8);
         Matcher names = CLASS_NAME.matcher(message);
         while (names.find()) {
             require(sent.contains(names.group()), "a refusal without Java class names, got: " + message);
