@@ -113,7 +113,8 @@ final class RunCommand extends Subcommand {
         List<BufferedImage> styleImages = styles.stream().map(decoder::decode).toList();
         List<Double> blend = styleWeights != null ? styleWeights : styles.stream().map(s -> 1.0).toList();
         StyleInputs originals = new StyleInputs(contentImage, styleImages, blend);
-        StylePlan plan = styleArguments.preset.plan(contentImage.getWidth(), contentImage.getHeight(), options);
+        StylePlan plan = styleArguments.preset.plan(contentImage.getWidth(), contentImage.getHeight(), options)
+                .requireWithin(Limits.ENGINE);
         StyleInputs result = originals.sizedFor(plan, plan.schedule().get(plan.schedule().size() - 1));
         Device device = Engine.getInstance().defaultDevice();
         MemoryEstimate.Profile profile = MemoryEstimate.profile(device, used);

@@ -8,7 +8,7 @@ import java.util.List;
  * The one terminal record of a job, {@code results/<jobId>/outcome.json}. Written once; its
  * creation is what triggers the completion event.
  *
- * @param status     SUCCEEDED, FAILED or REJECTED
+ * @param status     SUCCEEDED, FAILED, REJECTED or EXPIRED
  * @param reason     why it failed or was rejected; null on success
  * @param resultKey  the result image, on success
  * @param source     the upload or manifest key that asked for the job
@@ -61,7 +61,10 @@ public record Outcome(
                 null, new Timings(null, null, at, null), null);
     }
 
-    /** A job that ended without a result: FAILED, or REJECTED when the upload itself proved unusable. */
+    /**
+     * A job that ended without a result: FAILED, REJECTED when the upload itself proved unusable,
+     * or EXPIRED when it was not started within its time to live.
+     */
     public static Outcome failed(Job job, JobState status, String reason, String startedAt, String at) {
         return new Outcome(job.jobId(), job.bucket(), status, reason, null, job.source(), job.contentKey(),
                 job.styles(), job.preset(), job.options(), null, null, null,

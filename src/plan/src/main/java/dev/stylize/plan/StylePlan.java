@@ -42,6 +42,22 @@ public record StylePlan(
         return schedule.stream().mapToInt(Scale::steps).sum();
     }
 
+    /**
+     * Refuses a plan with more steps in all, across its scales, than {@code limits} allow (each
+     * option's own bound holds per scale; six scales of a preset's steps can be far more).
+     *
+     * @return this
+     */
+    public StylePlan requireWithin(Limits limits) {
+        int total = totalSteps();
+        if (total > limits.maxSteps()) {
+            throw new InvalidInputException(String.format(Locale.ROOT,
+                    "a job may take at most %d steps in all, across its scales; this one takes %d (%s)", limits.maxSteps(),
+                    total, schedule.stream().map(s -> s.steps() + " at " + s.size() + " px").collect(Collectors.joining(", "))));
+        }
+        return this;
+    }
+
     /** The result's longest side. */
     public int size() {
         return schedule.get(schedule.size() - 1).size();

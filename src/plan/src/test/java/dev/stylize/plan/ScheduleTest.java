@@ -36,6 +36,18 @@ class ScheduleTest {
     }
 
     @Test
+    void stepsAreBoundedInAllAcrossScalesNotOnlyPerScale() {
+        PlanOptions sixScales = PlanOptions.of(PlanOptions.SCALES, 6).validate(Limits.SERVICE);
+        StylePlan seed = Preset.SEED.plan(4096, 4096, sixScales.with(MAX_SIZE, 2048));
+        InvalidInputException refused = assertThrows(InvalidInputException.class, () -> seed.requireWithin(Limits.SERVICE));
+        assertEquals("a job may take at most 5000 steps in all, across its scales; this one takes 12000 (2000 at 64 px, "
+                + "2000 at 128 px, 2000 at 256 px, 2000 at 512 px, 2000 at 1024 px, 2000 at 2048 px)", refused.getMessage());
+        assertEquals(seed, seed.requireWithin(Limits.ENGINE), "the command line's own limits allow it");
+        StylePlan quality = Preset.QUALITY.plan(4096, 4096, PlanOptions.of(MAX_SIZE, 2048));
+        assertEquals(quality, quality.requireWithin(Limits.SERVICE));
+    }
+
+    @Test
     void photosAreNeverEnlarged() {
         assertEquals(300, Preset.QUALITY.plan(300, 200, PlanOptions.of(MAX_SIZE, 2048)).size());
         assertEquals(512, Preset.QUALITY.plan(3000, 2000, PlanOptions.NONE).size(), "the preset's size");

@@ -19,6 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class JobLoop implements Runnable {
     private static final Logger LOG = Logger.getLogger(JobLoop.class);
+    /**
+     * How long a slot rests after its job's records could not be read: without it, a worker in an
+     * S3 outage would take message after message, each one's receive counting towards the dead-letter queue.
+     */
+    static final long RECORDS_UNAVAILABLE_PAUSE_MS = 5_000;
 
     private final JobQueue queue;
     private final MessageHandler handler;
@@ -82,9 +87,15 @@ final class JobLoop implements Runnable {
     }
 
     private void runInSlot(Message message) {
+        boolean recordsAnswered = false;
         try {
-            handler.handle(message, () -> stopping);
+            recordsAnswered = handler.handle(message, () -> stopping);
+        } catch (RuntimeException e) { // settling failed too (S3 and SQS): the message reappears when its visibility runs out
+            LOG.errorf(e, "message %s could not be settled; it comes back when its visibility runs out", message.messageId());
         } finally {
+            if (!recordsAnswered && !stopping) {
+                sleep(RECORDS_UNAVAILABLE_PAUSE_MS);
+            }
             free.release();
         }
     }

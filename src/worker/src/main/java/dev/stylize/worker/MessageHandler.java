@@ -5,6 +5,7 @@ import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLease;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobMessage;
+import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.Json;
 import dev.stylize.jobs.telemetry.JobLogging;
 import org.jboss.logging.Logger;
@@ -18,8 +19,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * One job message, from its receipt to its settlement: skip jobs that have ended, take the
- * job's lease (so duplicate messages never run it twice at once), run it under a heartbeat, and
- * settle the message by how the run ended.
+ * job's lease (so duplicate messages never run it twice at once), end a job that outlived its time
+ * to live unrun, run the others under a heartbeat, and settle the message by how the run ended.
  */
 final class MessageHandler {
     private static final Logger LOG = Logger.getLogger(MessageHandler.class);
@@ -43,9 +44,10 @@ final class MessageHandler {
     private final String workerId;
     private final int visibilitySeconds;
     private final int heartbeatSeconds;
+    private final JobExpiry expiry;
 
     MessageHandler(JobLedger ledger, JobQueue queue, Settlement settlement, Runner runner, ScheduledExecutorService heartbeats,
-                   String workerId, int visibilitySeconds, int heartbeatSeconds) {
+                   String workerId, int visibilitySeconds, int heartbeatSeconds, JobExpiry expiry) {
         this.ledger = ledger;
         this.queue = queue;
         this.settlement = settlement;
@@ -54,13 +56,18 @@ final class MessageHandler {
         this.workerId = workerId;
         this.visibilitySeconds = visibilitySeconds;
         this.heartbeatSeconds = heartbeatSeconds;
+        this.expiry = expiry;
     }
 
-    void handle(Message message, BooleanSupplier stopping) {
+    /**
+     * @return false when the job's records could not be read or written (S3 failing): the message
+     *         comes back later, and the caller should pause before it takes more work
+     */
+    boolean handle(Message message, BooleanSupplier stopping) {
         Instant receivedAt = Instant.now();
         if (stopping.getAsBoolean()) {
             settlement.release(message);
-            return;
+            return true;
         }
         int attempt = JobQueue.attempt(message);
         String jobId;
@@ -68,14 +75,18 @@ final class MessageHandler {
             jobId = Json.read(message.body(), JobMessage.class).jobId();
         } catch (RuntimeException e) {
             settlement.unreadable(message, attempt);
-            return;
+            return true;
         }
         if (jobId == null) {
             settlement.unreadable(message, attempt);
-            return;
+            return true;
         }
         try (JobLogging.Scope ignored = JobLogging.forJob(jobId)) {
             handle(message, jobId, attempt, receivedAt, stopping);
+            return true;
+        } catch (RuntimeException storeFailing) { // the run's own errors are settled in run(): this is the records
+            settlement.recordsUnavailable(message, jobId, attempt, storeFailing);
+            return false;
         }
     }
 
@@ -104,6 +115,11 @@ final class MessageHandler {
         try {
             if (ledger.hasEnded(jobId)) { // ended while we took the lease
                 settlement.done(message);
+                return;
+            }
+            Optional<String> expired = expiry.reason(job.get(), ledger.status(jobId), receivedAt);
+            if (expired.isPresent()) {
+                settlement.fail(message, job.get(), new PermanentJobFailure(JobState.EXPIRED, expired.get(), null));
                 return;
             }
             int interruptions = ledger.attemptStarted(jobId, attempt);

@@ -6,7 +6,7 @@ import dev.stylize.jobs.JobState;
  * The job cannot succeed however often it is retried (an input deleted, a corrupt style, the
  * optimisation diverging): it ends at once instead of going round the queue. Its status is
  * FAILED, or REJECTED when the upload itself turns out unusable (a truncated JPEG, which only
- * decoding reveals).
+ * decoding reveals), or EXPIRED when it was not started within its time to live.
  */
 public class PermanentJobFailure extends RuntimeException {
     private final JobState status;

@@ -113,6 +113,22 @@ final class Settlement {
         queue.setVisibility(message, backoff(attempt));
     }
 
+    /**
+     * The job's records could not be read or written (S3 failing): the message comes back after
+     * the backoff. If SQS fails too, it comes back when its visibility runs out; nothing is lost.
+     */
+    void recordsUnavailable(Message message, String jobId, int attempt, RuntimeException error) {
+        int delay = backoff(attempt);
+        LOG.warnf("the records of job %s could not be read or written; its message comes back in %d s: %s",
+                jobId, delay, error.getMessage());
+        try {
+            queue.setVisibility(message, delay);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not delay the message of job %s (it comes back when its visibility runs out): %s",
+                    jobId, e.getMessage());
+        }
+    }
+
     /** base * 2^(attempt-1) seconds, at most the maximum. */
     int backoff(int attempt) {
         long delay = (long) retryBaseSeconds << Math.min(20, Math.max(0, attempt - 1));

@@ -6,6 +6,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -75,6 +76,13 @@ public interface WorkerConfig {
      * most {@value WorkerWiring#MAX_DEFAULT_SLOTS}.
      */
     Optional<Integer> jobSlots();
+
+    /**
+     * A job not started within this long of its acceptance ends EXPIRED when a worker receives it
+     * (STYLIZE_JOB_TTL: seconds, or a duration such as 24h); keep it below the queue's retention.
+     */
+    @WithDefault("86400")
+    Duration jobTtl();
 
     /** How often status.json is rewritten while a job runs. */
     @WithDefault("2")

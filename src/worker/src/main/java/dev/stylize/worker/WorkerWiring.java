@@ -84,7 +84,7 @@ final class WorkerWiring {
         Settlement settlement = new Settlement(queue, ledger, config.retryBaseSeconds(), config.retryMaxSeconds(),
                 config.visibilityTimeoutSeconds(), metrics);
         MessageHandler handler = new MessageHandler(ledger, queue, settlement, runner, heartbeats, workerId(),
-                config.visibilityTimeoutSeconds(), config.heartbeatSeconds());
+                config.visibilityTimeoutSeconds(), config.heartbeatSeconds(), new JobExpiry(config.jobTtl()));
         int slots = config.jobSlots().orElseGet(() -> defaultSlots(manager.getDevice(), config, admission));
         LOG.infof("polling %s with %d job slot%s (%s); metrics in namespace %s", config.jobQueueUrl(), slots,
                 slots == 1 ? "" : "s", config.jobSlots().isPresent() ? "STYLIZE_JOB_SLOTS" : "chosen for the device",

@@ -77,7 +77,7 @@ class MemoryAdmissionTest {
         JobRunner runner = new JobRunner(ledger, TestWeights.weights(), Precision.FP32, manager, Duration.ofSeconds(2),
                 Clock.systemUTC(), METRICS, new MemoryAdmission(CPU, () -> available, downsizeToFit));
         MessageHandler handler = new MessageHandler(ledger, queue, new Settlement(queue, ledger, 10, 900, 300, METRICS), runner,
-                heartbeats, "worker-1", 300, 60);
+                heartbeats, "worker-1", 300, 60, new JobExpiry(Duration.ofDays(1)));
         handler.handle(FakeQueue.message(job.jobId() + "-m1", Json.compact(new JobMessage(job.jobId(), "bucket")), 1),
                 () -> false);
     }

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -32,11 +33,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Settlement of a job's message in every case, on an in-memory bucket and queue: no emulator, no engine. */
 class MessageHandlerTest {
+    private static final JobExpiry DAY = new JobExpiry(Duration.ofDays(1));
     private final InMemoryObjectStore store = new InMemoryObjectStore("bucket");
     private final JobLedger ledger = new JobLedger(store, Clock.systemUTC());
     private final FakeQueue queue = new FakeQueue();
@@ -59,7 +62,7 @@ class MessageHandlerTest {
         return new MessageHandler(ledger, queue, new Settlement(queue, ledger, 10, 900, 300, metrics), (job, attempt, receivedAt, stop) -> {
             runs.incrementAndGet();
             return runner.run(job, attempt, stop);
-        }, heartbeats, "worker-1", 300, 60);
+        }, heartbeats, "worker-1", 300, 60, DAY);
     }
 
     private static Message messageFor(String jobId, int receiveCount) {
@@ -67,8 +70,12 @@ class MessageHandlerTest {
     }
 
     private Job recorded(String jobId) {
+        return recorded(jobId, ledger.now());
+    }
+
+    private Job recorded(String jobId, String acceptedAt) {
         Job job = new Job(jobId, "bucket", "uploads/p.png", List.of(new StyleRef("styles/s.png", 1)), "seed",
-                PlanOptions.NONE, Preset.SEED.plan(64, 48, PlanOptions.NONE), "jobs/" + jobId + ".json", ledger.now());
+                PlanOptions.NONE, Preset.SEED.plan(64, 48, PlanOptions.NONE), "jobs/" + jobId + ".json", acceptedAt);
         ledger.record(job);
         return job;
     }
@@ -265,6 +272,46 @@ class MessageHandlerTest {
         assertEquals(JobState.FAILED, outcome.status());
         assertEquals("the job stopped its worker 2 times (the process died while running it, e.g. out of memory); "
                 + "it is not tried again", outcome.reason());
+    }
+
+    @Test
+    void recordsThatCannotBeReadSendTheMessageBackLaterAndTellTheSlotToRest() {
+        JobLedger unreachable = new JobLedger(JobLoopTest.unreachableStore(), Clock.systemUTC());
+        MessageHandler handler = new MessageHandler(unreachable, queue, new Settlement(queue, unreachable, 10, 900, 300, metrics),
+                (job, attempt, receivedAt, stop) -> StyleRun.Ending.FINISHED, heartbeats, "worker-1", 300, 60, DAY);
+        Message m = messageFor("s3-down", 2);
+        assertFalse(handler.handle(m, () -> false), "the slot is told the records did not answer");
+        assertEquals(20, queue.visibility.get(m.messageId()), "back after the backoff of its second receive");
+        assertTrue(queue.deleted.isEmpty(), "nothing accepted is dropped");
+    }
+
+    @Test
+    void aJobNotStartedWithinItsTimeToLiveEndsExpiredUnrunAndIsAnnouncedOnce() {
+        recorded("stale", Instant.now().minus(Duration.ofHours(26)).toString());
+        Message m = messageFor("stale", 3);
+        handler((job, attempt, stop) -> StyleRun.Ending.FINISHED).handle(m, () -> false);
+        assertEquals(0, runs.get(), "never run");
+        Outcome outcome = ledger.outcome("stale").orElseThrow();
+        assertEquals(JobState.EXPIRED, outcome.status());
+        assertTrue(outcome.reason().startsWith("the job was not started within its time to live of 24 h 0 min (it waited 26 h "),
+                outcome.reason());
+        assertEquals(JobState.EXPIRED, ledger.status("stale").orElseThrow().state());
+        assertEquals(List.of(m.messageId()), queue.deleted);
+        assertEquals(1, metricLines.stream().filter(l -> l.contains("\"JobsExpired\"")).count(), metricLines.toString());
+    }
+
+    @Test
+    void aJobThatStartedOnceRunsOnHoweverOldItIs() {
+        recorded("old-but-started", Instant.now().minus(Duration.ofDays(2)).toString());
+        ledger.attemptStarted("old-but-started", 1);
+        ledger.retrying("old-but-started", 1, "SdkClientException: S3 unreachable");
+        handler((job, attempt, stop) -> StyleRun.Ending.FINISHED).handle(messageFor("old-but-started", 2), () -> false);
+        assertEquals(1, runs.get(), "its owner saw it start: it finishes");
+        recorded("young", Instant.now().minus(Duration.ofHours(23)).toString());
+        handler((job, attempt, stop) -> StyleRun.Ending.FINISHED).handle(messageFor("young", 1), () -> false);
+        assertEquals(2, runs.get());
+        assertEquals("26 h 5 min", JobExpiry.words(Duration.ofMinutes(26 * 60 + 5)));
+        assertEquals("12 min 30 s", JobExpiry.words(Duration.ofSeconds(750)));
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.stylize.jobs.store.StoredObject;
 import dev.stylize.jobs.telemetry.JobLogging;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.Limits;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import org.jboss.logging.Logger;
@@ -144,7 +145,7 @@ public class IntakeService {
     private Job job(String jobId, String contentKey, ImageHeader photo, List<StyleRef> styles, Preset preset,
                     PlanOptions options, String source) {
         return new Job(jobId, store.bucket(), contentKey, styles, preset.label(), options,
-                preset.plan(photo.width(), photo.height(), options), source, ledger.now());
+                preset.plan(photo.width(), photo.height(), options).requireWithin(Limits.SERVICE), source, ledger.now());
     }
 
     /** {@code styles/<name>.<image extension>}, checked to be a readable image. */

@@ -15,6 +15,7 @@ import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.testing.EmfDocuments;
 import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.LambdaEvents;
+import dev.stylize.plan.Limits;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import dev.stylize.jobs.Json;
@@ -253,6 +254,8 @@ class IntakeServiceTest {
                 "steps must be from 1 to 5000, got 1000000000");
         assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\"}], \"options\": {\"maxSize\": 1000000}}",
                 "maxSize must be from 32 to 2048 pixels, got 1000000");
+        assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\"}], \"options\": {\"scaleSteps\": [5000, 5000]}}",
+                "a job may take at most " + Limits.SERVICE_MAX_STEPS + " steps in all, across its scales; this one takes 10000");
         assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\"}], \"options\": {\"styleScale\": 10}}",
                 "styleScale must be from 0.1 to 4, got 10.0");
         assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\", \"weight\": -1}]}",

@@ -3,6 +3,14 @@
 'use strict';
 
 const view = document.getElementById('view');
+
+/** Ended without a result; each says why, under its own title. */
+const ENDED_UNRUN = new Map([
+  ['REJECTED', 'Rejected: the upload cannot become a job'],
+  ['FAILED', 'Failed'],
+  ['EXPIRED', 'Expired: not started in time, never run'],
+]);
+
 let stopView = () => {};
 
 // ---- elements, URLs, the API ------------------------------------------------------------------
@@ -64,7 +72,7 @@ function setProgress(bar, job) {
   const fraction = job.state === 'SUCCEEDED' ? 1 : job.totalSteps ? (job.step || 0) / job.totalSteps : 0;
   bar.querySelector('.progress-fill').style.width = (fraction * 100).toFixed(1) + '%';
   bar.classList.toggle('running', job.state === 'RUNNING');
-  bar.hidden = job.state === 'REJECTED';
+  bar.hidden = job.state === 'REJECTED' || job.state === 'EXPIRED';
 }
 
 function metaLine(job) {
@@ -126,7 +134,7 @@ function updateCard(card, job) {
   if (shown) setSrc(img, imageUrl(shown.key, 640, shown.etag));
   else if (job.photo) setSrc(img, imageUrl(job.photo, 640));
   img.hidden = !shown && !job.photo;
-  card.querySelector('.thumb').classList.toggle('failed', job.state === 'REJECTED' || job.state === 'FAILED');
+  card.querySelector('.thumb').classList.toggle('failed', ENDED_UNRUN.has(job.state));
   const inputs = card.querySelector('.inputs');
   const wanted = [job.photo, ...job.styles.map((s) => s.key)].filter(Boolean).join('|');
   if (inputs.dataset.keys !== wanted) {
@@ -177,9 +185,9 @@ function showJob(jobId) {
 
 function showReason(q, job) {
   const box = q('.reason');
-  box.hidden = !job.reason || (job.state !== 'REJECTED' && job.state !== 'FAILED');
+  box.hidden = !job.reason || !ENDED_UNRUN.has(job.state);
   box.className = 'reason ' + job.state.toLowerCase();
-  q('.reason-title').textContent = job.state === 'REJECTED' ? 'Rejected: the upload cannot become a job' : 'Failed';
+  q('.reason-title').textContent = ENDED_UNRUN.get(job.state) || '';
   q('.reason-text').textContent = job.reason || '';
   const notes = q('.notes');
   notes.hidden = !job.notes || job.notes.length === 0;
@@ -277,7 +285,7 @@ function plotLoss(q, detail, state) {
   const note = q('.plot-note');
   if (points.length < 2) {
     svg.replaceChildren();
-    note.textContent = detail.summary.state === 'REJECTED' ? 'No run.' : 'The loss appears as the job runs.';
+    note.textContent = detail.summary.state === 'REJECTED' || detail.summary.state === 'EXPIRED' ? 'No run.' : 'The loss appears as the job runs.';
     return;
   }
   const [w, h, pad] = [320, 160, 8];

@@ -24,6 +24,8 @@ public final class JobMetrics {
     public static final String JOBS_REJECTED = "JobsRejected";
     public static final String JOBS_SUCCEEDED = "JobsSucceeded";
     public static final String JOBS_FAILED = "JobsFailed";
+    /** Jobs not started within their time to live: a queue that waited too long, or too few workers. */
+    public static final String JOBS_EXPIRED = "JobsExpired";
     /** From the intake's acceptance to the worker's first start of the job. */
     public static final String QUEUE_WAIT = "QueueWaitSeconds";
     /** One attempt's run, inputs to result, for a job that succeeded. */
@@ -42,14 +44,15 @@ public final class JobMetrics {
     public static final String SIZE = "Size";
 
     /** Every metric this class writes, for readers of the lines. */
-    public static final List<String> NAMES = List.of(JOBS_ACCEPTED, JOBS_REJECTED, JOBS_SUCCEEDED, JOBS_FAILED, QUEUE_WAIT,
-            RUN, NON_STEP, STEP, CHECKPOINT_UPLOAD);
+    public static final List<String> NAMES = List.of(JOBS_ACCEPTED, JOBS_REJECTED, JOBS_SUCCEEDED, JOBS_FAILED, JOBS_EXPIRED,
+            QUEUE_WAIT, RUN, NON_STEP, STEP, CHECKPOINT_UPLOAD);
 
     /** Size classes: the smallest of these that holds a scale's longest side. */
     private static final int[] SIZE_CLASSES = {128, 256, 512, 1024, 2048};
 
     private static final Map<JobState, String> ENDINGS = Map.of(
-            JobState.SUCCEEDED, JOBS_SUCCEEDED, JobState.FAILED, JOBS_FAILED, JobState.REJECTED, JOBS_REJECTED);
+            JobState.SUCCEEDED, JOBS_SUCCEEDED, JobState.FAILED, JOBS_FAILED, JobState.REJECTED, JOBS_REJECTED,
+            JobState.EXPIRED, JOBS_EXPIRED);
 
     private final EmfWriter writer;
 
@@ -67,7 +70,7 @@ public final class JobMetrics {
                 .property(JobLogging.JOB_ID, jobId).property("preset", preset).emit();
     }
 
-    /** A job ended: SUCCEEDED, FAILED or REJECTED, whoever ended it (intake, worker, dead-letter handler). */
+    /** A job ended: SUCCEEDED, FAILED, REJECTED or EXPIRED, whoever ended it (intake, worker, dead-letter handler). */
     public void ended(String jobId, JobState state, String reason) {
         String name = ENDINGS.get(state);
         if (name == null) {
