@@ -8,6 +8,7 @@ import dev.stylize.images.InvalidImageException;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.Manifest;
 import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.JobBudget;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 
@@ -25,13 +26,13 @@ import java.util.function.Supplier;
  * rules of its own form (a style to pick, a painting's new name, what it reads at once). Failures throw
  * {@link InvalidInputException} or {@link InvalidImageException}, whose messages are for the user.
  *
- * @param intake the intake's settings; only their limits (upload size, pixels) are used
+ * @param intake the intake's settings: their limits (upload size, pixels, the job budget) and defaults
  */
 public record SubmissionChecks(IntakeSettings intake) {
     /** The intake's default limits (a deployed intake may be configured otherwise). */
     public static SubmissionChecks intakeDefaults() {
         return new SubmissionChecks(new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES,
-                ImageDecoder.DEFAULT_MAX_PIXELS, Preset.QUALITY, PlanOptions.NONE));
+                ImageDecoder.DEFAULT_MAX_PIXELS, Preset.QUALITY, PlanOptions.NONE, JobBudget.DEFAULT));
     }
 
     public long maxUploadBytes() {
@@ -91,6 +92,11 @@ public record SubmissionChecks(IntakeSettings intake) {
     /** A manifest as the intake reads it: styles, weights, preset and options, with the intake's words. */
     public Manifest manifest(byte[] json, String bucket) {
         return Manifest.parse(json, bucket);
+    }
+
+    /** The job's plan as the intake will make it for this photo: within the service's bounds and the job budget. */
+    public void plan(Manifest manifest, ImageHeader photo) {
+        intake.plan(manifest.preset(), manifest.options(), photo.width(), photo.height());
     }
 
     /** A whole file, fetched on first use, read as the intake reads an object's first and last bytes. */

@@ -61,7 +61,7 @@ final class Submissions {
     Submitted submit(MultipartForm form) {
         MultipartForm.Part photo = form.part("photo").filter(p -> p.fileName() != null)
                 .orElseThrow(() -> new InvalidInputException("drop a photo (or pick one) first"));
-        checks.image(photo.fileName(), photo.bytes());
+        ImageHeader photoHeader = checks.image(photo.fileName(), photo.bytes());
         Spec spec = spec(form);
         List<StyleChoice> choices = spec.styles() == null ? List.of() : spec.styles();
         checks.someStyle(choices.size());
@@ -97,6 +97,7 @@ final class Submissions {
                 .with(PlanOptions.KEEP_COLORS, Boolean.TRUE.equals(spec.keepColors()) ? true : null);
         byte[] manifestBytes = Json.write(new ManifestJson(content, styles, spec.preset(), options.isEmpty() ? null : options));
         Manifest manifest = checks.manifest(manifestBytes, store.bucket());
+        checks.plan(manifest, photoHeader);
 
         Map<String, byte[]> writes = new LinkedHashMap<>(newStyles);
         String trigger;

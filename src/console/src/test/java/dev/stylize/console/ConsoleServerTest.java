@@ -21,6 +21,7 @@ import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.LambdaEvents;
 import dev.stylize.jobs.testing.MotoServer;
+import dev.stylize.plan.JobBudget;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import org.junit.jupiter.api.AfterAll;
@@ -180,7 +181,8 @@ class ConsoleServerTest {
         // The real intake takes it as it is.
         String queue = moto.clients().sqs().createQueue(b -> b.queueName("console-jobs")).queueUrl();
         IntakeService intake = new IntakeService(ledger, moto.clients().sqs(), queue, new IntakeSettings(
-                IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES, ImageDecoder.DEFAULT_MAX_PIXELS, Preset.QUALITY, PlanOptions.NONE),
+                IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES, ImageDecoder.DEFAULT_MAX_PIXELS, Preset.QUALITY, PlanOptions.NONE,
+                JobBudget.DEFAULT),
                 new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE)));
         String result = intake.accept(LambdaEvents.s3Upload("console", manifestKey, manifestBytes.length).getRecords().getFirst());
         assertTrue(result.startsWith("accepted " + JobLayout.jobIdBase(manifestKey) + "-"), result);

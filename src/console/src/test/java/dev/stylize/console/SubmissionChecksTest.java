@@ -5,6 +5,7 @@ import dev.stylize.jobs.IntakeSettings;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.images.ImageHeader;
 import dev.stylize.jobs.JobLedger;
+import dev.stylize.jobs.Manifest;
 import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.S3ObjectStore;
 import dev.stylize.jobs.telemetry.EmfWriter;
@@ -12,6 +13,7 @@ import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.LambdaEvents;
 import dev.stylize.jobs.testing.MotoServer;
+import dev.stylize.plan.JobBudget;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import org.junit.jupiter.api.AfterAll;
@@ -50,7 +52,7 @@ class SubmissionChecksTest {
         String queue = moto.clients().sqs().createQueue(b -> b.queueName("checks-jobs")).queueUrl();
         intake = new IntakeService(new JobLedger(store, Clock.systemUTC()), moto.clients().sqs(), queue,
                 new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES, ImageDecoder.DEFAULT_MAX_PIXELS, Preset.SEED,
-                        PlanOptions.NONE), new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE)));
+                        PlanOptions.NONE, JobBudget.DEFAULT), new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE)));
     }
 
     @AfterAll
@@ -103,6 +105,17 @@ class SubmissionChecksTest {
                 "{\"content\":\"uploads/harbour.png\",\"styles\":[{\"name\":\"swirls\"}],\"options\":{\"maxSize\":4096}}")) {
             assertEquals(manifestRejection(json), message(() -> checks.manifest(json.getBytes(StandardCharsets.UTF_8), BUCKET)),
                     json);
+        }
+    }
+
+    @Test
+    void jobsOverTheBoundsInAllGetTheIntakesReasons() {
+        ImageHeader photo = checks.image("harbour.png", Examples.bytes(Examples.PHOTO));
+        for (String json : List.of(
+                "{\"content\":\"uploads/harbour.png\",\"styles\":[{\"name\":\"swirls\"}],\"options\":{\"scaleSteps\":[3000,3000]}}",
+                "{\"content\":\"uploads/harbour.png\",\"styles\":[{\"name\":\"swirls\"}],\"options\":{\"steps\":5000}}")) {
+            Manifest manifest = checks.manifest(json.getBytes(StandardCharsets.UTF_8), BUCKET);
+            assertEquals(manifestRejection(json), message(() -> checks.plan(manifest, photo)), json);
         }
     }
 

@@ -1,7 +1,11 @@
 package dev.stylize.jobs;
 
+import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.JobBudget;
+import dev.stylize.plan.Limits;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
+import dev.stylize.plan.StylePlan;
 
 /**
  * What the intake accepts and what an inbox upload gets when it says nothing.
@@ -10,8 +14,24 @@ import dev.stylize.plan.Preset;
  * @param maxPixels       larger declared dimensions are rejected from the header
  * @param defaultPreset   preset of inbox jobs and of manifests that name none
  * @param defaultOptions  options of inbox jobs; a manifest's options override them one by one
+ * @param jobBudget       the most one job may cost; a job over it is rejected, saying what it would cost
  */
-public record IntakeSettings(long maxUploadBytes, long maxPixels, Preset defaultPreset, PlanOptions defaultOptions) {
+public record IntakeSettings(long maxUploadBytes, long maxPixels, Preset defaultPreset, PlanOptions defaultOptions,
+                             JobBudget jobBudget) {
     /** 50 MB: a large camera JPEG or a 16-bit TIFF of a phone photo. */
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 50L * 1024 * 1024;
+
+    /**
+     * The plan of a job the intake accepts, for a photo of {@code width} x {@code height}: the
+     * preset and options asked (else these defaults), within the service's limits and this budget.
+     *
+     * @param preset  the preset asked, or null for the default
+     * @param options the options asked; the defaults fill in the rest
+     * @throws InvalidInputException saying which bound the job would break
+     */
+    public StylePlan plan(Preset preset, PlanOptions options, int width, int height) {
+        Preset chosen = preset != null ? preset : defaultPreset;
+        StylePlan plan = chosen.plan(width, height, options.orElse(defaultOptions)).requireWithin(Limits.SERVICE);
+        return jobBudget.require(plan, width, height);
+    }
 }

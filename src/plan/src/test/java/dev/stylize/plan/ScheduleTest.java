@@ -48,6 +48,22 @@ class ScheduleTest {
     }
 
     @Test
+    void aJobsCostIsItsStepsTimesItsPixelsAndTheDefaultBudgetHoldsTwoLargestQualityJobs() {
+        StylePlan quality = Preset.QUALITY.plan(2048, 2048, PlanOptions.of(MAX_SIZE, Limits.SERVICE_MAX_SIZE));
+        double largest = JobBudget.cost(quality, 2048, 2048);
+        assertEquals(25 * 128 * 128 / 1e6 + 20 * (256 * 256 + 512 * 512 + 1024 * 1024 + 2048 * 2048) / 1e6, largest, 1e-9);
+        assertEquals(Math.ceil(2 * largest), JobBudget.DEFAULT_MEGAPIXEL_STEPS);
+        assertEquals(JobBudget.cost(quality, 2048, 2048) * 0.75, JobBudget.cost(quality, 2048, 1536), 0.1,
+                "the photo's own shape, not its longest side squared");
+        assertEquals(quality, JobBudget.DEFAULT.require(quality, 2048, 2048));
+
+        StylePlan seed = Preset.SEED.plan(4000, 3000, PlanOptions.of(MAX_SIZE, 1024));
+        InvalidInputException refused = assertThrows(InvalidInputException.class, () -> JobBudget.DEFAULT.require(seed, 4000, 3000));
+        assertEquals("the job would cost 1572.9 megapixel-steps (steps × width × height / 10^6, over its 1 scale), more than "
+                + "this deployment allows one job (224); ask for fewer steps or a smaller maxSize", refused.getMessage());
+    }
+
+    @Test
     void photosAreNeverEnlarged() {
         assertEquals(300, Preset.QUALITY.plan(300, 200, PlanOptions.of(MAX_SIZE, 2048)).size());
         assertEquals(512, Preset.QUALITY.plan(3000, 2000, PlanOptions.NONE).size(), "the preset's size");

@@ -22,6 +22,7 @@ import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
 import dev.stylize.jobs.UnusableCheckpointException;
 import dev.stylize.jobs.telemetry.JobMetrics;
+import dev.stylize.plan.JobBudget;
 import dev.stylize.plan.StylePlan;
 import org.jboss.logging.Logger;
 
@@ -50,11 +51,13 @@ final class JobRunner implements MessageHandler.Runner {
     private final Duration statusInterval;
     private final Clock clock;
     private final MemoryAdmission admission;
+    private final JobBudget budget;
     private final ImageDecoder decoder = new ImageDecoder();
 
     JobRunner(JobLedger ledger, Vgg19Weights weights, Precision precision, NDManager manager, Duration statusInterval,
-              Clock clock, JobMetrics metrics, MemoryAdmission admission) {
+              Clock clock, JobMetrics metrics, MemoryAdmission admission, JobBudget budget) {
         this.admission = admission;
+        this.budget = budget;
         this.ledger = ledger;
         this.weights = weights;
         this.precision = precision;
@@ -72,6 +75,8 @@ final class JobRunner implements MessageHandler.Runner {
     @Override
     public StyleRun.Ending run(Job job, int attempt, Instant receivedAt, BooleanSupplier stop) {
         StyleInputs originals = loadInputs(job);
+        // The intake checked the budget; a job.json written otherwise, or a budget lowered since, is caught here.
+        budget.require(job.plan(), originals.content().getWidth(), originals.content().getHeight());
         JobStatus earlier = ledger.status(job.jobId()).orElse(null);
         List<Checkpoint> recorded = ledger.checkpoints(job.jobId());
         Optional<MemoryAdmission.Admitted> admission = this.admission.admit(job, originals.content().getWidth(),

@@ -2,6 +2,7 @@ package dev.stylize.worker;
 
 import dev.stylize.engine.model.Precision;
 import dev.stylize.jobs.telemetry.JobMetrics;
+import dev.stylize.plan.JobBudget;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -83,6 +84,13 @@ public interface WorkerConfig {
      */
     @WithDefault("86400")
     Duration jobTtl();
+
+    /**
+     * The most one job may cost, in megapixel-steps (STYLIZE_JOB_BUDGET, the template's JobBudget,
+     * as the intake's): a job over it ends FAILED before its first step.
+     */
+    @WithDefault("" + JobBudget.DEFAULT_MEGAPIXEL_STEPS)
+    double jobBudget();
 
     /** How often status.json is rewritten while a job runs. */
     @WithDefault("2")

@@ -15,6 +15,7 @@ import dev.stylize.jobs.aws.AwsClients;
 import dev.stylize.jobs.telemetry.EmfWriter;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.store.S3ObjectStore;
+import dev.stylize.plan.JobBudget;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import dev.stylize.plan.StylePlan;
@@ -80,7 +81,8 @@ final class WorkerWiring {
         JobMetrics metrics = new JobMetrics(EmfWriter.toStandardOutput(config.metricsNamespace()));
         MemoryAdmission admission = admission(config, manager.getDevice());
         JobRunner runner = new JobRunner(ledger, weights, config.precision(), manager,
-                Duration.ofSeconds(config.statusIntervalSeconds()), Clock.systemUTC(), metrics, admission);
+                Duration.ofSeconds(config.statusIntervalSeconds()), Clock.systemUTC(), metrics, admission,
+                new JobBudget(config.jobBudget()));
         Settlement settlement = new Settlement(queue, ledger, config.retryBaseSeconds(), config.retryMaxSeconds(),
                 config.visibilityTimeoutSeconds(), metrics);
         MessageHandler handler = new MessageHandler(ledger, queue, settlement, runner, heartbeats, workerId(),

@@ -17,6 +17,7 @@ import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
 import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.InMemoryObjectStore;
+import dev.stylize.plan.JobBudget;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import org.junit.jupiter.api.AfterEach;
@@ -74,8 +75,12 @@ class MemoryAdmissionTest {
     }
 
     private void handle(Job job, long available, boolean downsizeToFit) {
+        handle(job, available, downsizeToFit, JobBudget.DEFAULT);
+    }
+
+    private void handle(Job job, long available, boolean downsizeToFit, JobBudget budget) {
         JobRunner runner = new JobRunner(ledger, TestWeights.weights(), Precision.FP32, manager, Duration.ofSeconds(2),
-                Clock.systemUTC(), METRICS, new MemoryAdmission(CPU, () -> available, downsizeToFit));
+                Clock.systemUTC(), METRICS, new MemoryAdmission(CPU, () -> available, downsizeToFit), budget);
         MessageHandler handler = new MessageHandler(ledger, queue, new Settlement(queue, ledger, 10, 900, 300, METRICS), runner,
                 heartbeats, "worker-1", 300, 60, new JobExpiry(Duration.ofDays(1)));
         handler.handle(FakeQueue.message(job.jobId() + "-m1", Json.compact(new JobMessage(job.jobId(), "bucket")), 1),
@@ -94,6 +99,18 @@ class MemoryAdmissionTest {
         assertNull(outcome.timings().startedAt(), "never started");
         assertEquals(0, ledger.status("big").orElseThrow().step(), "not one step");
         assertTrue(store.list("results/big/checkpoints/").isEmpty() && ledger.store().read("results/big/result.png").isEmpty());
+    }
+
+    @Test
+    void aJobOverTheDeploymentsBudgetEndsFailedBeforeItsFirstStepSayingWhatItWouldCost() {
+        Job job = recorded("costly"); // 3 steps of 64 x 43 px: 0.008 megapixel-steps
+        handle(job, Long.MAX_VALUE, false, new JobBudget(0.005));
+        Outcome outcome = ledger.outcome("costly").orElseThrow();
+        assertEquals(JobState.FAILED, outcome.status());
+        assertEquals("the job would cost 0.008 megapixel-steps (steps × width × height / 10^6, over its 1 scale), more than "
+                + "this deployment allows one job (0.005); ask for fewer steps or a smaller maxSize", outcome.reason());
+        assertEquals(0, ledger.status("costly").orElseThrow().step(), "not one step");
+        assertEquals(List.of("costly-m1"), queue.deleted, "not retried");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.stylize.functions.intake;
 import dev.stylize.jobs.IntakeSettings;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.jobs.telemetry.JobMetrics;
+import dev.stylize.plan.JobBudget;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -27,6 +28,10 @@ public interface IntakeConfig {
 
     @WithDefault("" + ImageDecoder.DEFAULT_MAX_PIXELS)
     long maxPixels();
+
+    /** The most one job may cost, in megapixel-steps (STYLIZE_JOB_BUDGET; the template's JobBudget). */
+    @WithDefault("" + JobBudget.DEFAULT_MEGAPIXEL_STEPS)
+    double jobBudget();
 
     /** CloudWatch namespace of the metric lines (template.yaml sets one per stack). */
     @WithDefault(JobMetrics.DEFAULT_NAMESPACE)

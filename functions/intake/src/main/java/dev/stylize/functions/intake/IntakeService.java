@@ -19,7 +19,6 @@ import dev.stylize.jobs.store.StoredObject;
 import dev.stylize.jobs.telemetry.JobLogging;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.plan.InvalidInputException;
-import dev.stylize.plan.Limits;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import org.jboss.logging.Logger;
@@ -141,11 +140,11 @@ public class IntakeService {
         return job(jobId, manifest.content(), photo, styles, preset, manifest.options().orElse(settings.defaultOptions()), key);
     }
 
-    /** The job as the worker will run it: its plan is made here, from the photo's dimensions. */
+    /** The job as the worker will run it: its plan is made here, from the photo's dimensions, within the bounds. */
     private Job job(String jobId, String contentKey, ImageHeader photo, List<StyleRef> styles, Preset preset,
                     PlanOptions options, String source) {
         return new Job(jobId, store.bucket(), contentKey, styles, preset.label(), options,
-                preset.plan(photo.width(), photo.height(), options).requireWithin(Limits.SERVICE), source, ledger.now());
+                settings.plan(preset, options, photo.width(), photo.height()), source, ledger.now());
     }
 
     /** {@code styles/<name>.<image extension>}, checked to be a readable image. */

@@ -7,6 +7,7 @@ import dev.stylize.jobs.telemetry.EmfWriter;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.store.S3ObjectStore;
 import dev.stylize.plan.Limits;
+import dev.stylize.plan.JobBudget;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import jakarta.enterprise.inject.Produces;
@@ -26,7 +27,7 @@ public class IntakeWiring {
                 .with(PlanOptions.CHECKPOINT_EVERY, config.defaults().checkpointEvery())
                 .validate(Limits.SERVICE);
         IntakeSettings settings = new IntakeSettings(config.maxUploadBytes(), config.maxPixels(),
-                Preset.named(config.defaults().preset()), defaults);
+                Preset.named(config.defaults().preset()), defaults, new JobBudget(config.jobBudget()));
         JobLedger ledger = new JobLedger(new S3ObjectStore(clients.s3(), config.bucket()), Clock.systemUTC());
         return new IntakeService(ledger, clients.sqs(), config.jobQueueUrl(), settings,
                 new JobMetrics(EmfWriter.toStandardOutput(config.metricsNamespace())));

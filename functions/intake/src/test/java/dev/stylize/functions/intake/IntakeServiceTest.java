@@ -16,6 +16,7 @@ import dev.stylize.jobs.testing.EmfDocuments;
 import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.LambdaEvents;
 import dev.stylize.plan.Limits;
+import dev.stylize.plan.JobBudget;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import dev.stylize.jobs.Json;
@@ -81,7 +82,7 @@ class IntakeServiceTest {
         store.write("styles/swirls.png", Examples.bytes(Examples.STYLE), "image/png");
         PlanOptions defaults = PlanOptions.of(PlanOptions.STEPS, 8).with(PlanOptions.MAX_SIZE, 64);
         IntakeSettings settings = new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES,
-                dev.stylize.images.ImageDecoder.DEFAULT_MAX_PIXELS, Preset.SEED, defaults);
+                dev.stylize.images.ImageDecoder.DEFAULT_MAX_PIXELS, Preset.SEED, defaults, JobBudget.DEFAULT);
         handler = new IntakeHandler(new IntakeService(ledger, sqs, queueUrl, settings,
                 new JobMetrics(new EmfWriter("test", Clock.systemUTC(), metricLines::add))));
     }
@@ -256,6 +257,9 @@ class IntakeServiceTest {
                 "maxSize must be from 32 to 2048 pixels, got 1000000");
         assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\"}], \"options\": {\"scaleSteps\": [5000, 5000]}}",
                 "a job may take at most " + Limits.SERVICE_MAX_STEPS + " steps in all, across its scales; this one takes 10000");
+        assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\"}], \"options\": {\"steps\": 5000, \"maxSize\": 384}}",
+                "the job would cost 491.5 megapixel-steps (steps × width × height / 10^6, over its 1 scale), more than this "
+                        + "deployment allows one job (224)");
         assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\"}], \"options\": {\"styleScale\": 10}}",
                 "styleScale must be from 0.1 to 4, got 10.0");
         assertManifestRejected("{\"content\": \"uploads/harbour.png\", \"styles\": [{\"name\": \"swirls\", \"weight\": -1}]}",

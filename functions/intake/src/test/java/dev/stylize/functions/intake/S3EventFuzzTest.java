@@ -11,6 +11,7 @@ import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.FuzzChecks;
 import dev.stylize.jobs.testing.InMemoryObjectStore;
+import dev.stylize.plan.JobBudget;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import io.quarkus.amazon.lambda.runtime.handlers.S3EventInputReader;
@@ -59,7 +60,7 @@ class S3EventFuzzTest {
             }
         };
         IntakeSettings settings = new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES, ImageDecoder.DEFAULT_MAX_PIXELS,
-                Preset.QUALITY, PlanOptions.of(PlanOptions.CHECKPOINT_EVERY, 100));
+                Preset.QUALITY, PlanOptions.of(PlanOptions.CHECKPOINT_EVERY, 100), JobBudget.DEFAULT);
         HANDLER = new IntakeHandler(new IntakeService(new JobLedger(BUCKET, Clock.systemUTC()), queue, "queue", settings,
                 new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE))));
     }
