@@ -2,13 +2,18 @@ package dev.stylize.local;
 
 import dev.stylize.console.ConsoleServer;
 import dev.stylize.console.SubmissionChecks;
+import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobState;
+import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.Manifest;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
 import dev.stylize.jobs.store.StoredObject;
 import dev.stylize.jobs.testing.Examples;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.Preset;
+import dev.stylize.plan.StylePlan;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -181,6 +187,33 @@ class ConsoleBrowserTest {
         Manifest manifest = Manifest.parse(stack.store.read(outcome.source()).orElseThrow(), stack.store.bucket());
         assertTrue(outcome.source().startsWith("jobs/harbour-") && manifest.content().startsWith("uploads/harbour-"),
                 outcome.source() + " " + manifest.content());
+    }
+
+    @Test
+    void theLossPlotMarksWhereEachLargerScaleStarts() throws IOException {
+        String jobId = "coarse-to-fine-" + System.nanoTime();
+        String photo = "uploads/" + jobId + ".png";
+        stack.store.write(photo, Files.readAllBytes(Examples.PHOTO), "image/png");
+        StylePlan plan = Preset.QUALITY.plan(1024, 768, PlanOptions.NONE); // 128, 256 and 512 px: 25, 20 and 20 steps
+        stack.ledger.record(new Job(jobId, stack.store.bucket(), photo, List.of(new StyleRef("styles/swirls.png", 1)), "quality",
+                PlanOptions.NONE, plan, "jobs/" + jobId + ".json", stack.ledger.now()));
+        List<double[]> history = new ArrayList<>();
+        for (int step = 1; step <= 60; step++) { // the loss jumps where each larger scale starts
+            history.add(new double[] {step, 1e6 / step * (step > 45 ? 8 : step > 25 ? 4 : 1)});
+        }
+        stack.ledger.progress(new JobStatus(jobId, JobState.RUNNING, 60, plan.totalSteps(), history.getLast()[1], null, null,
+                null, null, null, 1, null, stack.ledger.now(), stack.ledger.now(), history, 0, null));
+
+        open("#/job/" + jobId);
+        await("the loss plot", d -> !d.findElements(By.cssSelector(".plot path.line")).isEmpty());
+        assertEquals(2, browser.findElements(By.cssSelector(".plot line.scale")).size(), "one mark per larger scale");
+        assertEquals(List.of("256 px", "512 px"), browser.findElements(By.cssSelector(".plot text.scale-label")).stream()
+                .map(e -> e.getAttribute("textContent")).toList());
+        double first = Double.parseDouble(browser.findElement(By.cssSelector(".plot line.scale")).getAttribute("x1"));
+        assertTrue(first > 8 + (25 - 1) / 59.0 * 304 && first < 8 + (26 - 1) / 59.0 * 304,
+                "between the coarse scale's last step (25) and the next one's first: " + first);
+        assertTrue(text(".plot-note").contains("a larger scale starts"), text(".plot-note"));
+        screenshot("job-scales");
     }
 
     // ---- the page ----

@@ -303,9 +303,32 @@ function plotLoss(q, detail, state) {
   const area = document.createElementNS(ns, 'path');
   area.setAttribute('d', `${d} L ${x(s1).toFixed(1)} ${h - pad} L ${x(s0).toFixed(1)} ${h - pad} Z`);
   area.setAttribute('class', 'area');
-  svg.replaceChildren(area, path);
+  // Coarse to fine: the loss jumps up where a larger scale starts, so each start is marked.
+  const marks = scaleStarts(detail).filter(([step]) => step > s0 && step < s1).flatMap(([step, size]) => {
+    const line = document.createElementNS(ns, 'line');
+    const at = x(step).toFixed(1);
+    Object.entries({ x1: at, x2: at, y1: pad, y2: h - pad, class: 'scale' }).forEach(([k, v]) => line.setAttribute(k, v));
+    const label = document.createElementNS(ns, 'text');
+    Object.entries({ x: (x(step) + 3).toFixed(1), y: pad + 9, class: 'scale-label' }).forEach(([k, v]) => label.setAttribute(k, v));
+    label.textContent = `${size} px`;
+    return [line, label];
+  });
+  svg.replaceChildren(area, path, ...marks);
   const fmt = (l) => Number(10 ** l).toPrecision(3);
-  note.textContent = `from ${fmt(logs[0])} to ${fmt(logs.at(-1))} over steps ${s0}–${s1} (log scale)`;
+  note.textContent = `from ${fmt(logs[0])} to ${fmt(logs.at(-1))} over steps ${s0}–${s1} (log scale)`
+    + (marks.length ? '; a dashed line: a larger scale starts, from the smaller result, and the loss jumps' : '');
+}
+
+/** [step, size] where each scale after the first starts: between its first step and the previous scale's last. */
+function scaleStarts(detail) {
+  const schedule = (detail.job && detail.job.plan && detail.job.plan.schedule) || [];
+  const starts = [];
+  let done = 0;
+  schedule.forEach((scale, i) => {
+    if (i > 0) starts.push([done + 0.5, scale.size]);
+    done += scale.steps;
+  });
+  return starts;
 }
 
 function showDownloads(q, detail) {
