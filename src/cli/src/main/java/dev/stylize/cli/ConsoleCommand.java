@@ -6,6 +6,7 @@ import dev.stylize.jobs.aws.AwsClients;
 import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.S3ObjectStore;
 import dev.stylize.local.LocalNames;
+import dev.stylize.plan.Limits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,6 +40,11 @@ final class ConsoleCommand extends Subcommand {
             description = "How often live pages look at the bucket, ISO-8601 (default: 1 second).")
     Duration refresh;
 
+    @Option(names = "--max-job-size", defaultValue = "${env:STYLIZE_MAX_JOB_SIZE:-" + Limits.SERVICE_MAX_SIZE + "}",
+            paramLabel = "PX", description = "The largest size the deployment lets a job ask, as its MaxJobSize "
+                    + "(default: STYLIZE_MAX_JOB_SIZE if set, else ${DEFAULT-VALUE}); the form offers sizes up to it.")
+    int maxJobSize;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -46,7 +52,7 @@ final class ConsoleCommand extends Subcommand {
         AwsClients clients = new AwsClients(endpoint(endpoint, local, LocalNames.DEFAULT_ENDPOINT),
                 System.getenv().getOrDefault("AWS_REGION", "us-east-1"));
         ObjectStore store = new S3ObjectStore(clients.s3(), local ? LocalNames.defaults().bucket() : bucket);
-        ConsoleServer console = new ConsoleServer(store, host, port, refresh, SubmissionChecks.intakeDefaults());
+        ConsoleServer console = new ConsoleServer(store, host, port, refresh, SubmissionChecks.forMaxJobSize(maxJobSize));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             console.close();

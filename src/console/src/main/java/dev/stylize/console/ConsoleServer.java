@@ -10,7 +10,6 @@ import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Manifest;
 import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.plan.InvalidInputException;
-import dev.stylize.plan.Limits;
 import dev.stylize.plan.Preset;
 
 import java.io.IOException;
@@ -175,8 +174,8 @@ public final class ConsoleServer implements AutoCloseable {
 
     private Map<String, Object> limits() {
         return Map.of("maxUploadBytes", checks.maxUploadBytes(), "maxStyles", Manifest.MAX_STYLES,
-                "presets", Preset.labels().stream().sorted().toList(), "minSize", Limits.SERVICE.minSize(),
-                "maxSize", Limits.SERVICE.maxSize(), "maxSteps", Limits.SERVICE.maxSteps(), "bucket", store.bucket());
+                "presets", Preset.labels().stream().sorted().toList(), "minSize", checks.limits().minSize(),
+                "maxSize", checks.limits().maxSize(), "maxSteps", checks.limits().maxSteps(), "bucket", store.bucket());
     }
 
     /**

@@ -1,14 +1,13 @@
 package dev.stylize.console;
 
-import dev.stylize.images.ImageUploadCheck;
-import dev.stylize.jobs.IntakeSettings;
-import dev.stylize.images.ImageDecoder;
 import dev.stylize.images.ImageHeader;
+import dev.stylize.images.ImageUploadCheck;
 import dev.stylize.images.InvalidImageException;
+import dev.stylize.jobs.IntakeSettings;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.Manifest;
 import dev.stylize.plan.InvalidInputException;
-import dev.stylize.plan.JobBudget;
+import dev.stylize.plan.Limits;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 
@@ -29,10 +28,19 @@ import java.util.function.Supplier;
  * @param intake the intake's settings: their limits (upload size, pixels, the job budget) and defaults
  */
 public record SubmissionChecks(IntakeSettings intake) {
+    /** The checks of a deployment whose jobs may ask up to {@code maxJobSize} px, with its default limits. */
+    public static SubmissionChecks forMaxJobSize(int maxJobSize) {
+        return new SubmissionChecks(IntakeSettings.of(Limits.service(maxJobSize), Preset.QUALITY, PlanOptions.NONE));
+    }
+
     /** The intake's default limits (a deployed intake may be configured otherwise). */
     public static SubmissionChecks intakeDefaults() {
-        return new SubmissionChecks(new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES,
-                ImageDecoder.DEFAULT_MAX_PIXELS, Preset.QUALITY, PlanOptions.NONE, JobBudget.DEFAULT));
+        return forMaxJobSize(Limits.SERVICE_MAX_SIZE);
+    }
+
+    /** What one job may ask: sizes, steps. */
+    public Limits limits() {
+        return intake.limits();
     }
 
     public long maxUploadBytes() {
@@ -91,7 +99,7 @@ public record SubmissionChecks(IntakeSettings intake) {
 
     /** A manifest as the intake reads it: styles, weights, preset and options, with the intake's words. */
     public Manifest manifest(byte[] json, String bucket) {
-        return Manifest.parse(json, bucket);
+        return Manifest.parse(json, bucket, intake.limits());
     }
 
     /** The job's plan as the intake will make it for this photo: within the service's bounds and the job budget. */

@@ -3,7 +3,6 @@ package dev.stylize.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stylize.functions.intake.IntakeService;
 import dev.stylize.jobs.IntakeSettings;
-import dev.stylize.images.ImageDecoder;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobLedger;
@@ -21,7 +20,7 @@ import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.LambdaEvents;
 import dev.stylize.jobs.testing.MotoServer;
-import dev.stylize.plan.JobBudget;
+import dev.stylize.plan.Limits;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import org.junit.jupiter.api.AfterAll;
@@ -171,7 +170,7 @@ class ConsoleServerTest {
         assertEquals(Set.copyOf(written), difference(keys(""), before));
 
         byte[] manifestBytes = store.read(manifestKey).orElseThrow();
-        Manifest manifest = Manifest.parse(manifestBytes, "console");
+        Manifest manifest = Manifest.parse(manifestBytes, "console", Limits.SERVICE);
         assertEquals(written.get(1), manifest.content());
         assertEquals(List.of(new Manifest.Style("swirls", null, 0.7), new Manifest.Style("stripes", null, 0.3)), manifest.styles());
         assertEquals(Preset.SEED, manifest.preset());
@@ -180,9 +179,7 @@ class ConsoleServerTest {
 
         // The real intake takes it as it is.
         String queue = moto.clients().sqs().createQueue(b -> b.queueName("console-jobs")).queueUrl();
-        IntakeService intake = new IntakeService(ledger, moto.clients().sqs(), queue, new IntakeSettings(
-                IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES, ImageDecoder.DEFAULT_MAX_PIXELS, Preset.QUALITY, PlanOptions.NONE,
-                JobBudget.DEFAULT),
+        IntakeService intake = new IntakeService(ledger, moto.clients().sqs(), queue, IntakeSettings.of(Limits.SERVICE, Preset.QUALITY, PlanOptions.NONE),
                 new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE)));
         String result = intake.accept(LambdaEvents.s3Upload("console", manifestKey, manifestBytes.length).getRecords().getFirst());
         assertTrue(result.startsWith("accepted " + JobLayout.jobIdBase(manifestKey) + "-"), result);

@@ -2,7 +2,6 @@ package dev.stylize.console;
 
 import dev.stylize.functions.intake.IntakeService;
 import dev.stylize.jobs.IntakeSettings;
-import dev.stylize.images.ImageDecoder;
 import dev.stylize.images.ImageHeader;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.Manifest;
@@ -13,7 +12,7 @@ import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.LambdaEvents;
 import dev.stylize.jobs.testing.MotoServer;
-import dev.stylize.plan.JobBudget;
+import dev.stylize.plan.Limits;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import org.junit.jupiter.api.AfterAll;
@@ -51,8 +50,7 @@ class SubmissionChecksTest {
         store.write("uploads/harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
         String queue = moto.clients().sqs().createQueue(b -> b.queueName("checks-jobs")).queueUrl();
         intake = new IntakeService(new JobLedger(store, Clock.systemUTC()), moto.clients().sqs(), queue,
-                new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES, ImageDecoder.DEFAULT_MAX_PIXELS, Preset.SEED,
-                        PlanOptions.NONE, JobBudget.DEFAULT), new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE)));
+                IntakeSettings.of(Limits.SERVICE, Preset.SEED, PlanOptions.NONE), new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE)));
     }
 
     @AfterAll

@@ -1,5 +1,7 @@
 package dev.stylize.images;
 
+import dev.stylize.plan.Limits;
+
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
@@ -28,7 +30,7 @@ import java.util.Locale;
  */
 public final class ImageDecoder {
     /** 40 megapixels: a 8000x5000 photo, about 480 MB while decoding to ints. */
-    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+    public static final long DEFAULT_MAX_PIXELS = Limits.PHOTO_PIXELS;
     /** Room for four 16-bit channels, the widest a photo usually has. */
     static final int MAX_BYTES_PER_PIXEL = 8;
 

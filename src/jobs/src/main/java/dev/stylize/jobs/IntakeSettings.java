@@ -10,20 +10,27 @@ import dev.stylize.plan.StylePlan;
 /**
  * What the intake accepts and what an inbox upload gets when it says nothing.
  *
+ * @param limits          what one job may ask: the deployment's largest size (MaxJobSize), steps
  * @param maxUploadBytes  larger photos are rejected from the event's size, never downloaded
  * @param maxPixels       larger declared dimensions are rejected from the header
  * @param defaultPreset   preset of inbox jobs and of manifests that name none
  * @param defaultOptions  options of inbox jobs; a manifest's options override them one by one
  * @param jobBudget       the most one job may cost; a job over it is rejected, saying what it would cost
  */
-public record IntakeSettings(long maxUploadBytes, long maxPixels, Preset defaultPreset, PlanOptions defaultOptions,
-                             JobBudget jobBudget) {
+public record IntakeSettings(Limits limits, long maxUploadBytes, long maxPixels, Preset defaultPreset,
+                             PlanOptions defaultOptions, JobBudget jobBudget) {
     /** 50 MB: a large camera JPEG or a 16-bit TIFF of a phone photo. */
-    public static final long DEFAULT_MAX_UPLOAD_BYTES = 50L * 1024 * 1024;
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = Limits.PHOTO_BYTES;
+
+    /** Settings whose upload limits and budget follow {@code limits}' largest size, as a deployment's do unless it sets them. */
+    public static IntakeSettings of(Limits limits, Preset defaultPreset, PlanOptions defaultOptions) {
+        return new IntakeSettings(limits, limits.maxUploadBytes(), limits.maxPixels(), defaultPreset, defaultOptions,
+                JobBudget.defaultFor(limits.maxSize()));
+    }
 
     /**
      * The plan of a job the intake accepts, for a photo of {@code width} x {@code height}: the
-     * preset and options asked (else these defaults), within the service's limits and this budget.
+     * preset and options asked (else these defaults), within the limits and this budget.
      *
      * @param preset  the preset asked, or null for the default
      * @param options the options asked; the defaults fill in the rest
@@ -31,7 +38,7 @@ public record IntakeSettings(long maxUploadBytes, long maxPixels, Preset default
      */
     public StylePlan plan(Preset preset, PlanOptions options, int width, int height) {
         Preset chosen = preset != null ? preset : defaultPreset;
-        StylePlan plan = chosen.plan(width, height, options.orElse(defaultOptions)).requireWithin(Limits.SERVICE);
+        StylePlan plan = chosen.plan(width, height, options.orElse(defaultOptions)).requireWithin(limits);
         return jobBudget.require(plan, width, height);
     }
 }

@@ -30,7 +30,7 @@ import java.util.Set;
  * name, in the product's words. Whether the objects it names exist is the intake's business.
  *
  * @param preset  null when the manifest names none (the service's default applies)
- * @param options checked against the service's {@link Limits}
+ * @param options checked against the deployment's {@link Limits}
  */
 public record Manifest(String content, List<Style> styles, Preset preset, PlanOptions options) {
     /** How a manifest that is not valid JSON of its shape is refused; the parser's reason follows. */
@@ -51,9 +51,10 @@ public record Manifest(String content, List<Style> styles, Preset preset, PlanOp
 
     /**
      * @param bucket the bucket the manifest was dropped in: the only one it may name
+     * @param limits what one job may ask of this deployment ({@link Limits#service})
      * @throws InvalidInputException saying what is wrong, for the person who wrote it
      */
-    public static Manifest parse(byte[] json, String bucket) {
+    public static Manifest parse(byte[] json, String bucket, Limits limits) {
         if (json.length > MAX_BYTES) {
             throw new InvalidInputException("manifest is " + json.length + " bytes; the limit is " + MAX_BYTES);
         }
@@ -84,7 +85,7 @@ public record Manifest(String content, List<Style> styles, Preset preset, PlanOp
         }
         List<Style> styles = styles(root.get("styles"));
         String preset = text(root, "preset");
-        return new Manifest(content, styles, preset == null ? null : Preset.named(preset), options(root.get("options")));
+        return new Manifest(content, styles, preset == null ? null : Preset.named(preset), options(root.get("options"), limits));
     }
 
     private static List<Style> styles(JsonNode node) {
@@ -126,7 +127,7 @@ public record Manifest(String content, List<Style> styles, Preset preset, PlanOp
         return styles;
     }
 
-    private static PlanOptions options(JsonNode node) {
+    private static PlanOptions options(JsonNode node, Limits limits) {
         if (node == null || node.isNull()) {
             return PlanOptions.NONE;
         }
@@ -134,7 +135,7 @@ public record Manifest(String content, List<Style> styles, Preset preset, PlanOp
             throw new InvalidInputException("\"options\" is an object, e.g. {\"steps\": 300}, not " + describe(node));
         }
         @SuppressWarnings("unchecked") Map<String, Object> values = JSON.convertValue(node, Map.class);
-        return PlanOptions.fromJson(values).validate(Limits.SERVICE);
+        return PlanOptions.fromJson(values).validate(limits);
     }
 
     private static String text(JsonNode object, String field) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stylize.jobs.testing.FuzzChecks;
 import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.Limits;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ class ManifestFuzzTest {
         InvalidInputException[] refusal = new InvalidInputException[1];
         FuzzChecks.requireAllocationAtMost(BYTES_PER_INPUT_BYTE * json.length + FIXED, () -> {
             try {
-                Manifest manifest = Manifest.parse(json, "bucket");
+                Manifest manifest = Manifest.parse(json, "bucket", Limits.SERVICE);
                 FuzzChecks.require(manifest.content().startsWith(JobLayout.UPLOADS), "content under uploads/");
                 FuzzChecks.require(!manifest.styles().isEmpty() && manifest.styles().size() <= Manifest.MAX_STYLES,
                         "one to four styles");

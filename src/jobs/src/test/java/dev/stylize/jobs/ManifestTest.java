@@ -1,6 +1,7 @@
 package dev.stylize.jobs;
 
 import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.Limits;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class ManifestTest {
 
     private static Manifest parse(String json) {
-        return Manifest.parse(json.getBytes(StandardCharsets.UTF_8), "bucket");
+        return Manifest.parse(json.getBytes(StandardCharsets.UTF_8), "bucket", Limits.SERVICE);
     }
 
     private static String refused(String json) {

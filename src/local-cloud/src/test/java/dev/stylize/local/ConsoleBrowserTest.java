@@ -11,6 +11,7 @@ import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
 import dev.stylize.jobs.store.StoredObject;
 import dev.stylize.jobs.testing.Examples;
+import dev.stylize.plan.Limits;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import dev.stylize.plan.StylePlan;
@@ -184,7 +185,8 @@ class ConsoleBrowserTest {
         assertEquals(List.of("styles/swirls.png", "styles/stripes.png"), outcome.styles().stream().map(StyleRef::key).toList());
         assertEquals(List.of(0.75, 0.25), outcome.styles().stream().map(StyleRef::weight).toList());
         assertEquals(6, outcome.steps());
-        Manifest manifest = Manifest.parse(stack.store.read(outcome.source()).orElseThrow(), stack.store.bucket());
+        Manifest manifest = Manifest.parse(stack.store.read(outcome.source()).orElseThrow(), stack.store.bucket(),
+                Limits.SERVICE);
         assertTrue(outcome.source().startsWith("jobs/harbour-") && manifest.content().startsWith("uploads/harbour-"),
                 outcome.source() + " " + manifest.content());
     }

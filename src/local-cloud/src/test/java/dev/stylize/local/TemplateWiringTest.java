@@ -41,7 +41,8 @@ class TemplateWiringTest {
             assertEquals(60, intake.timeoutSeconds(), "Globals' Timeout");
             assertEquals(Optional.of("live"), intake.alias());
             assertEquals(Map.of("STYLIZE_BUCKET", "wiring", "STYLIZE_AWS_ENDPOINT", "", "STYLIZE_METRICS_NAMESPACE", "stylize/wiring",
-                    "STYLIZE_JOB_QUEUE_URL", stack.output("JobQueueUrl"), "STYLIZE_JOB_BUDGET", "224"), intake.environment(),
+                    "STYLIZE_JOB_QUEUE_URL", stack.output("JobQueueUrl"), "STYLIZE_JOB_BUDGET", "0", "STYLIZE_MAX_JOB_SIZE", "2048"),
+                    intake.environment(),
                     "Globals' variables merged with its own, resolved");
             assertEquals(List.of("inbox/", "jobs/"), intake.s3Triggers().stream().map(FunctionDefinition.S3Trigger::prefix).toList());
             assertEquals(new FunctionDefinition.AsyncConfig(2, 21600, Optional.of(arn(moto.clients().sqs(), stack.output("FailedEventsQueueUrl")))),
@@ -121,7 +122,7 @@ class TemplateWiringTest {
                 "JobsWaitingAlarm", "QueueIdleAlarm", "Dashboard")) {
             assertFalse(resources.containsKey(dropped), dropped);
         }
-        assertEquals(List.of("AlarmEmail", "BucketName", "JobBudget"), serverless.parameters().keySet().stream().sorted().toList());
+        assertEquals(List.of("AlarmEmail", "BucketName", "JobBudget", "MaxJobSize"), serverless.parameters().keySet().stream().sorted().toList());
         assertFalse(serverless.outputs().containsKey("ClusterName"));
         assertTrue(serverless.outputs().containsKey("FailedEventsQueueUrl"));
         Object codeUri = ((Map<?, ?>) resources.get("IntakeFunction")).get("Properties") instanceof Map<?, ?> p ? p.get("CodeUri") : null;

@@ -20,6 +20,12 @@ public record JobBudget(double megapixelSteps) {
     public static final int DEFAULT_MEGAPIXEL_STEPS = 224;
     public static final JobBudget DEFAULT = new JobBudget(DEFAULT_MEGAPIXEL_STEPS);
 
+    /** The default for a deployment whose largest job size is {@code maxJobSize}: twice a square quality job at that size. */
+    public static JobBudget defaultFor(int maxJobSize) {
+        StylePlan largest = Preset.QUALITY.plan(maxJobSize, maxJobSize, PlanOptions.of(PlanOptions.MAX_SIZE, maxJobSize));
+        return new JobBudget(Math.ceil(2 * cost(largest, maxJobSize, maxJobSize)));
+    }
+
     public JobBudget {
         if (!(megapixelSteps > 0) || Double.isInfinite(megapixelSteps)) {
             throw new IllegalArgumentException("a job budget is a positive number of megapixel-steps, got " + megapixelSteps);

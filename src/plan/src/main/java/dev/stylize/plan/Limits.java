@@ -20,8 +20,15 @@ public record Limits(int maxSteps, int minSize, int maxSize) {
     public static final int ENGINE_MAX_STEPS = 20_000;
     public static final int ENGINE_MIN_SIZE = 16;
     public static final int ENGINE_MAX_SIZE = 8192;
-    /** What one job of the service may ask (manifests, inbox uploads, the intake's defaults). */
+    /**
+     * What one job of the service may ask (manifests, inbox uploads, the intake's defaults) where
+     * the deployment keeps the default largest size; {@link #service} for another.
+     */
     public static final Limits SERVICE = new Limits(SERVICE_MAX_STEPS, SERVICE_MIN_SIZE, SERVICE_MAX_SIZE);
+    /** 40 megapixels: an 8000 x 5000 photo. The least any deployment accepts, whatever its largest job size. */
+    public static final long PHOTO_PIXELS = 40_000_000L;
+    /** 50 MB: a large camera JPEG or a 16-bit TIFF of a phone photo, at {@link #PHOTO_PIXELS}. */
+    public static final long PHOTO_BYTES = 50L * 1024 * 1024;
     /** What the engine itself runs: the command line. Room for 8K UHD (7680 px); steps that do not fit the memory run in tiles. */
     public static final Limits ENGINE = new Limits(ENGINE_MAX_STEPS, ENGINE_MIN_SIZE, ENGINE_MAX_SIZE);
 
@@ -40,6 +47,31 @@ public record Limits(int maxSteps, int minSize, int maxSize) {
     public static final double MAX_STYLE_SCALE = 4.0;
     /** Style blend weights of a job (their ratios matter, not their sum). */
     public static final double MAX_BLEND_WEIGHT = 1e6;
+
+    /**
+     * The service's limits where the deployment lets a job ask up to {@code maxJobSize} px (the
+     * template's MaxJobSize, STYLIZE_MAX_JOB_SIZE): print sizes, up to the engine's largest.
+     */
+    public static Limits service(int maxJobSize) {
+        if (maxJobSize < SERVICE_MIN_SIZE || maxJobSize > ENGINE_MAX_SIZE) {
+            throw new IllegalArgumentException("the largest job size of a deployment is from " + SERVICE_MIN_SIZE + " to "
+                    + ENGINE_MAX_SIZE + " px, got " + maxJobSize);
+        }
+        return new Limits(SERVICE_MAX_STEPS, SERVICE_MIN_SIZE, maxJobSize);
+    }
+
+    /**
+     * The largest photo accepted: {@link #PHOTO_PIXELS}, or a square of {@link #maxSize} where that
+     * is more, so a photo as large as a print needs is never refused by the pixel rule.
+     */
+    public long maxPixels() {
+        return Math.max(PHOTO_PIXELS, (long) maxSize * maxSize);
+    }
+
+    /** The largest upload accepted: {@link #PHOTO_BYTES}, growing with {@link #maxPixels} at the same bytes per pixel. */
+    public long maxUploadBytes() {
+        return (long) Math.ceil(PHOTO_BYTES * ((double) maxPixels() / PHOTO_PIXELS));
+    }
 
     /** A bound as messages quote it: 1e12, 1000, 0.1 (not 1.0E12, 1000.0). */
     public static String text(double bound) {

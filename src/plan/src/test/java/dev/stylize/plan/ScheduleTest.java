@@ -8,6 +8,7 @@ import static dev.stylize.plan.PlanOptions.MAX_SIZE;
 import static dev.stylize.plan.PlanOptions.STEPS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ScheduleTest {
 
@@ -61,6 +62,22 @@ class ScheduleTest {
         InvalidInputException refused = assertThrows(InvalidInputException.class, () -> JobBudget.DEFAULT.require(seed, 4000, 3000));
         assertEquals("the job would cost 1572.9 megapixel-steps (steps × width × height / 10^6, over its 1 scale), more than "
                 + "this deployment allows one job (224); ask for fewer steps or a smaller maxSize", refused.getMessage());
+    }
+
+    @Test
+    void aDeploymentsLargestJobSizeCarriesThePhotoLimitsAndTheBudgetWithIt() {
+        assertEquals(Limits.SERVICE, Limits.service(Limits.SERVICE_MAX_SIZE));
+        assertEquals(40_000_000L, Limits.SERVICE.maxPixels(), "up to 2048 px, the photo limits stay as they were");
+        assertEquals(50L * 1024 * 1024, Limits.SERVICE.maxUploadBytes());
+        assertEquals(new JobBudget(JobBudget.DEFAULT_MEGAPIXEL_STEPS), JobBudget.defaultFor(Limits.SERVICE_MAX_SIZE));
+
+        Limits prints = Limits.service(8192);
+        assertTrue(prints.maxPixels() >= 8192L * 5461, "an 8192 x 5461 photo passes the pixel rule");
+        assertTrue(prints.maxUploadBytes() > 80L * 1024 * 1024, "and a bigger file than 50 MB: " + prints.maxUploadBytes());
+        StylePlan print = Preset.QUALITY.plan(8192, 5461, PlanOptions.of(MAX_SIZE, 8192).validate(prints));
+        assertEquals(print, JobBudget.defaultFor(8192).require(print, 8192, 5461), "a quality print fits its deployment's budget");
+        assertThrows(InvalidInputException.class, () -> PlanOptions.of(MAX_SIZE, 8192).validate(Limits.SERVICE));
+        assertThrows(IllegalArgumentException.class, () -> Limits.service(9000));
     }
 
     @Test

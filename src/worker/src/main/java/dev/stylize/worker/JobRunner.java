@@ -52,12 +52,14 @@ final class JobRunner implements MessageHandler.Runner {
     private final Clock clock;
     private final MemoryAdmission admission;
     private final JobBudget budget;
-    private final ImageDecoder decoder = new ImageDecoder();
+    private final ImageDecoder decoder;
 
+    /** @param maxPixels the largest photo decoded: what the deployment's largest job size needs */
     JobRunner(JobLedger ledger, Vgg19Weights weights, Precision precision, NDManager manager, Duration statusInterval,
-              Clock clock, JobMetrics metrics, MemoryAdmission admission, JobBudget budget) {
+              Clock clock, JobMetrics metrics, MemoryAdmission admission, JobBudget budget, long maxPixels) {
         this.admission = admission;
         this.budget = budget;
+        this.decoder = new ImageDecoder(maxPixels);
         this.ledger = ledger;
         this.weights = weights;
         this.precision = precision;

@@ -3,6 +3,7 @@ package dev.stylize.worker;
 import dev.stylize.engine.model.Precision;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.plan.JobBudget;
+import dev.stylize.plan.Limits;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -86,11 +87,18 @@ public interface WorkerConfig {
     Duration jobTtl();
 
     /**
-     * The most one job may cost, in megapixel-steps (STYLIZE_JOB_BUDGET, the template's JobBudget,
-     * as the intake's): a job over it ends FAILED before its first step.
+     * The largest size a job may ask (STYLIZE_MAX_JOB_SIZE, the template's MaxJobSize, as the
+     * intake's): the worker decodes photos up to the pixels that size needs ({@link Limits#maxPixels}).
      */
-    @WithDefault("" + JobBudget.DEFAULT_MEGAPIXEL_STEPS)
-    double jobBudget();
+    @WithDefault("" + Limits.SERVICE_MAX_SIZE)
+    int maxJobSize();
+
+    /**
+     * The most one job may cost, in megapixel-steps (STYLIZE_JOB_BUDGET, the template's JobBudget,
+     * as the intake's): a job over it ends FAILED before its first step. Unset or 0: twice a
+     * square quality job at {@link #maxJobSize} ({@link JobBudget#defaultFor}).
+     */
+    Optional<Double> jobBudget();
 
     /** How often status.json is rewritten while a job runs. */
     @WithDefault("2")

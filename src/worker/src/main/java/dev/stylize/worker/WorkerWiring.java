@@ -16,6 +16,7 @@ import dev.stylize.jobs.telemetry.EmfWriter;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.store.S3ObjectStore;
 import dev.stylize.plan.JobBudget;
+import dev.stylize.plan.Limits;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import dev.stylize.plan.StylePlan;
@@ -82,7 +83,8 @@ final class WorkerWiring {
         MemoryAdmission admission = admission(config, manager.getDevice());
         JobRunner runner = new JobRunner(ledger, weights, config.precision(), manager,
                 Duration.ofSeconds(config.statusIntervalSeconds()), Clock.systemUTC(), metrics, admission,
-                new JobBudget(config.jobBudget()));
+                config.jobBudget().filter(b -> b > 0).map(JobBudget::new).orElseGet(() -> JobBudget.defaultFor(config.maxJobSize())),
+                Limits.service(config.maxJobSize()).maxPixels());
         Settlement settlement = new Settlement(queue, ledger, config.retryBaseSeconds(), config.retryMaxSeconds(),
                 config.visibilityTimeoutSeconds(), metrics);
         MessageHandler handler = new MessageHandler(ledger, queue, settlement, runner, heartbeats, workerId(),

@@ -18,6 +18,7 @@ import dev.stylize.jobs.StyleRef;
 import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.InMemoryObjectStore;
 import dev.stylize.plan.JobBudget;
+import dev.stylize.plan.Limits;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +33,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -80,7 +83,8 @@ class MemoryAdmissionTest {
 
     private void handle(Job job, long available, boolean downsizeToFit, JobBudget budget) {
         JobRunner runner = new JobRunner(ledger, TestWeights.weights(), Precision.FP32, manager, Duration.ofSeconds(2),
-                Clock.systemUTC(), METRICS, new MemoryAdmission(CPU, () -> available, downsizeToFit), budget);
+                Clock.systemUTC(), METRICS, new MemoryAdmission(CPU, () -> available, downsizeToFit), budget,
+                Limits.SERVICE.maxPixels());
         MessageHandler handler = new MessageHandler(ledger, queue, new Settlement(queue, ledger, 10, 900, 300, METRICS), runner,
                 heartbeats, "worker-1", 300, 60, new JobExpiry(Duration.ofDays(1)));
         handler.handle(FakeQueue.message(job.jobId() + "-m1", Json.compact(new JobMessage(job.jobId(), "bucket")), 1),
@@ -111,6 +115,27 @@ class MemoryAdmissionTest {
                 + "this deployment allows one job (0.005); ask for fewer steps or a smaller maxSize", outcome.reason());
         assertEquals(0, ledger.status("costly").orElseThrow().step(), "not one step");
         assertEquals(List.of("costly-m1"), queue.deleted, "not retried");
+    }
+
+    @Test
+    void aPrintSizedJobIsAdmittedWhereTheMemoryHoldsItAndElseRefusedWithTheLargestSizeThatFits() {
+        PlanOptions print = PlanOptions.of(PlanOptions.MAX_SIZE, 4096).validate(Limits.service(4096));
+        Job job = new Job("print", "bucket", "uploads/print.png", List.of(new StyleRef("styles/swirls.png", 1)), "quality",
+                print, Preset.QUALITY.plan(4096, 2731, print), "jobs/print.json", ledger.now());
+        long enough = CPU.jobBytes(job.plan(), 4096, 2731, Long.MAX_VALUE);
+        MemoryAdmission roomy = new MemoryAdmission(CPU, () -> enough, false);
+        try (MemoryAdmission.Admitted admitted = roomy.admit(job, 4096, 2731, null, false, () -> false).orElseThrow()) {
+            assertEquals(4096, admitted.plan().size(), "admitted at the print size");
+        }
+        long for1024 = CPU.jobBytes(MemoryAdmission.planAt(job, 4096, 2731, 1024), 4096, 2731, Long.MAX_VALUE);
+        MemoryAdmission small = new MemoryAdmission(CPU, () -> for1024, false);
+        PermanentJobFailure refused = assertThrows(PermanentJobFailure.class,
+                () -> small.admit(job, 4096, 2731, null, false, () -> false));
+        Matcher largest = Pattern.compile("a 4096 px result needs about .* the largest that fits is about ([0-9]+) px on its "
+                + "longest side: resubmit with maxSize ([0-9]+) or less").matcher(refused.getMessage());
+        assertTrue(largest.matches(), refused.getMessage());
+        int fits = Integer.parseInt(largest.group(1));
+        assertTrue(fits >= 1024 && fits < 4096 && largest.group(2).equals(largest.group(1)), refused.getMessage());
     }
 
     @Test

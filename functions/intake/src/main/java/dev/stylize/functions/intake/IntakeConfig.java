@@ -1,9 +1,8 @@
 package dev.stylize.functions.intake;
 
-import dev.stylize.jobs.IntakeSettings;
-import dev.stylize.images.ImageDecoder;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.plan.JobBudget;
+import dev.stylize.plan.Limits;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -23,15 +22,24 @@ public interface IntakeConfig {
     @WithDefault("${AWS_REGION:us-east-1}")
     String region();
 
-    @WithDefault("" + IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES)
-    long maxUploadBytes();
+    /**
+     * The largest size a job may ask, in px on its longest side (STYLIZE_MAX_JOB_SIZE, the
+     * template's MaxJobSize), up to the engine's 8192: the upload limits and the job budget follow it.
+     */
+    @WithDefault("" + Limits.SERVICE_MAX_SIZE)
+    int maxJobSize();
 
-    @WithDefault("" + ImageDecoder.DEFAULT_MAX_PIXELS)
-    long maxPixels();
+    /** Unset: what {@link #maxJobSize} needs ({@link Limits#maxUploadBytes}, 50 MB up to 2048 px). */
+    Optional<Long> maxUploadBytes();
 
-    /** The most one job may cost, in megapixel-steps (STYLIZE_JOB_BUDGET; the template's JobBudget). */
-    @WithDefault("" + JobBudget.DEFAULT_MEGAPIXEL_STEPS)
-    double jobBudget();
+    /** Unset: what {@link #maxJobSize} needs ({@link Limits#maxPixels}, 40 megapixels up to 2048 px). */
+    Optional<Long> maxPixels();
+
+    /**
+     * The most one job may cost, in megapixel-steps (STYLIZE_JOB_BUDGET; the template's JobBudget).
+     * Unset or 0: twice a square quality job at {@link #maxJobSize} ({@link JobBudget#defaultFor}).
+     */
+    Optional<Double> jobBudget();
 
     /** CloudWatch namespace of the metric lines (template.yaml sets one per stack). */
     @WithDefault(JobMetrics.DEFAULT_NAMESPACE)

@@ -126,7 +126,7 @@ public class IntakeService {
         }
         byte[] bytes = store.read(key).orElseThrow(() -> new InvalidInputException(
                 "manifest " + key + " was deleted before it could be read"));
-        Manifest manifest = Manifest.parse(bytes, store.bucket());
+        Manifest manifest = Manifest.parse(bytes, store.bucket(), settings.limits());
         List<StyleRef> styles = new ArrayList<>();
         for (Manifest.Style style : manifest.styles()) {
             String styleKey = style.key() != null ? style.key() : resolveStyle(style.name());

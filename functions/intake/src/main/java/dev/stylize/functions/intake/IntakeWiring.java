@@ -21,13 +21,16 @@ public class IntakeWiring {
     @Singleton
     IntakeService intakeService(IntakeConfig config) {
         AwsClients clients = new AwsClients(config.awsEndpoint(), config.region());
+        Limits limits = Limits.service(config.maxJobSize());
         PlanOptions defaults = PlanOptions.NONE
                 .with(PlanOptions.STEPS, config.defaults().steps().orElse(null))
                 .with(PlanOptions.MAX_SIZE, config.defaults().maxSize().orElse(null))
                 .with(PlanOptions.CHECKPOINT_EVERY, config.defaults().checkpointEvery())
-                .validate(Limits.SERVICE);
-        IntakeSettings settings = new IntakeSettings(config.maxUploadBytes(), config.maxPixels(),
-                Preset.named(config.defaults().preset()), defaults, new JobBudget(config.jobBudget()));
+                .validate(limits);
+        IntakeSettings deployed = IntakeSettings.of(limits, Preset.named(config.defaults().preset()), defaults);
+        IntakeSettings settings = new IntakeSettings(limits, config.maxUploadBytes().orElse(deployed.maxUploadBytes()),
+                config.maxPixels().orElse(deployed.maxPixels()), deployed.defaultPreset(), defaults,
+                config.jobBudget().filter(b -> b > 0).map(JobBudget::new).orElse(deployed.jobBudget()));
         JobLedger ledger = new JobLedger(new S3ObjectStore(clients.s3(), config.bucket()), Clock.systemUTC());
         return new IntakeService(ledger, clients.sqs(), config.jobQueueUrl(), settings,
                 new JobMetrics(EmfWriter.toStandardOutput(config.metricsNamespace())));

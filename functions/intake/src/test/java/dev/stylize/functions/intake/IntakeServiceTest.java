@@ -6,7 +6,6 @@ import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.Manifest;
 import dev.stylize.jobs.JobMessage;
 import dev.stylize.jobs.JobState;
-import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.S3ObjectStore;
@@ -16,7 +15,6 @@ import dev.stylize.jobs.testing.EmfDocuments;
 import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.LambdaEvents;
 import dev.stylize.plan.Limits;
-import dev.stylize.plan.JobBudget;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import dev.stylize.jobs.Json;
@@ -31,10 +29,13 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,8 +82,7 @@ class IntakeServiceTest {
         ledger = new JobLedger(store, Clock.systemUTC());
         store.write("styles/swirls.png", Examples.bytes(Examples.STYLE), "image/png");
         PlanOptions defaults = PlanOptions.of(PlanOptions.STEPS, 8).with(PlanOptions.MAX_SIZE, 64);
-        IntakeSettings settings = new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES,
-                dev.stylize.images.ImageDecoder.DEFAULT_MAX_PIXELS, Preset.SEED, defaults, JobBudget.DEFAULT);
+        IntakeSettings settings = IntakeSettings.of(Limits.SERVICE, Preset.SEED, defaults);
         handler = new IntakeHandler(new IntakeService(ledger, sqs, queueUrl, settings,
                 new JobMetrics(new EmfWriter("test", Clock.systemUTC(), metricLines::add))));
     }
@@ -272,6 +272,36 @@ class IntakeServiceTest {
         assertManifestRejected("{\"content\": \"uploads/missing.png\", \"styles\": [{\"name\": \"swirls\"}]}",
                 "uploads/missing.png does not exist in stylize-local");
         assertManifestRejected("{\"content\": ", Manifest.NOT_VALID);
+    }
+
+    @Test
+    void printSizesReachAsFarAsTheDeploymentAllows() throws IOException {
+        store.write("uploads/print.png", solidPng(4096, 2731), "image/png"); // a photo large enough for the print
+        String json = "{\"content\": \"uploads/print.png\", \"styles\": [{\"name\": \"swirls\"}], \"preset\": \"quality\","
+                + " \"options\": {\"maxSize\": 4096}}";
+        assertManifestRejected(json, "maxSize must be from 32 to 2048 pixels, got 4096");
+
+        IntakeService prints = new IntakeService(ledger, sqs, queueUrl,
+                IntakeSettings.of(Limits.service(4096), Preset.SEED, PlanOptions.NONE),
+                new JobMetrics(new EmfWriter("test", Clock.systemUTC(), metricLines::add)));
+        store.write("jobs/print.json", manifest(json), "application/json");
+        String result = prints.accept(upload("jobs/print.json", json.length()).getRecords().getFirst());
+        assertTrue(result.startsWith("accepted print-"), result);
+        Job job = ledger.job(result.substring("accepted ".length())).orElseThrow();
+        assertEquals(4096, job.plan().size(), "the print size, coarse to fine from 128 px");
+        assertEquals(6, job.plan().schedule().size());
+    }
+
+    /** One colour: a few kilobytes whatever the size. */
+    private static byte[] solidPng(int width, int height) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(new Color(70, 110, 160));
+        g.fillRect(0, 0, width, height);
+        g.dispose();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", png);
+        return png.toByteArray();
     }
 
     private void assertManifestRejected(String json, String reasonStart) {

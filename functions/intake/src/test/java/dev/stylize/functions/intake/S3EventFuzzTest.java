@@ -4,14 +4,13 @@ import dev.stylize.jobs.IntakeSettings;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stylize.images.ImageDecoder;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.telemetry.EmfWriter;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.testing.Examples;
 import dev.stylize.jobs.testing.FuzzChecks;
 import dev.stylize.jobs.testing.InMemoryObjectStore;
-import dev.stylize.plan.JobBudget;
+import dev.stylize.plan.Limits;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import io.quarkus.amazon.lambda.runtime.handlers.S3EventInputReader;
@@ -59,8 +58,7 @@ class S3EventFuzzTest {
             public void close() {
             }
         };
-        IntakeSettings settings = new IntakeSettings(IntakeSettings.DEFAULT_MAX_UPLOAD_BYTES, ImageDecoder.DEFAULT_MAX_PIXELS,
-                Preset.QUALITY, PlanOptions.of(PlanOptions.CHECKPOINT_EVERY, 100), JobBudget.DEFAULT);
+        IntakeSettings settings = IntakeSettings.of(Limits.SERVICE, Preset.QUALITY, PlanOptions.of(PlanOptions.CHECKPOINT_EVERY, 100));
         HANDLER = new IntakeHandler(new IntakeService(new JobLedger(BUCKET, Clock.systemUTC()), queue, "queue", settings,
                 new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE))));
     }

@@ -388,6 +388,11 @@ public final class LocalLambda implements AutoCloseable {
         Options options = Options.defaults(home, Path.of(env.getOrDefault("STYLIZE_LOCAL_STATE", home.resolve("out/local/functions").toString())))
                 .port(Integer.parseInt(env.getOrDefault("STYLIZE_LOCAL_LAMBDA_PORT", "9001")))
                 .retryBaseDelay(Duration.ofMillis((long) (Double.parseDouble(env.getOrDefault("STYLIZE_LOCAL_RETRY_BASE_SECONDS", "60")) * 1000)));
+        // As the template's MaxJobSize does for a deployment: `STYLIZE_MAX_JOB_SIZE=4096 bin/stylize local up`.
+        String maxJobSize = env.get("STYLIZE_MAX_JOB_SIZE");
+        if (maxJobSize != null && !maxJobSize.isBlank()) {
+            options = options.environment("IntakeFunction", Map.of("STYLIZE_MAX_JOB_SIZE", maxJobSize));
+        }
         String envVars = env.get("STYLIZE_LOCAL_ENV_VARS");
         if (envVars != null && !envVars.isBlank()) {
             for (Map.Entry<String, Map<String, String>> e : readEnvVars(Path.of(envVars)).entrySet()) {
