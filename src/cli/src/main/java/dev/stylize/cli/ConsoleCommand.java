@@ -45,6 +45,11 @@ final class ConsoleCommand extends Subcommand {
                     + "(default: STYLIZE_MAX_JOB_SIZE if set, else ${DEFAULT-VALUE}); the form offers sizes up to it.")
     int maxJobSize;
 
+    @Option(names = "--job-budget", defaultValue = "${env:STYLIZE_JOB_BUDGET:-0}", paramLabel = "MEGAPIXEL_STEPS",
+            description = "The most one job may cost, as the deployment's JobBudget (default: STYLIZE_JOB_BUDGET if set, "
+                    + "else 0: twice a quality job at the largest size).")
+    double jobBudget;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -52,7 +57,7 @@ final class ConsoleCommand extends Subcommand {
         AwsClients clients = new AwsClients(endpoint(endpoint, local, LocalNames.DEFAULT_ENDPOINT),
                 System.getenv().getOrDefault("AWS_REGION", "us-east-1"));
         ObjectStore store = new S3ObjectStore(clients.s3(), local ? LocalNames.defaults().bucket() : bucket);
-        ConsoleServer console = new ConsoleServer(store, host, port, refresh, SubmissionChecks.forMaxJobSize(maxJobSize));
+        ConsoleServer console = new ConsoleServer(store, host, port, refresh, SubmissionChecks.forDeployment(maxJobSize, jobBudget));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             console.close();

@@ -53,9 +53,13 @@ final class DoctorCommand extends Subcommand {
     Precision precision;
 
     @Option(names = "--bench-size", paramLabel = "PX",
-            description = "Bench at this size (default: the largest square that fits, at most "
-                    + "the service's largest size, " + Limits.SERVICE_MAX_SIZE + ").")
+            description = "Bench at this size (default: the largest square that fits, at most --max-job-size).")
     Integer benchSize;
+
+    @Option(names = "--max-job-size", defaultValue = "${env:STYLIZE_MAX_JOB_SIZE:-" + Limits.SERVICE_MAX_SIZE + "}",
+            paramLabel = "PX", description = "The largest size the deployment lets a job ask, as its MaxJobSize: the "
+                    + "largest job reported is at most this (default: STYLIZE_MAX_JOB_SIZE if set, else ${DEFAULT-VALUE}).")
+    int maxJobSize;
 
     @Option(names = "--bench-steps", defaultValue = "10", paramLabel = "N",
             description = "Timed steps (default: ${DEFAULT-VALUE}, after one untimed).")
@@ -107,7 +111,7 @@ final class DoctorCommand extends Subcommand {
                 Limits.ENGINE.minSize(), Limits.ENGINE.maxSize());
         OptionalInt largestJob = profile.largestFitting(size -> Preset.QUALITY.plan(ANY_PHOTO, ANY_PHOTO,
                 PlanOptions.of(PlanOptions.MAX_SIZE, size)), ANY_PHOTO, ANY_PHOTO, forJobs,
-                Limits.SERVICE.minSize(), Limits.SERVICE.maxSize());
+                Limits.SERVICE.minSize(), Limits.service(maxJobSize).maxSize());
         Memory memory = new Memory(mib(available), profile.label(), mib(profile.fixedBytes()), profile.bytesPerPixel(),
                 profile.tiledBytesPerPixel(), largestStep.isPresent() ? largestStep.getAsInt() : null,
                 largestJob.isPresent() ? largestJob.getAsInt() : null);
@@ -134,7 +138,7 @@ final class DoctorCommand extends Subcommand {
             }
             if (!noBench) {
                 int size = benchSize != null ? benchSize
-                        : Math.min(Limits.SERVICE.maxSize(), largestStep.orElse(Limits.ENGINE.minSize()));
+                        : Math.min(maxJobSize, largestStep.orElse(Limits.ENGINE.minSize()));
                 if (vggWeights == null) { // the bench's speed does not depend on the values
                     vggWeights = Vgg19Weights.fromSafetensors(manager, SyntheticWeights.generate(manager, 0));
                 }

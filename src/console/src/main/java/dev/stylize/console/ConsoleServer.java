@@ -3,7 +3,6 @@ package dev.stylize.console;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.stylize.jobs.CompletionEvent;
-import dev.stylize.images.ImageDecoder;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.Json;
@@ -70,7 +69,7 @@ public final class ConsoleServer implements AutoCloseable {
     public ConsoleServer(ObjectStore store, String host, int port, Duration refresh, SubmissionChecks checks) throws IOException {
         this.store = store;
         this.index = new JobIndex(new JobLedger(store, Clock.systemUTC()));
-        this.images = new ImageProxy(store, ImageDecoder.DEFAULT_MAX_PIXELS, 96L * 1024 * 1024);
+        this.images = new ImageProxy(store, checks.limits().maxPixels(), 96L * 1024 * 1024);
         this.checks = checks;
         this.submissions = new Submissions(store, index, checks);
         this.refresh = refresh;

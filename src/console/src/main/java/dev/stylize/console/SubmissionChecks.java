@@ -7,6 +7,7 @@ import dev.stylize.jobs.IntakeSettings;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.Manifest;
 import dev.stylize.plan.InvalidInputException;
+import dev.stylize.plan.JobBudget;
 import dev.stylize.plan.Limits;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
@@ -28,14 +29,19 @@ import java.util.function.Supplier;
  * @param intake the intake's settings: their limits (upload size, pixels, the job budget) and defaults
  */
 public record SubmissionChecks(IntakeSettings intake) {
-    /** The checks of a deployment whose jobs may ask up to {@code maxJobSize} px, with its default limits. */
-    public static SubmissionChecks forMaxJobSize(int maxJobSize) {
-        return new SubmissionChecks(IntakeSettings.of(Limits.service(maxJobSize), Preset.QUALITY, PlanOptions.NONE));
+    /**
+     * The checks of a deployment whose jobs may ask up to {@code maxJobSize} px and cost up to
+     * {@code jobBudget} megapixel-steps (0: its default), with the template's default preset.
+     */
+    public static SubmissionChecks forDeployment(int maxJobSize, double jobBudget) {
+        IntakeSettings deployed = IntakeSettings.of(Limits.service(maxJobSize), Preset.QUALITY, PlanOptions.NONE);
+        return new SubmissionChecks(jobBudget <= 0 ? deployed : new IntakeSettings(deployed.limits(), deployed.maxUploadBytes(),
+                deployed.maxPixels(), deployed.defaultPreset(), deployed.defaultOptions(), new JobBudget(jobBudget)));
     }
 
     /** The intake's default limits (a deployed intake may be configured otherwise). */
     public static SubmissionChecks intakeDefaults() {
-        return forMaxJobSize(Limits.SERVICE_MAX_SIZE);
+        return forDeployment(Limits.SERVICE_MAX_SIZE, 0);
     }
 
     /** What one job may ask: sizes, steps. */

@@ -38,7 +38,11 @@ public record IntakeSettings(Limits limits, long maxUploadBytes, long maxPixels,
      */
     public StylePlan plan(Preset preset, PlanOptions options, int width, int height) {
         Preset chosen = preset != null ? preset : defaultPreset;
-        StylePlan plan = chosen.plan(width, height, options.orElse(defaultOptions)).requireWithin(limits);
-        return jobBudget.require(plan, width, height);
+        PlanOptions asked = options.orElse(defaultOptions);
+        StylePlan plan = chosen.plan(width, height, asked);
+        if (plan.size() > limits.maxSize()) { // a preset's own size above a deployment's smaller MaxJobSize
+            plan = chosen.plan(width, height, asked.with(PlanOptions.MAX_SIZE, limits.maxSize()));
+        }
+        return jobBudget.require(plan.requireWithin(limits), width, height);
     }
 }

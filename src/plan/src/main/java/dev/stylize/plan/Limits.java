@@ -73,10 +73,10 @@ public record Limits(int maxSteps, int minSize, int maxSize) {
         return (long) Math.ceil(PHOTO_BYTES * ((double) maxPixels() / PHOTO_PIXELS));
     }
 
-    /** A bound as messages quote it: 1e12, 1000, 0.1 (not 1.0E12, 1000.0). */
+    /** A bound as messages quote it: 1e12, 1e6, 20000, 0.1 (not 1.0E12, 20000.0). */
     public static String text(double bound) {
         BigDecimal value = BigDecimal.valueOf(bound).stripTrailingZeros();
-        boolean power = value.unscaledValue().abs().compareTo(BigInteger.TEN) < 0 && value.scale() <= -4;
+        boolean power = value.unscaledValue().abs().compareTo(BigInteger.TEN) < 0 && value.scale() <= -6;
         return power ? value.unscaledValue() + "e" + -value.scale() : value.toPlainString();
     }
 }

@@ -41,6 +41,7 @@ class PlanOptionsTest {
         assertEquals("0.1", Limits.text(Limits.MIN_STYLE_SCALE));
         assertEquals("4", Limits.text(Limits.MAX_STYLE_SCALE));
         assertEquals("25000", Limits.text(25_000));
+        assertEquals("20000", Limits.text(20_000));
     }
 
     @Test

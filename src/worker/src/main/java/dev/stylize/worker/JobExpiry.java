@@ -5,6 +5,7 @@ import dev.stylize.jobs.JobStatus;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -28,7 +29,12 @@ record JobExpiry(Duration timeToLive) {
         if (started || job.acceptedAt() == null) {
             return Optional.empty();
         }
-        Duration waited = Duration.between(Instant.parse(job.acceptedAt()), now);
+        Duration waited;
+        try {
+            waited = Duration.between(Instant.parse(job.acceptedAt()), now);
+        } catch (DateTimeParseException e) {
+            return Optional.empty(); // a record from before acceptedAt was an instant: its age is unknown, so it runs
+        }
         if (waited.compareTo(timeToLive) <= 0) {
             return Optional.empty();
         }

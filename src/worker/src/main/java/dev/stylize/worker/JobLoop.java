@@ -93,8 +93,8 @@ final class JobLoop implements Runnable {
         } catch (RuntimeException e) { // settling failed too (S3 and SQS): the message reappears when its visibility runs out
             LOG.errorf(e, "message %s could not be settled; it comes back when its visibility runs out", message.messageId());
         } finally {
-            if (!recordsAnswered && !stopping) {
-                sleep(RECORDS_UNAVAILABLE_PAUSE_MS);
+            if (!recordsAnswered) {
+                rest(RECORDS_UNAVAILABLE_PAUSE_MS);
             }
             free.release();
         }
@@ -151,6 +151,14 @@ final class JobLoop implements Runnable {
     /** Slots taken: a job running or waiting for memory in each, or a message being polled for. */
     int busySlots() {
         return slots - free.availablePermits();
+    }
+
+    /** Sleeps {@code millis}, or less when the loop is asked to stop meanwhile. */
+    private void rest(long millis) {
+        long until = System.nanoTime() + millis * 1_000_000;
+        while (!stopping && System.nanoTime() < until) {
+            sleep(Math.min(100, millis));
+        }
     }
 
     private static void sleep(long millis) {

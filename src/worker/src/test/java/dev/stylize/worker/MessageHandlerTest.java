@@ -310,6 +310,9 @@ class MessageHandlerTest {
         recorded("young", Instant.now().minus(Duration.ofHours(23)).toString());
         handler((job, attempt, stop) -> StyleRun.Ending.FINISHED).handle(messageFor("young", 1), () -> false);
         assertEquals(2, runs.get());
+        recorded("undated", "t"); // a record from before acceptedAt was an instant: its age is unknown
+        assertTrue(handler((job, attempt, stop) -> StyleRun.Ending.FINISHED).handle(messageFor("undated", 1), () -> false));
+        assertEquals(3, runs.get(), "it runs");
         assertEquals("26 h 5 min", JobExpiry.words(Duration.ofMinutes(26 * 60 + 5)));
         assertEquals("12 min 30 s", JobExpiry.words(Duration.ofSeconds(750)));
     }

@@ -319,9 +319,13 @@ function plotLoss(q, detail, state) {
     + (marks.length ? '; a dashed line: a larger scale starts, from the smaller result, and the loss jumps' : '');
 }
 
-/** [step, size] where each scale after the first starts: between its first step and the previous scale's last. */
+/**
+ * [step, size] where each scale after the first starts: between its first step and the previous scale's last.
+ * None for a job the worker downsized: it ran another schedule than job.json's.
+ */
 function scaleStarts(detail) {
-  const schedule = (detail.job && detail.job.plan && detail.job.plan.schedule) || [];
+  const downsized = detail.status && detail.status.downsized;
+  const schedule = (!downsized && detail.job && detail.job.plan && detail.job.plan.schedule) || [];
   const starts = [];
   let done = 0;
   schedule.forEach((scale, i) => {

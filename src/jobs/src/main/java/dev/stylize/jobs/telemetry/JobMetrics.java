@@ -48,7 +48,7 @@ public final class JobMetrics {
             QUEUE_WAIT, RUN, NON_STEP, STEP, CHECKPOINT_UPLOAD);
 
     /** Size classes: the smallest of these that holds a scale's longest side. */
-    private static final int[] SIZE_CLASSES = {128, 256, 512, 1024, 2048};
+    private static final int[] SIZE_CLASSES = {128, 256, 512, 1024, 2048, 4096, 8192};
 
     private static final Map<JobState, String> ENDINGS = Map.of(
             JobState.SUCCEEDED, JOBS_SUCCEEDED, JobState.FAILED, JOBS_FAILED, JobState.REJECTED, JOBS_REJECTED,

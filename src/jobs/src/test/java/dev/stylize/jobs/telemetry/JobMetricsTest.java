@@ -82,7 +82,8 @@ class JobMetricsTest {
         assertEquals("256", JobMetrics.sizeClass(129));
         assertEquals("512", JobMetrics.sizeClass(512));
         assertEquals("2048", JobMetrics.sizeClass(2048));
-        assertEquals("2048", JobMetrics.sizeClass(4000));
+        assertEquals("4096", JobMetrics.sizeClass(4000), "print sizes have classes of their own");
+        assertEquals("8192", JobMetrics.sizeClass(7680));
     }
 
     @Test

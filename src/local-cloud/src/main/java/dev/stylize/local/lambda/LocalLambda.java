@@ -388,10 +388,13 @@ public final class LocalLambda implements AutoCloseable {
         Options options = Options.defaults(home, Path.of(env.getOrDefault("STYLIZE_LOCAL_STATE", home.resolve("out/local/functions").toString())))
                 .port(Integer.parseInt(env.getOrDefault("STYLIZE_LOCAL_LAMBDA_PORT", "9001")))
                 .retryBaseDelay(Duration.ofMillis((long) (Double.parseDouble(env.getOrDefault("STYLIZE_LOCAL_RETRY_BASE_SECONDS", "60")) * 1000)));
-        // As the template's MaxJobSize does for a deployment: `STYLIZE_MAX_JOB_SIZE=4096 bin/stylize local up`.
-        String maxJobSize = env.get("STYLIZE_MAX_JOB_SIZE");
-        if (maxJobSize != null && !maxJobSize.isBlank()) {
-            options = options.environment("IntakeFunction", Map.of("STYLIZE_MAX_JOB_SIZE", maxJobSize));
+        // As the template's MaxJobSize and JobBudget do for a deployment, e.g. `STYLIZE_MAX_JOB_SIZE=4096
+        // bin/stylize local up`; the worker and the console read the same variables.
+        for (String setting : List.of("STYLIZE_MAX_JOB_SIZE", "STYLIZE_JOB_BUDGET")) {
+            String value = env.get(setting);
+            if (value != null && !value.isBlank()) {
+                options = options.environment("IntakeFunction", Map.of(setting, value));
+            }
         }
         String envVars = env.get("STYLIZE_LOCAL_ENV_VARS");
         if (envVars != null && !envVars.isBlank()) {
