@@ -10,6 +10,8 @@ import dev.stylize.plan.Limits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one manifest reader under any bytes: a manifest, or a refusal in the product's words,
@@ -19,6 +21,7 @@ class ManifestFuzzTest {
     /** Jackson's tree of a small document: a few hundred bytes per input byte at the very most, plus its buffers. */
     private static final long BYTES_PER_INPUT_BYTE = 400;
     private static final long FIXED = 4L << 20;
+    private static final Pattern ESCAPE = Pattern.compile("\\\\(u[0-9a-fA-F]{4}|[\"\\\\/bfnrt])");
 
     @FuzzTest(maxDuration = "30s")
     void parsesOrSaysWhy(byte[] json) {
@@ -39,17 +42,38 @@ class ManifestFuzzTest {
     }
 
     /**
-     * What the sender wrote, as a refusal may quote it: the raw text and every field name and
-     * string value decoded ("s\u002eV" is the bucket name 's.V').
+     * What the sender wrote, as a refusal may quote it: the raw text, the raw text with its JSON
+     * escapes resolved ("s\u002eV" is the bucket name 's.V', even where the rest is not valid
+     * UTF-8), and every field name and string value as a JSON parser reads them.
      */
     private static String written(byte[] json) {
-        StringBuilder text = new StringBuilder(new String(json, StandardCharsets.UTF_8));
+        String raw = new String(json, StandardCharsets.UTF_8);
+        StringBuilder text = new StringBuilder(raw).append('\n').append(unescaped(raw));
         try {
             collect(new ObjectMapper().readTree(json), text);
         } catch (IOException | RuntimeException notJson) {
             // the raw text is all there is
         }
         return text.toString();
+    }
+
+    private static String unescaped(String raw) {
+        Matcher escape = ESCAPE.matcher(raw);
+        StringBuilder text = new StringBuilder();
+        while (escape.find()) {
+            String e = escape.group(1);
+            String c = switch (e.charAt(0)) {
+                case 'u' -> String.valueOf((char) Integer.parseInt(e.substring(1), 16));
+                case 'b' -> "\b";
+                case 'f' -> "\f";
+                case 'n' -> "\n";
+                case 'r' -> "\r";
+                case 't' -> "\t";
+                default -> e; // \" \\ \/
+            };
+            escape.appendReplacement(text, Matcher.quoteReplacement(c));
+        }
+        return escape.appendTail(text).toString();
     }
 
     private static void collect(JsonNode node, StringBuilder text) {
