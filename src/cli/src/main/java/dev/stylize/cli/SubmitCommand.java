@@ -4,7 +4,6 @@ import dev.stylize.images.ImageEncoder;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobStatus;
-import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.aws.AwsClients;
 import dev.stylize.jobs.aws.CompletionEventListener;
@@ -13,7 +12,6 @@ import dev.stylize.jobs.store.S3ObjectStore;
 import dev.stylize.local.LocalNames;
 import dev.stylize.local.StackResources;
 import dev.stylize.plan.InvalidInputException;
-import dev.stylize.plan.PlanOptions;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -26,10 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,9 +32,8 @@ import java.util.Optional;
  * (with --watch) follow status.json, fetch the result and print the completion event.
  */
 @Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Uploads a photo to inbox/<style>/ (with --preset, --max-size or --steps: to uploads/, with a "
-                + "manifest in jobs/) and, with --watch, follows the job to its result and event. Against the local stack "
-                + "by default; against a deployed stack with --bucket and AWS credentials.")
+        description = "Uploads a photo to inbox/<style>/ and, with --watch, follows the job to its result and event. "
+                + "Against the local stack by default; against a deployed stack with --bucket and AWS credentials.")
 final class SubmitCommand extends Subcommand {
     @Option(names = "--content", required = true, paramLabel = "IMAGE", description = "The photo to upload.")
     Path content;
@@ -54,16 +48,6 @@ final class SubmitCommand extends Subcommand {
         @Option(names = "--style", paramLabel = "IMAGE", description = "A painting, uploaded to styles/ first.")
         Path file;
     }
-
-    @Option(names = "--preset", paramLabel = "NAME", description = "quality, seed or paper (default: the deployment's).")
-    String preset;
-
-    @Option(names = "--max-size", paramLabel = "PX",
-            description = "The result's longest side, up to the deployment's MaxJobSize (2048 unless set; photos are not enlarged).")
-    Integer maxSize;
-
-    @Option(names = "--steps", paramLabel = "N", description = "Steps at the full size only (default: the preset's schedule).")
-    Integer steps;
 
     @Option(names = "--watch", description = "Follow the job: progress bar, result download, completion event.")
     boolean watch;
@@ -104,32 +88,12 @@ final class SubmitCommand extends Subcommand {
 
         String styleName = style.name != null ? style.name : uploadStyle(store, style.file, out);
         // A random tail makes this upload's job id prefix unique, so the job can be found.
-        String fileName = JobLayout.uniqueUploadName(content.getFileName().toString());
-        PlanOptions options = PlanOptions.NONE.with(PlanOptions.MAX_SIZE, maxSize).with(PlanOptions.STEPS, steps);
-        boolean manifest = preset != null || !options.isEmpty();
-        // The intake judges the manifest (bounds, preset, the deployment's MaxJobSize) and says why in its outcome.
-        String key = manifest ? JobLayout.JOBS + JobLayout.jobIdBase(fileName) + ".json" : JobLayout.INBOX + styleName + "/" + fileName;
+        String key = JobLayout.INBOX + styleName + "/" + JobLayout.uniqueUploadName(content.getFileName().toString());
 
         Optional<CompletionEventListener> listener = watch
                 ? CompletionEventListener.open(clients, local ? localTopic(clients) : topicArn) : Optional.empty();
         try {
-            if (manifest) {
-                String photo = JobLayout.UPLOADS + fileName;
-                store.write(photo, Files.readAllBytes(content), "application/octet-stream");
-                out.println("uploaded s3://" + bucketName + "/" + photo);
-                Map<String, Object> job = new LinkedHashMap<>();
-                job.put("content", photo);
-                job.put("styles", List.of(Map.of("name", styleName)));
-                if (preset != null) {
-                    job.put("preset", preset);
-                }
-                if (!options.isEmpty()) {
-                    job.put("options", options);
-                }
-                store.write(key, Json.write(job), "application/json"); // last: it starts the job, which reads the photo
-            } else {
-                store.write(key, Files.readAllBytes(content), "application/octet-stream");
-            }
+            store.write(key, Files.readAllBytes(content), "application/octet-stream");
             out.println("uploaded s3://" + bucketName + "/" + key);
             if (!watch) {
                 out.println("follow it in s3://" + bucketName + "/results/" + JobLayout.jobIdBase(key) + "-*/status.json");

@@ -9,10 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,31 +51,6 @@ class SubmitWatchTest {
             assertTrue(progress.stream().noneMatch(line -> line.contains("SUCCEEDED")), "the final state is not a progress line");
             List<String> outcomes = out.toString().lines().filter(line -> line.startsWith("outcome:")).toList();
             assertEquals(List.of("outcome: SUCCEEDED"), outcomes, "the final state once:\n" + out);
-
-            // Options make it a manifest: the photo in uploads/, the job in jobs/, judged by the intake.
-            String[] watched = {"--content", TestStack.HOME.resolve("docs/examples/harbour.png").toString(), "--style-name",
-                    "swirls", "--watch", "--bucket", t.stack.names().bucket(), "--topic-arn", t.topicArn(), "--endpoint",
-                    t.moto.endpoint().toString(), "--out", results.toString()};
-            StringWriter asked = new StringWriter();
-            cli.setOut(new PrintWriter(asked, true));
-            code = cli.execute(concat(new String[] {"submit", "--preset", "seed", "--max-size", "48", "--steps", "4"}, watched));
-            assertEquals(0, code, asked + "\n" + worker.log());
-            assertTrue(asked.toString().matches("(?s).*uploaded s3://\\S+/uploads/harbour-.*uploaded s3://\\S+/jobs/harbour-.*"
-                    + "outcome: SUCCEEDED.*"), asked.toString());
-            String jobId = asked.toString().lines().filter(l -> l.startsWith("job ")).findFirst().orElseThrow().substring(4);
-            assertEquals(4, t.ledger.outcome(jobId).orElseThrow().steps(), "its own steps, not the deployment's " + STEPS);
-            assertEquals("seed", t.ledger.job(jobId).orElseThrow().preset());
-
-            StringWriter tooLarge = new StringWriter();
-            cli.setOut(new PrintWriter(tooLarge, true));
-            code = cli.execute(concat(new String[] {"submit", "--max-size", "4096"}, watched));
-            assertEquals(2, code, "exit code 2, the input: " + tooLarge);
-            assertTrue(tooLarge.toString().contains("outcome: REJECTED: maxSize must be from 32 to 2048 pixels, got 4096"),
-                    tooLarge.toString());
         }
-    }
-
-    private static String[] concat(String[] first, String[] second) {
-        return Stream.concat(Arrays.stream(first), Arrays.stream(second)).toArray(String[]::new);
     }
 }
