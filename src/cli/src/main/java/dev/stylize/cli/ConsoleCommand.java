@@ -40,14 +40,12 @@ final class ConsoleCommand extends Subcommand {
             description = "How often live pages look at the bucket, ISO-8601 (default: 1 second).")
     Duration refresh;
 
-    @Option(names = "--max-job-size", defaultValue = "${env:STYLIZE_MAX_JOB_SIZE:-" + Limits.SERVICE_MAX_SIZE + "}",
-            paramLabel = "PX", description = "The largest size the deployment lets a job ask, as its MaxJobSize "
-                    + "(default: STYLIZE_MAX_JOB_SIZE if set, else ${DEFAULT-VALUE}); the form offers sizes up to it.")
+    @Option(names = "--max-job-size", defaultValue = "${env:STYLIZE_MAX_JOB_SIZE:-" + Limits.SERVICE_MAX_SIZE + "}", paramLabel = "PX",
+            description = "The deployment's MaxJobSize, the largest size the form offers (default: STYLIZE_MAX_JOB_SIZE, else ${DEFAULT-VALUE}).")
     int maxJobSize;
 
     @Option(names = "--job-budget", defaultValue = "${env:STYLIZE_JOB_BUDGET:-0}", paramLabel = "MEGAPIXEL_STEPS",
-            description = "The most one job may cost, as the deployment's JobBudget (default: STYLIZE_JOB_BUDGET if set, "
-                    + "else 0: twice a quality job at the largest size).")
+            description = "The deployment's JobBudget (default: STYLIZE_JOB_BUDGET, else 0: twice a quality job at --max-job-size).")
     double jobBudget;
 
     @Override

@@ -52,13 +52,11 @@ final class DoctorCommand extends Subcommand {
                     + "it natively, else fp32).")
     Precision precision;
 
-    @Option(names = "--bench-size", paramLabel = "PX",
-            description = "Bench at this size (default: the largest square that fits, at most --max-job-size).")
+    @Option(names = "--bench-size", paramLabel = "PX", description = "Bench at this size (default: the largest square that fits, at most --max-job-size).")
     Integer benchSize;
 
-    @Option(names = "--max-job-size", defaultValue = "${env:STYLIZE_MAX_JOB_SIZE:-" + Limits.SERVICE_MAX_SIZE + "}",
-            paramLabel = "PX", description = "The largest size the deployment lets a job ask, as its MaxJobSize: the "
-                    + "largest job reported is at most this (default: STYLIZE_MAX_JOB_SIZE if set, else ${DEFAULT-VALUE}).")
+    @Option(names = "--max-job-size", defaultValue = "${env:STYLIZE_MAX_JOB_SIZE:-" + Limits.SERVICE_MAX_SIZE + "}", paramLabel = "PX",
+            description = "The deployment's MaxJobSize, the largest job reported (default: STYLIZE_MAX_JOB_SIZE, else ${DEFAULT-VALUE}).")
     int maxJobSize;
 
     @Option(names = "--bench-steps", defaultValue = "10", paramLabel = "N",
