@@ -19,9 +19,6 @@ import dev.stylize.plan.StylePlan;
  */
 public record IntakeSettings(Limits limits, long maxUploadBytes, long maxPixels, Preset defaultPreset,
                              PlanOptions defaultOptions, JobBudget jobBudget) {
-    /** 50 MB: a large camera JPEG or a 16-bit TIFF of a phone photo. */
-    public static final long DEFAULT_MAX_UPLOAD_BYTES = Limits.PHOTO_BYTES;
-
     /** Settings whose upload limits and budget follow {@code limits}' largest size, as a deployment's do unless it sets them. */
     public static IntakeSettings of(Limits limits, Preset defaultPreset, PlanOptions defaultOptions) {
         return new IntakeSettings(limits, limits.maxUploadBytes(), limits.maxPixels(), defaultPreset, defaultOptions,

@@ -13,14 +13,10 @@ import java.util.Locale;
  */
 public record JobBudget(double megapixelSteps) {
     /**
-     * Twice what a {@code quality} job costs at the service's largest size, square
-     * ({@link #cost} of 2048 × 2048: 111.8), so every quality job and most others fit; the seed
-     * recipe's 2000 steps fit up to about 330 px.
+     * The default for a deployment whose largest job size is {@code maxJobSize}: twice a square
+     * quality job at that size, so every quality job and most others fit. At 2048 px that is 224
+     * ({@link #cost} of 2048 × 2048: 111.8), where the seed recipe's 2000 steps fit up to about 330 px.
      */
-    public static final int DEFAULT_MEGAPIXEL_STEPS = 224;
-    public static final JobBudget DEFAULT = new JobBudget(DEFAULT_MEGAPIXEL_STEPS);
-
-    /** The default for a deployment whose largest job size is {@code maxJobSize}: twice a square quality job at that size. */
     public static JobBudget defaultFor(int maxJobSize) {
         StylePlan largest = Preset.QUALITY.plan(maxJobSize, maxJobSize, PlanOptions.of(PlanOptions.MAX_SIZE, maxJobSize));
         return new JobBudget(Math.ceil(2 * cost(largest, maxJobSize, maxJobSize)));

@@ -53,13 +53,13 @@ class ScheduleTest {
         StylePlan quality = Preset.QUALITY.plan(2048, 2048, PlanOptions.of(MAX_SIZE, Limits.SERVICE_MAX_SIZE));
         double largest = JobBudget.cost(quality, 2048, 2048);
         assertEquals(25 * 128 * 128 / 1e6 + 20 * (256 * 256 + 512 * 512 + 1024 * 1024 + 2048 * 2048) / 1e6, largest, 1e-9);
-        assertEquals(Math.ceil(2 * largest), JobBudget.DEFAULT_MEGAPIXEL_STEPS);
+        assertEquals(224, Math.ceil(2 * largest));
         assertEquals(JobBudget.cost(quality, 2048, 2048) * 0.75, JobBudget.cost(quality, 2048, 1536), 0.1,
                 "the photo's own shape, not its longest side squared");
-        assertEquals(quality, JobBudget.DEFAULT.require(quality, 2048, 2048));
+        assertEquals(quality, JobBudget.defaultFor(Limits.SERVICE_MAX_SIZE).require(quality, 2048, 2048));
 
         StylePlan seed = Preset.SEED.plan(4000, 3000, PlanOptions.of(MAX_SIZE, 1024));
-        InvalidInputException refused = assertThrows(InvalidInputException.class, () -> JobBudget.DEFAULT.require(seed, 4000, 3000));
+        InvalidInputException refused = assertThrows(InvalidInputException.class, () -> JobBudget.defaultFor(Limits.SERVICE_MAX_SIZE).require(seed, 4000, 3000));
         assertEquals("the job would cost 1572.9 megapixel-steps (steps × width × height / 10^6, over its 1 scale), more than "
                 + "this deployment allows one job (224); ask for fewer steps or a smaller maxSize", refused.getMessage());
     }
@@ -69,7 +69,7 @@ class ScheduleTest {
         assertEquals(Limits.SERVICE, Limits.service(Limits.SERVICE_MAX_SIZE));
         assertEquals(40_000_000L, Limits.SERVICE.maxPixels(), "up to 2048 px, the photo limits stay as they were");
         assertEquals(50L * 1024 * 1024, Limits.SERVICE.maxUploadBytes());
-        assertEquals(new JobBudget(JobBudget.DEFAULT_MEGAPIXEL_STEPS), JobBudget.defaultFor(Limits.SERVICE_MAX_SIZE));
+        assertEquals(new JobBudget(224), JobBudget.defaultFor(Limits.SERVICE_MAX_SIZE));
 
         Limits prints = Limits.service(8192);
         assertTrue(prints.maxPixels() >= 8192L * 5461, "an 8192 x 5461 photo passes the pixel rule");

@@ -78,7 +78,7 @@ class MemoryAdmissionTest {
     }
 
     private void handle(Job job, long available, boolean downsizeToFit) {
-        handle(job, available, downsizeToFit, JobBudget.DEFAULT);
+        handle(job, available, downsizeToFit, JobBudget.defaultFor(Limits.SERVICE_MAX_SIZE));
     }
 
     private void handle(Job job, long available, boolean downsizeToFit, JobBudget budget) {
