@@ -2,6 +2,9 @@ package dev.stylize.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stylize.functions.intake.IntakeService;
+import dev.stylize.functions.intake.UploadDeadlines;
+import dev.stylize.jobs.requests.JobRequests;
+import dev.stylize.jobs.store.S3ObjectLinks;
 import dev.stylize.jobs.IntakeSettings;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
@@ -179,8 +182,11 @@ class ConsoleServerTest {
 
         // The real intake takes it as it is.
         String queue = moto.clients().sqs().createQueue(b -> b.queueName("console-jobs")).queueUrl();
-        IntakeService intake = new IntakeService(ledger, moto.clients().sqs(), queue, IntakeSettings.of(Limits.SERVICE, Preset.QUALITY, PlanOptions.NONE),
-                new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE)));
+        IntakeSettings settings = IntakeSettings.of(Limits.SERVICE, Preset.QUALITY, PlanOptions.NONE);
+        IntakeService intake = new IntakeService(ledger, moto.clients().sqs(), queue, settings,
+                new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE)),
+                new JobRequests(ledger, new S3ObjectLinks(moto.clients().s3Presigner(), "console"), settings, JobRequests.UPLOAD_WINDOW),
+                new UploadDeadlines(moto.clients().sqs(), queue, JobRequests.UPLOAD_WINDOW));
         String result = intake.accept(LambdaEvents.s3Upload("console", manifestKey, manifestBytes.length).getRecords().getFirst());
         assertTrue(result.startsWith("accepted " + JobLayout.jobIdBase(manifestKey) + "-"), result);
         String jobId = result.substring("accepted ".length());
@@ -227,7 +233,7 @@ class ConsoleServerTest {
                 new JobStatus(older, JobState.RUNNING, 4, 4, 1.5, null, null, 2.0, 0.0, JobLayout.checkpointImageKey(older, 4),
                         1, null, "t", "t", List.of(new double[] {1, 9.0}, new double[] {2, 4.0}), null, null));
         Thread.sleep(1100); // S3 times are to the second
-        ledger.reject(Outcome.rejected(newer, "console", "inbox/swirls/notes.jpg", "notes.jpg is not an image", "t"));
+        ledger.endUnrecorded(Outcome.rejected(newer, "console", "inbox/swirls/notes.jpg", "notes.jpg is not an image", "t"));
 
         JsonNode jobs = json(get("/api/jobs").body()).get("jobs");
         List<String> ids = new ArrayList<>();

@@ -1,6 +1,9 @@
 package dev.stylize.console;
 
 import dev.stylize.functions.intake.IntakeService;
+import dev.stylize.functions.intake.UploadDeadlines;
+import dev.stylize.jobs.requests.JobRequests;
+import dev.stylize.jobs.store.S3ObjectLinks;
 import dev.stylize.jobs.IntakeSettings;
 import dev.stylize.images.ImageHeader;
 import dev.stylize.jobs.JobLedger;
@@ -49,8 +52,12 @@ class SubmissionChecksTest {
         store.write("styles/swirls.png", Examples.bytes(Examples.STYLE), "image/png");
         store.write("uploads/harbour.png", Examples.bytes(Examples.PHOTO), "image/png");
         String queue = moto.clients().sqs().createQueue(b -> b.queueName("checks-jobs")).queueUrl();
-        intake = new IntakeService(new JobLedger(store, Clock.systemUTC()), moto.clients().sqs(), queue,
-                IntakeSettings.of(Limits.SERVICE, Preset.SEED, PlanOptions.NONE), new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE)));
+        JobLedger ledger = new JobLedger(store, Clock.systemUTC());
+        IntakeSettings settings = IntakeSettings.of(Limits.SERVICE, Preset.SEED, PlanOptions.NONE);
+        intake = new IntakeService(ledger, moto.clients().sqs(), queue, settings,
+                new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE)),
+                new JobRequests(ledger, new S3ObjectLinks(moto.clients().s3Presigner(), BUCKET), settings, JobRequests.UPLOAD_WINDOW),
+                new UploadDeadlines(moto.clients().sqs(), queue, JobRequests.UPLOAD_WINDOW));
     }
 
     @AfterAll

@@ -34,12 +34,17 @@ public record IntakeSettings(Limits limits, long maxUploadBytes, long maxPixels,
      * @throws InvalidInputException saying which bound the job would break
      */
     public StylePlan plan(Preset preset, PlanOptions options, int width, int height) {
+        return jobBudget.require(planWithinLimits(preset, options, width, height), width, height);
+    }
+
+    /** {@link #plan} before the budget: what can be checked before the photo is known (at its largest). */
+    public StylePlan planWithinLimits(Preset preset, PlanOptions options, int width, int height) {
         Preset chosen = preset != null ? preset : defaultPreset;
         PlanOptions asked = options.orElse(defaultOptions);
         StylePlan plan = chosen.plan(width, height, asked);
         if (plan.size() > limits.maxSize()) { // a preset's own size above a deployment's smaller MaxJobSize
             plan = chosen.plan(width, height, asked.with(PlanOptions.MAX_SIZE, limits.maxSize()));
         }
-        return jobBudget.require(plan.requireWithin(limits), width, height);
+        return plan.requireWithin(limits);
     }
 }

@@ -12,7 +12,9 @@ import java.util.UUID;
 
 /**
  * Where everything lives in the bucket. Users write {@code styles/}, {@code inbox/},
- * {@code jobs/} and {@code uploads/}; the service writes only under {@code results/<jobId>/}.
+ * {@code jobs/} and {@code uploads/}; the API writes only under {@code requests/<jobId>/} (the
+ * request, the photo its caller uploads, a cancellation); the service writes only under
+ * {@code results/<jobId>/}.
  */
 public final class JobLayout {
     public static final String STYLES = "styles/";
@@ -21,10 +23,40 @@ public final class JobLayout {
     public static final String UPLOADS = "uploads/";
     public static final String RESULTS = "results/";
     public static final String MODELS = "models/";
+    public static final String REQUESTS = "requests/";
     /** The extensions of {@code styles/<name>.<extension>} that make a style of the library. */
     private static final Set<String> STYLE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "webp", "tif", "tiff");
 
     private JobLayout() {
+    }
+
+    /** A job asked for through the API: who asked, and what (a manifest without its content). */
+    public static String requestKey(String jobId) {
+        return REQUESTS + jobId + "/request.json";
+    }
+
+    /** Where the API's caller uploads the photo of its job (with the presigned URL it was given). */
+    public static String requestPhotoKey(String jobId) {
+        return REQUESTS + jobId + "/photo";
+    }
+
+    /** Written when the job's owner cancels it; the intake and the worker act on it. */
+    public static String cancelKey(String jobId) {
+        return REQUESTS + jobId + "/cancel.json";
+    }
+
+    /** {@code requests/<jobId>/<file>} gives the job id; anything else gives empty. */
+    public static Optional<String> requestJobId(String key) {
+        if (!key.startsWith(REQUESTS)) {
+            return Optional.empty();
+        }
+        String[] parts = key.substring(REQUESTS.length()).split("/", -1);
+        return parts.length == 2 && isValidJobId(parts[0]) ? Optional.of(parts[0]) : Optional.empty();
+    }
+
+    /** A new job id for a request: random, so that nobody can guess another caller's. */
+    public static String newRequestId() {
+        return UUID.randomUUID().toString();
     }
 
     public static String jobKey(String jobId) {

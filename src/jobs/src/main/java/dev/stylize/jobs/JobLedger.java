@@ -117,7 +117,7 @@ public final class JobLedger {
         JobStatus before = last != null ? last
                 : status(outcome.jobId()).orElse(JobStatus.queued(outcome.jobId(), outcome.timings().finishedAt()));
         writeJson(JobLayout.statusKey(outcome.jobId()), before.ended(outcome));
-        forgetCheckpointStates(outcome.jobId());
+        forgetCheckpoints(outcome.jobId(), outcome.status() == JobState.CANCELLED);
         return true;
     }
 
@@ -126,15 +126,28 @@ public final class JobLedger {
     }
 
     /**
-     * Ends an upload the intake refused: its REJECTED status first, then the outcome, so that when
-     * the outcome's event reaches the notifier the job is on record.
+     * Ends a job that was never recorded (an upload the intake refused; a request cancelled, or
+     * whose photo never came): its terminal status first, then the outcome, so that when the
+     * outcome's event reaches the notifier the job is on record.
      */
-    public boolean reject(Outcome outcome) {
+    public boolean endUnrecorded(Outcome outcome) {
         if (hasEnded(outcome.jobId())) {
             return false;
         }
         writeJson(JobLayout.statusKey(outcome.jobId()), JobStatus.queued(outcome.jobId(), now()).ended(outcome));
         return createJson(JobLayout.outcomeKey(outcome.jobId()), outcome);
+    }
+
+    /** A job asked for through the API, its photo not uploaded yet; kept as it is if it has moved on. */
+    public void awaitingUpload(String jobId) {
+        if (!store.exists(JobLayout.statusKey(jobId))) {
+            writeJson(JobLayout.statusKey(jobId), JobStatus.awaitingUpload(jobId, now()));
+        }
+    }
+
+    /** Whether the job's owner has asked to cancel it ({@link JobLayout#cancelKey}). */
+    public boolean cancelRequested(String jobId) {
+        return store.exists(JobLayout.cancelKey(jobId));
     }
 
     /** The record of a job's completion event, written once it was published. */
@@ -195,13 +208,19 @@ public final class JobLedger {
 
     /**
      * Removes an ended job's resumable states (large, of no use any more); the checkpoint images and
-     * their records stay. Best effort: the job has ended either way, and the bucket's lifecycle rule
-     * expires what is left.
+     * their records stay, unless the job was cancelled (its owner wants nothing more of it). Best
+     * effort: the job has ended either way, and the bucket's lifecycle rule expires the states left.
      */
-    private void forgetCheckpointStates(String jobId) {
+    private void forgetCheckpoints(String jobId, boolean images) {
         try {
             for (Checkpoint c : checkpoints(jobId)) {
                 store.delete(JobLayout.checkpointStateKey(jobId, c.step()));
+                if (images) {
+                    store.delete(JobLayout.checkpointImageKey(jobId, c.step()));
+                }
+            }
+            if (images) {
+                store.delete(JobLayout.checkpointIndexKey(jobId));
             }
         } catch (RuntimeException e) {
             // left to the lifecycle rule (tagged LIFETIME_TAG)

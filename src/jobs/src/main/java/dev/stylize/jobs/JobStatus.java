@@ -56,6 +56,11 @@ public record JobStatus(
                 null, null);
     }
 
+    public static JobStatus awaitingUpload(String jobId, String at) {
+        return new JobStatus(jobId, JobState.AWAITING_UPLOAD, 0, null, null, null, null, null, null, null, 0, null, null, at,
+                null, null, null);
+    }
+
     /** A new attempt begins; a status still RUNNING means the last attempt's worker died, which is counted. */
     JobStatus started(int newAttempt, String at) {
         int died = (interruptions == null ? 0 : interruptions) + (state == JobState.RUNNING ? 1 : 0);

@@ -38,6 +38,7 @@ public record Manifest(String content, List<Style> styles, Preset preset, PlanOp
     public static final int MAX_BYTES = 64 * 1024;
     public static final int MAX_STYLES = 4;
     private static final Set<String> FIELDS = Set.of("bucket", "content", "styles", "preset", "options");
+    private static final Set<String> REQUEST_FIELDS = Set.of("style", "styles", "preset", "options");
     private static final Set<String> STYLE_FIELDS = Set.of("name", "key", "weight");
     private static final ObjectMapper JSON = JsonMapper.builder(new com.fasterxml.jackson.core.JsonFactoryBuilder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).maxStringLength(4096).build())
@@ -55,21 +56,7 @@ public record Manifest(String content, List<Style> styles, Preset preset, PlanOp
      * @throws InvalidInputException saying what is wrong, for the person who wrote it
      */
     public static Manifest parse(byte[] json, String bucket, Limits limits) {
-        if (json.length > MAX_BYTES) {
-            throw new InvalidInputException("manifest is " + json.length + " bytes; the limit is " + MAX_BYTES);
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new InvalidInputException(NOT_VALID + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new InvalidInputException("manifest cannot be read: " + e.getMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new InvalidInputException("a manifest is a JSON object, {\"content\": …, \"styles\": […]}, not "
-                    + describe(root));
-        }
+        JsonNode root = root(json, "a manifest is a JSON object, {\"content\": …, \"styles\": […]}, not ");
         requireKnown(root, FIELDS, "manifest field");
         String named = text(root, "bucket");
         if (named != null && !named.equals(bucket)) {
@@ -83,9 +70,54 @@ public record Manifest(String content, List<Style> styles, Preset preset, PlanOp
         if (!content.startsWith(JobLayout.UPLOADS)) {
             throw new InvalidInputException("\"content\" must be a key under uploads/, got '" + content + "'");
         }
-        List<Style> styles = styles(root.get("styles"));
         String preset = text(root, "preset");
-        return new Manifest(content, styles, preset == null ? null : Preset.named(preset), options(root.get("options"), limits));
+        return new Manifest(content, styles(root.get("styles")), preset == null ? null : Preset.named(preset),
+                options(root.get("options"), limits));
+    }
+
+    /**
+     * A job asked for through the API: a manifest without {@code content} (the photo is uploaded
+     * afterwards) or {@code bucket}, where {@code "style": "<name>"} may stand for one style by name.
+     *
+     * @return a manifest whose {@code content} is null
+     * @throws InvalidInputException saying what is wrong, for the person who wrote it
+     */
+    public static Manifest request(byte[] json, Limits limits) {
+        JsonNode root = root(json, "a request is a JSON object, {\"style\": \"<name>\"} or {\"styles\": […]}, not ");
+        requireKnown(root, REQUEST_FIELDS, "request field");
+        String style = text(root, "style");
+        if (style != null && root.has("styles")) {
+            throw new InvalidInputException("a request names \"style\" or \"styles\", not both");
+        }
+        List<Style> styles;
+        if (style != null) {
+            JobLayout.requireStyleName(style);
+            styles = List.of(new Style(style, null, 1.0));
+        } else if (root.has("styles")) {
+            styles = styles(root.get("styles"));
+        } else {
+            throw new InvalidInputException("a request needs \"style\": \"<name>\" or \"styles\": [{\"name\": …, \"weight\": …}]");
+        }
+        String preset = text(root, "preset");
+        return new Manifest(null, styles, preset == null ? null : Preset.named(preset), options(root.get("options"), limits));
+    }
+
+    private static JsonNode root(byte[] json, String notAnObject) {
+        if (json.length > MAX_BYTES) {
+            throw new InvalidInputException("manifest is " + json.length + " bytes; the limit is " + MAX_BYTES);
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException(NOT_VALID + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidInputException("manifest cannot be read: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidInputException(notAnObject + describe(root));
+        }
+        return root;
     }
 
     private static List<Style> styles(JsonNode node) {

@@ -8,8 +8,8 @@ import java.util.List;
  * The one terminal record of a job, {@code results/<jobId>/outcome.json}. Written once; its
  * creation is what triggers the completion event.
  *
- * @param status     SUCCEEDED, FAILED, REJECTED or EXPIRED
- * @param reason     why it failed or was rejected; null on success
+ * @param status     SUCCEEDED, FAILED, REJECTED, EXPIRED or CANCELLED
+ * @param reason     why it did not succeed; null on success
  * @param resultKey  the result image, on success
  * @param source     the upload or manifest key that asked for the job
  * @param weights    "generated" when the worker ran on generated (not ImageNet) weights
@@ -57,7 +57,12 @@ public record Outcome(
     }
 
     public static Outcome rejected(String jobId, String bucket, String source, String reason, String at) {
-        return new Outcome(jobId, bucket, JobState.REJECTED, reason, null, source, null, null, null, null, null, null,
+        return unrecorded(jobId, bucket, JobState.REJECTED, source, reason, at);
+    }
+
+    /** A job that ended before it was recorded: refused at intake, or a request cancelled or never uploaded. */
+    public static Outcome unrecorded(String jobId, String bucket, JobState status, String source, String reason, String at) {
+        return new Outcome(jobId, bucket, status, reason, null, source, null, null, null, null, null, null,
                 null, new Timings(null, null, at, null), null);
     }
 

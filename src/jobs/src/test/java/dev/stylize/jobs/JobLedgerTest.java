@@ -137,9 +137,9 @@ class JobLedgerTest {
     @Test
     void aRejectionIsOnRecordBeforeItsOutcome() {
         Outcome rejected = Outcome.rejected("h", "bucket", "inbox/s/x.gif", "x.gif is a GIF image", ledger.now());
-        assertTrue(ledger.reject(rejected));
+        assertTrue(ledger.endUnrecorded(rejected));
         assertEquals(JobState.REJECTED, ledger.status("h").orElseThrow().state());
-        assertFalse(ledger.reject(rejected), "once");
+        assertFalse(ledger.endUnrecorded(rejected), "once");
     }
 
     @Test

@@ -90,6 +90,17 @@ public final class LocalProcesses {
     public void awaitLambda(URI endpoint, PrintWriter out) {
         await("lambda", () -> answers(endpoint.resolve("/_local/ready"), status -> status == 200), Duration.ofSeconds(120));
         out.println("lambda: ready, Invoke API at " + endpoint + " (logs in " + functionsDir() + ")");
+        api().ifPresent(api -> out.println("api: " + api + " (the REST API, AWS_IAM: sign requests with SigV4)"));
+    }
+
+    /** Where the local REST API answers, while the lambda process serves it. */
+    public Optional<String> api() {
+        try {
+            return isRunning("lambda") ? Optional.of(Files.readString(functionsDir().resolve(LocalLambda.API_FILE)).trim())
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private Path functionsDir() {
@@ -196,6 +207,7 @@ public final class LocalProcesses {
                     + state.resolve(name + ".log")).orElseGet(() -> name.equals("emulator") ? emulatorWithoutProcess()
                     : "not running"));
             if (name.equals("lambda")) {
+                api().ifPresent(api -> out.println("api: " + api));
                 for (Path pid : functionFiles(".pid")) {
                     String function = pid.getFileName().toString().replace(".pid", "");
                     out.printf("  %-18s %s%n", function, pid(pid).map(p -> "running (pid " + p.pid() + "), log "

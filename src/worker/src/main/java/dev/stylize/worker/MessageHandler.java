@@ -7,6 +7,7 @@ import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobMessage;
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.Json;
+import dev.stylize.jobs.requests.JobRequests;
 import dev.stylize.jobs.telemetry.JobLogging;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -20,7 +21,8 @@ import java.util.function.BooleanSupplier;
 /**
  * One job message, from its receipt to its settlement: skip jobs that have ended, take the
  * job's lease (so duplicate messages never run it twice at once), end a job that outlived its time
- * to live unrun, run the others under a heartbeat, and settle the message by how the run ended.
+ * to live or was cancelled unrun, run the others under a heartbeat (stopping at the next step when
+ * the job is cancelled), and settle the message by how the run ended.
  */
 final class MessageHandler {
     private static final Logger LOG = Logger.getLogger(MessageHandler.class);
@@ -122,6 +124,10 @@ final class MessageHandler {
                 settlement.fail(message, job.get(), new PermanentJobFailure(JobState.EXPIRED, expired.get(), null));
                 return;
             }
+            if (ledger.cancelRequested(jobId)) { // cancelled while it waited; the intake may not have ended it yet
+                settlement.fail(message, job.get(), cancelled());
+                return;
+            }
             int interruptions = ledger.attemptStarted(jobId, attempt);
             if (interruptions >= MAX_INTERRUPTIONS) {
                 settlement.fail(message, job.get(), new PermanentJobFailure("the job stopped its worker " + interruptions
@@ -139,9 +145,14 @@ final class MessageHandler {
      * stack too deep) end this job, not the worker: the loop goes on with the next message.
      */
     private void run(Message message, Job job, int attempt, Instant receivedAt, JobLease lease, BooleanSupplier stopping) {
-        try (Heartbeat ignored = new Heartbeat(heartbeats, queue, message, lease, heartbeatSeconds, visibilitySeconds)) {
-            if (runner.run(job, attempt, receivedAt, stopping) == StyleRun.Ending.FINISHED) {
+        try (Heartbeat ignored = new Heartbeat(heartbeats, queue, message, lease, heartbeatSeconds, visibilitySeconds);
+             CancelWatch cancelled = new CancelWatch(heartbeats, ledger, job.jobId())) {
+            StyleRun.Ending ending = runner.run(job, attempt, receivedAt,
+                    () -> stopping.getAsBoolean() || cancelled.getAsBoolean());
+            if (ending == StyleRun.Ending.FINISHED) {
                 settlement.done(message);
+            } else if (cancelled.getAsBoolean()) {
+                settlement.fail(message, job, cancelled());
             } else {
                 settlement.release(message);
                 LOG.infof("job %s checkpointed and released for another worker", job.jobId());
@@ -149,6 +160,10 @@ final class MessageHandler {
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             settlement.failed(message, job, attempt, e, stopping.getAsBoolean());
         }
+    }
+
+    private static PermanentJobFailure cancelled() {
+        return new PermanentJobFailure(JobState.CANCELLED, JobRequests.CANCELLED, null);
     }
 
     private static void releaseQuietly(JobLease lease) {

@@ -6,7 +6,8 @@ import dev.stylize.jobs.JobState;
  * The job cannot succeed however often it is retried (an input deleted, a corrupt style, the
  * optimisation diverging): it ends at once instead of going round the queue. Its status is
  * FAILED, or REJECTED when the upload itself turns out unusable (a truncated JPEG, which only
- * decoding reveals), or EXPIRED when it was not started within its time to live.
+ * decoding reveals), EXPIRED when it was not started within its time to live, or CANCELLED
+ * by its owner.
  */
 public class PermanentJobFailure extends RuntimeException {
     private final JobState status;

@@ -16,6 +16,13 @@ public interface IntakeConfig {
 
     String jobQueueUrl();
 
+    /** Where a request's upload deadline waits (the template's UploadDeadlineQueue). */
+    String uploadDeadlineQueueUrl();
+
+    /** How long a request made through the API waits for its photo, at most 15 minutes (shorter in tests). */
+    @WithDefault("PT15M")
+    java.time.Duration uploadWindow();
+
     /** An emulator's endpoint (moto, LocalStack); empty on AWS. */
     Optional<URI> awsEndpoint();
 

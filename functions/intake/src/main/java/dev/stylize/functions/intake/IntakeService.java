@@ -13,7 +13,10 @@ import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Manifest;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.JobState;
+import dev.stylize.jobs.JobRequest;
+import dev.stylize.jobs.StyleLibrary;
 import dev.stylize.jobs.StyleRef;
+import dev.stylize.jobs.requests.JobRequests;
 import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.StoredObject;
 import dev.stylize.jobs.telemetry.JobLogging;
@@ -30,7 +33,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Turns one uploaded object into a queued job or a REJECTED outcome.
+ * Turns one uploaded object into a queued job or a REJECTED outcome; carries out what the API
+ * writes under {@code requests/} (a request waits for its photo; a cancellation ends a job no
+ * worker holds).
  *
  * <p>Order matters for "nothing accepted is ever lost": the job is recorded first (a
  * conditional write, so duplicate S3 events record it once), then enqueued on every
@@ -48,14 +53,29 @@ public class IntakeService {
     private final String queueUrl;
     private final IntakeSettings settings;
     private final JobMetrics metrics;
+    private final StyleLibrary styles;
+    private final JobRequests requests;
+    private final UploadDeadlines deadlines;
 
-    public IntakeService(JobLedger ledger, SqsClient sqs, String queueUrl, IntakeSettings settings, JobMetrics metrics) {
+    public IntakeService(JobLedger ledger, SqsClient sqs, String queueUrl, IntakeSettings settings, JobMetrics metrics,
+                         JobRequests requests, UploadDeadlines deadlines) {
         this.ledger = ledger;
         this.store = ledger.store();
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.settings = settings;
         this.metrics = metrics;
+        this.styles = new StyleLibrary(store);
+        this.requests = requests;
+        this.deadlines = deadlines;
+    }
+
+    JobRequests requests() {
+        return requests;
+    }
+
+    JobMetrics metrics() {
+        return metrics;
     }
 
     /** @return one line saying what happened, for the function's log and response */
@@ -73,8 +93,11 @@ public class IntakeService {
         if (!bucket.equals(store.bucket())) {
             return "ignored: " + bucket + " is not this service's bucket";
         }
+        if (key.startsWith(JobLayout.REQUESTS)) {
+            return fromApi(key, object.getSizeAsLong());
+        }
         if (!key.startsWith(JobLayout.INBOX) && !key.startsWith(JobLayout.JOBS)) {
-            return "ignored " + key + ": not under inbox/ or jobs/";
+            return "ignored " + key + ": not under inbox/, jobs/ or requests/";
         }
         if (key.endsWith("/") && (object.getSizeAsLong() == null || object.getSizeAsLong() == 0)) {
             // What the S3 console's "Create folder" makes: a zero-byte object named like a folder.
@@ -87,13 +110,40 @@ public class IntakeService {
         }
     }
 
+    /**
+     * What the API writes under {@code requests/<jobId>/}: a request (the job waits for its photo, and
+     * expires unless it comes in time), its photo (the job, under the request's id), a cancellation.
+     */
+    private String fromApi(String key, Long size) {
+        Optional<String> id = JobLayout.requestJobId(key);
+        if (id.isEmpty()) {
+            return "ignored " + key + ": not a request's file";
+        }
+        String jobId = id.get();
+        try (JobLogging.Scope ignored = JobLogging.forJob(jobId)) {
+            if (key.equals(JobLayout.requestKey(jobId))) {
+                ledger.awaitingUpload(jobId);
+                deadlines.schedule(jobId, store.bucket());
+                return "awaiting the photo of " + jobId;
+            } else if (key.equals(JobLayout.requestPhotoKey(jobId))) {
+                return accept(jobId, key, size);
+            } else if (key.equals(JobLayout.cancelKey(jobId))) {
+                Optional<Outcome> cancelled = requests.endCancelled(jobId);
+                cancelled.ifPresent(o -> metrics.ended(jobId, JobState.CANCELLED, o.reason()));
+                LOG.infof("%s: %s", jobId, cancelled.isPresent() ? "cancelled" : "cancellation left to its worker, or ended already");
+                return cancelled.isPresent() ? "cancelled " + jobId : "cancellation of " + jobId + " left to its worker";
+            }
+            return "ignored " + key + ": not a request's file";
+        }
+    }
+
     private String accept(String jobId, String key, Long size) {
         if (ledger.hasEnded(jobId)) {
             return "duplicate " + jobId + ": already ended";
         }
         try {
-            Job job = key.startsWith(JobLayout.INBOX)
-                    ? fromInbox(jobId, key, size)
+            Job job = key.startsWith(JobLayout.INBOX) ? fromInbox(jobId, key, size)
+                    : key.startsWith(JobLayout.REQUESTS) ? fromRequest(jobId, key, size)
                     : fromManifest(jobId, key, size);
             boolean recorded = ledger.record(job);
             sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(Json.compact(new JobMessage(jobId, store.bucket()))));
@@ -114,7 +164,7 @@ public class IntakeService {
                 "photos go in inbox/<style-name>/<file>; '" + key + "' names no style folder"));
         ImageHeader photo = checkImage(key, size);
         StyleRef style = new StyleRef(resolveStyle(styleName), 1.0);
-        return job(jobId, key, photo, List.of(style), settings.defaultPreset(), settings.defaultOptions(), key);
+        return job(jobId, key, photo, List.of(style), null, PlanOptions.NONE, key);
     }
 
     private Job fromManifest(String jobId, String key, Long size) {
@@ -127,37 +177,51 @@ public class IntakeService {
         byte[] bytes = store.read(key).orElseThrow(() -> new InvalidInputException(
                 "manifest " + key + " was deleted before it could be read"));
         Manifest manifest = Manifest.parse(bytes, store.bucket(), settings.limits());
-        List<StyleRef> styles = new ArrayList<>();
+        ImageHeader photo = checkImage(manifest.content(), existingSize(manifest.content()));
+        return job(jobId, manifest.content(), photo, styles(manifest), manifest.preset(), manifest.options(), key);
+    }
+
+    /** The photo of a request made through the API: the job its request asked for, under the request's id. */
+    private Job fromRequest(String jobId, String key, Long size) {
+        JobRequest request = requests.request(jobId).orElseThrow(() -> new InvalidInputException(
+                "a photo at " + key + " without a request: make jobs with POST /jobs and upload to the URL it gives"));
+        Manifest manifest = Manifest.request(Json.write(request.body()), settings.limits());
+        ImageHeader photo = checkImage(key, size);
+        return job(jobId, key, photo, styles(manifest), manifest.preset(), manifest.options(), JobLayout.requestKey(jobId));
+    }
+
+    /** A manifest's styles, each checked to be a readable image. */
+    private List<StyleRef> styles(Manifest manifest) {
+        List<StyleRef> refs = new ArrayList<>();
         for (Manifest.Style style : manifest.styles()) {
             String styleKey = style.key() != null ? style.key() : resolveStyle(style.name());
             if (style.key() != null) {
                 checkImage(styleKey, existingSize(styleKey));
             }
-            styles.add(new StyleRef(styleKey, style.weight()));
+            refs.add(new StyleRef(styleKey, style.weight()));
         }
-        ImageHeader photo = checkImage(manifest.content(), existingSize(manifest.content()));
-        Preset preset = manifest.preset() != null ? manifest.preset() : settings.defaultPreset();
-        return job(jobId, manifest.content(), photo, styles, preset, manifest.options().orElse(settings.defaultOptions()), key);
+        return refs;
     }
 
-    /** The job as the worker will run it: its plan is made here, from the photo's dimensions, within the bounds. */
+    /**
+     * The job as the worker will run it: its plan is made here, from the photo's dimensions, within the bounds.
+     *
+     * @param preset  the preset asked, or null for the default
+     * @param options the options asked; the defaults fill in the rest
+     */
     private Job job(String jobId, String contentKey, ImageHeader photo, List<StyleRef> styles, Preset preset,
                     PlanOptions options, String source) {
-        return new Job(jobId, store.bucket(), contentKey, styles, preset.label(), options,
-                settings.plan(preset, options, photo.width(), photo.height()), source, ledger.now());
+        Preset chosen = preset != null ? preset : settings.defaultPreset();
+        PlanOptions asked = options.orElse(settings.defaultOptions());
+        return new Job(jobId, store.bucket(), contentKey, styles, chosen.label(), asked,
+                settings.plan(chosen, asked, photo.width(), photo.height()), source, ledger.now());
     }
 
     /** {@code styles/<name>.<image extension>}, checked to be a readable image. */
     private String resolveStyle(String name) {
-        JobLayout.requireStyleName(name);
-        for (StoredObject object : store.list(JobLayout.STYLES + name + ".")) {
-            if (JobLayout.libraryStyleName(object.key()).filter(name::equals).isPresent()) {
-                checkImage(object.key(), object.size());
-                return object.key();
-            }
-        }
-        throw JobLayout.styleNotFound(name, store.list(JobLayout.STYLES).stream()
-                .flatMap(o -> JobLayout.libraryStyleName(o.key()).stream()).toList());
+        StoredObject style = styles.find(name);
+        checkImage(style.key(), style.size());
+        return style.key();
     }
 
     private ImageHeader checkImage(String key, Long size) {
@@ -180,7 +244,7 @@ public class IntakeService {
     }
 
     private void reject(String jobId, String source, String reason) {
-        if (ledger.reject(Outcome.rejected(jobId, store.bucket(), source, reason, ledger.now()))) {
+        if (ledger.endUnrecorded(Outcome.rejected(jobId, store.bucket(), source, reason, ledger.now()))) {
             metrics.ended(jobId, JobState.REJECTED, reason);
         }
         LOG.infof("rejected %s (%s): %s", jobId, source, reason);

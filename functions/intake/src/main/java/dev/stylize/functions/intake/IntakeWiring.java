@@ -5,7 +5,9 @@ import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.aws.AwsClients;
 import dev.stylize.jobs.telemetry.EmfWriter;
 import dev.stylize.jobs.telemetry.JobMetrics;
+import dev.stylize.jobs.store.S3ObjectLinks;
 import dev.stylize.jobs.store.S3ObjectStore;
+import dev.stylize.jobs.requests.JobRequests;
 import dev.stylize.plan.Limits;
 import dev.stylize.plan.JobBudget;
 import dev.stylize.plan.PlanOptions;
@@ -32,7 +34,10 @@ public class IntakeWiring {
                 config.maxPixels().orElse(deployed.maxPixels()), deployed.defaultPreset(), defaults,
                 config.jobBudget().filter(b -> b > 0).map(JobBudget::new).orElse(deployed.jobBudget()));
         JobLedger ledger = new JobLedger(new S3ObjectStore(clients.s3(), config.bucket()), Clock.systemUTC());
+        JobRequests requests = new JobRequests(ledger, new S3ObjectLinks(clients.s3Presigner(), config.bucket()), settings,
+                config.uploadWindow());
         return new IntakeService(ledger, clients.sqs(), config.jobQueueUrl(), settings,
-                new JobMetrics(EmfWriter.toStandardOutput(config.metricsNamespace())));
+                new JobMetrics(EmfWriter.toStandardOutput(config.metricsNamespace())), requests,
+                new UploadDeadlines(clients.sqs(), config.uploadDeadlineQueueUrl(), config.uploadWindow()));
     }
 }

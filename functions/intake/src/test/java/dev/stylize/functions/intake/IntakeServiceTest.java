@@ -7,6 +7,8 @@ import dev.stylize.jobs.Manifest;
 import dev.stylize.jobs.JobMessage;
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.JobLedger;
+import dev.stylize.jobs.requests.JobRequests;
+import dev.stylize.jobs.store.S3ObjectLinks;
 import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.S3ObjectStore;
 import dev.stylize.jobs.telemetry.EmfWriter;
@@ -37,6 +39,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -51,7 +54,9 @@ class IntakeServiceTest {
     private static SqsClient sqs;
 
     private String bucket;
+    private static final Duration UPLOAD_WINDOW = Duration.ofSeconds(3);
     private String queueUrl;
+    private String deadlineQueueUrl;
     private ObjectStore store;
     private JobLedger ledger;
     private IntakeHandler handler;
@@ -83,8 +88,16 @@ class IntakeServiceTest {
         store.write("styles/swirls.png", Examples.bytes(Examples.STYLE), "image/png");
         PlanOptions defaults = PlanOptions.of(PlanOptions.STEPS, 8).with(PlanOptions.MAX_SIZE, 64);
         IntakeSettings settings = IntakeSettings.of(Limits.SERVICE, Preset.SEED, defaults);
-        handler = new IntakeHandler(new IntakeService(ledger, sqs, queueUrl, settings,
-                new JobMetrics(new EmfWriter("test", Clock.systemUTC(), metricLines::add))));
+        handler = new IntakeHandler(intake(settings));
+    }
+
+    /** The intake under test, as its wiring builds it, on the emulator. */
+    private IntakeService intake(IntakeSettings settings) {
+        deadlineQueueUrl = sqs.createQueue(b -> b.queueName("deadlines-" + UUID.randomUUID())).queueUrl();
+        return new IntakeService(ledger, sqs, queueUrl, settings,
+                new JobMetrics(new EmfWriter("test", Clock.systemUTC(), metricLines::add)),
+                new JobRequests(ledger, new S3ObjectLinks(moto.clients().s3Presigner(), bucket), settings, UPLOAD_WINDOW),
+                new UploadDeadlines(sqs, deadlineQueueUrl, UPLOAD_WINDOW));
     }
 
     @Test
@@ -281,9 +294,7 @@ class IntakeServiceTest {
                 + " \"options\": {\"maxSize\": 4096}}";
         assertManifestRejected(json, "maxSize must be from 32 to 2048 pixels, got 4096");
 
-        IntakeService prints = new IntakeService(ledger, sqs, queueUrl,
-                IntakeSettings.of(Limits.service(4096), Preset.SEED, PlanOptions.NONE),
-                new JobMetrics(new EmfWriter("test", Clock.systemUTC(), metricLines::add)));
+        IntakeService prints = intake(IntakeSettings.of(Limits.service(4096), Preset.SEED, PlanOptions.NONE));
         store.write("jobs/print.json", manifest(json), "application/json");
         String result = prints.accept(upload("jobs/print.json", json.length()).getRecords().getFirst());
         assertTrue(result.startsWith("accepted print-"), result);

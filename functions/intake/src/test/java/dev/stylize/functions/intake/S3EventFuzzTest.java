@@ -5,6 +5,11 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stylize.jobs.JobLedger;
+import dev.stylize.jobs.requests.JobRequests;
+import dev.stylize.jobs.store.S3ObjectLinks;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import dev.stylize.jobs.telemetry.EmfWriter;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.jobs.testing.Examples;
@@ -59,8 +64,13 @@ class S3EventFuzzTest {
             }
         };
         IntakeSettings settings = IntakeSettings.of(Limits.SERVICE, Preset.QUALITY, PlanOptions.of(PlanOptions.CHECKPOINT_EVERY, 100));
-        HANDLER = new IntakeHandler(new IntakeService(new JobLedger(BUCKET, Clock.systemUTC()), queue, "queue", settings,
-                new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE))));
+        JobLedger ledger = new JobLedger(BUCKET, Clock.systemUTC());
+        HANDLER = new IntakeHandler(new IntakeService(ledger, queue, "queue", settings,
+                new JobMetrics(EmfWriter.toStandardOutput(JobMetrics.DEFAULT_NAMESPACE)),
+                new JobRequests(ledger, new S3ObjectLinks(S3Presigner.builder().region(Region.US_EAST_1)
+                        .credentialsProvider(AnonymousCredentialsProvider.create()).build(), "stylize-local"), settings,
+                        JobRequests.UPLOAD_WINDOW),
+                new UploadDeadlines(queue, "deadlines", JobRequests.UPLOAD_WINDOW)));
     }
 
     @FuzzTest(maxDuration = "30s")

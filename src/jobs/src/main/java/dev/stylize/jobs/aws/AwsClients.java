@@ -9,6 +9,8 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -49,6 +51,14 @@ public final class AwsClients {
 
     public S3Client s3() {
         return configured(S3Client.builder().httpClient(http())).forcePathStyle(endpoint.isPresent()).build();
+    }
+
+    /** Presigned URLs, path-style where {@link #s3} is (an emulator). */
+    public S3Presigner s3Presigner() {
+        S3Presigner.Builder builder = S3Presigner.builder().region(region).credentialsProvider(credentials())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(endpoint.isPresent()).build());
+        endpoint.ifPresent(builder::endpointOverride);
+        return builder.build();
     }
 
     public SqsClient sqs() {

@@ -26,6 +26,8 @@ public final class JobMetrics {
     public static final String JOBS_FAILED = "JobsFailed";
     /** Jobs not started within their time to live: a queue that waited too long, or too few workers. */
     public static final String JOBS_EXPIRED = "JobsExpired";
+    /** Jobs their owner cancelled through the API. */
+    public static final String JOBS_CANCELLED = "JobsCancelled";
     /** From the intake's acceptance to the worker's first start of the job. */
     public static final String QUEUE_WAIT = "QueueWaitSeconds";
     /** One attempt's run, inputs to result, for a job that succeeded. */
@@ -45,14 +47,14 @@ public final class JobMetrics {
 
     /** Every metric this class writes, for readers of the lines. */
     public static final List<String> NAMES = List.of(JOBS_ACCEPTED, JOBS_REJECTED, JOBS_SUCCEEDED, JOBS_FAILED, JOBS_EXPIRED,
-            QUEUE_WAIT, RUN, NON_STEP, STEP, CHECKPOINT_UPLOAD);
+            JOBS_CANCELLED, QUEUE_WAIT, RUN, NON_STEP, STEP, CHECKPOINT_UPLOAD);
 
     /** Size classes: the smallest of these that holds a scale's longest side. */
     private static final int[] SIZE_CLASSES = {128, 256, 512, 1024, 2048, 4096, 8192};
 
     private static final Map<JobState, String> ENDINGS = Map.of(
             JobState.SUCCEEDED, JOBS_SUCCEEDED, JobState.FAILED, JOBS_FAILED, JobState.REJECTED, JOBS_REJECTED,
-            JobState.EXPIRED, JOBS_EXPIRED);
+            JobState.EXPIRED, JOBS_EXPIRED, JobState.CANCELLED, JOBS_CANCELLED);
 
     private final EmfWriter writer;
 

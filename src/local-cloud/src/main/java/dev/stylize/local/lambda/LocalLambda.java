@@ -45,7 +45,8 @@ import java.util.concurrent.ScheduledExecutorService;
  *       Event), so the SDK's LambdaClient with this endpoint invokes local functions as it invokes AWS;</li>
  *   <li>event sources with Lambda's semantics: S3 notifications (queued by the emulator) as
  *       asynchronous invocations with the template's EventInvokeConfig, SQS queues as batches of
- *       the template's BatchSize with ReportBatchItemFailures.</li>
+ *       the template's BatchSize with ReportBatchItemFailures;</li>
+ *   <li>the REST API of the functions' Api events ({@link LocalRestApi}), on a port of its own.</li>
  * </ul>
  * The server is the JDK's {@code com.sun.net.httpserver}. Quarkus's quarkus-amazon-lambda-event-server
  * (its dev/test-mode Runtime API) was considered and not used: it answers the error endpoint with
@@ -57,32 +58,39 @@ public final class LocalLambda implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LocalLambda.class);
     private static final String RUNTIME_PREFIX = "/2018-06-01/runtime/";
     private static final String INVOKE_PREFIX = "/2015-03-31/functions/";
+    /** In the state directory: the REST API's address, for {@code local status}. */
+    public static final String API_FILE = "api.url";
 
     /**
      * @param stateDir       where the packages are unpacked and the functions' logs and pid files go
      * @param port           the service's port on 127.0.0.1 (0: any free one)
+     * @param apiPort        the REST API's port on 127.0.0.1, for the functions' Api events (0: any free one)
      * @param retryBaseDelay asynchronous retries wait 1x, then 2x this (Lambda: about a minute)
      * @param eventSources   whether S3 notifications and SQS queues invoke the functions (off: Invoke API only)
      * @param environment    extra variables per function logical id, or for all under "Parameters"
      *                       (sam local's --env-vars format); the template's values otherwise
      * @param notificationQueues where a function's S3 notifications are read, instead of its own queue
      */
-    public record Options(Path home, Path stateDir, int port, Duration retryBaseDelay, boolean eventSources,
+    public record Options(Path home, Path stateDir, int port, int apiPort, Duration retryBaseDelay, boolean eventSources,
                           Map<String, Map<String, String>> environment, Map<String, String> notificationQueues) {
         public static Options defaults(Path home, Path stateDir) {
-            return new Options(home, stateDir, 0, Duration.ofSeconds(60), true, Map.of(), Map.of());
+            return new Options(home, stateDir, 0, 0, Duration.ofSeconds(60), true, Map.of(), Map.of());
+        }
+
+        public Options apiPort(int value) {
+            return new Options(home, stateDir, port, value, retryBaseDelay, eventSources, environment, notificationQueues);
         }
 
         public Options port(int value) {
-            return new Options(home, stateDir, value, retryBaseDelay, eventSources, environment, notificationQueues);
+            return new Options(home, stateDir, value, apiPort, retryBaseDelay, eventSources, environment, notificationQueues);
         }
 
         public Options retryBaseDelay(Duration value) {
-            return new Options(home, stateDir, port, value, eventSources, environment, notificationQueues);
+            return new Options(home, stateDir, port, apiPort, value, eventSources, environment, notificationQueues);
         }
 
         public Options eventSources(boolean value) {
-            return new Options(home, stateDir, port, retryBaseDelay, value, environment, notificationQueues);
+            return new Options(home, stateDir, port, apiPort, retryBaseDelay, value, environment, notificationQueues);
         }
 
         public Options environment(String function, Map<String, String> variables) {
@@ -90,13 +98,13 @@ public final class LocalLambda implements AutoCloseable {
             Map<String, String> merged = new HashMap<>(all.getOrDefault(function, Map.of()));
             merged.putAll(variables);
             all.put(function, merged);
-            return new Options(home, stateDir, port, retryBaseDelay, eventSources, all, notificationQueues);
+            return new Options(home, stateDir, port, apiPort, retryBaseDelay, eventSources, all, notificationQueues);
         }
 
         public Options notificationQueue(String function, String queueUrl) {
             Map<String, String> all = new HashMap<>(notificationQueues);
             all.put(function, queueUrl);
-            return new Options(home, stateDir, port, retryBaseDelay, eventSources, environment, all);
+            return new Options(home, stateDir, port, apiPort, retryBaseDelay, eventSources, environment, all);
         }
     }
 
@@ -106,6 +114,7 @@ public final class LocalLambda implements AutoCloseable {
     private final Map<String, AsyncInvoker> invokers = new LinkedHashMap<>();
     private final List<QueuePoller> pollers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private LocalRestApi api;
 
     private LocalLambda(HttpServer server, ScheduledExecutorService scheduler) {
         this.server = server;
@@ -138,6 +147,10 @@ public final class LocalLambda implements AutoCloseable {
         }
         server.createContext("/", lambda::handle);
         server.start();
+        if (stack.functions().stream().anyMatch(f -> !f.apiRoutes().isEmpty())) {
+            lambda.api = LocalRestApi.start(lambda.functions, options.apiPort(), stack.account());
+            Files.writeString(options.stateDir().resolve(API_FILE), lambda.api.endpoint() + "\n");
+        }
 
         if (options.eventSources()) {
             for (FunctionDefinition f : stack.functions()) {
@@ -200,6 +213,11 @@ public final class LocalLambda implements AutoCloseable {
 
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Where the template's REST API answers; empty when no function has an Api event. */
+    public Optional<URI> api() {
+        return Optional.ofNullable(api).map(LocalRestApi::endpoint);
     }
 
     public Map<String, FunctionInstance> functions() {
@@ -349,6 +367,9 @@ public final class LocalLambda implements AutoCloseable {
             }
         }
         functions.values().forEach(FunctionInstance::close);
+        if (api != null) {
+            api.close();
+        }
         server.stop(0);
         scheduler.shutdownNow();
     }
@@ -375,7 +396,8 @@ public final class LocalLambda implements AutoCloseable {
     /**
      * Run as its own process by {@code bin/stylize local up}: the template's functions against the
      * emulator, configured by STYLIZE_AWS_ENDPOINT, STYLIZE_LOCAL_PREFIX, STYLIZE_LOCAL_STATE,
-     * STYLIZE_LOCAL_LAMBDA_PORT, STYLIZE_LOCAL_RETRY_BASE_SECONDS and STYLIZE_LOCAL_ENV_VARS.
+     * STYLIZE_LOCAL_LAMBDA_PORT, STYLIZE_LOCAL_API_PORT, STYLIZE_LOCAL_RETRY_BASE_SECONDS and
+     * STYLIZE_LOCAL_ENV_VARS.
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
@@ -387,13 +409,16 @@ public final class LocalLambda implements AutoCloseable {
                 new LocalNames(env.getOrDefault("STYLIZE_LOCAL_PREFIX", "stylize-local")), template);
         Options options = Options.defaults(home, Path.of(env.getOrDefault("STYLIZE_LOCAL_STATE", home.resolve("out/local/functions").toString())))
                 .port(Integer.parseInt(env.getOrDefault("STYLIZE_LOCAL_LAMBDA_PORT", "9001")))
+                .apiPort(Integer.parseInt(env.getOrDefault("STYLIZE_LOCAL_API_PORT", "9002")))
                 .retryBaseDelay(Duration.ofMillis((long) (Double.parseDouble(env.getOrDefault("STYLIZE_LOCAL_RETRY_BASE_SECONDS", "60")) * 1000)));
         // As the template's MaxJobSize and JobBudget do for a deployment, e.g. `STYLIZE_MAX_JOB_SIZE=4096
         // bin/stylize local up`; the worker and the console read the same variables.
         for (String setting : List.of("STYLIZE_MAX_JOB_SIZE", "STYLIZE_JOB_BUDGET")) {
             String value = env.get(setting);
             if (value != null && !value.isBlank()) {
-                options = options.environment("IntakeFunction", Map.of(setting, value));
+                for (String function : List.of("IntakeFunction", "UploadDeadlineFunction", "ApiFunction")) {
+                    options = options.environment(function, Map.of(setting, value));
+                }
             }
         }
         String envVars = env.get("STYLIZE_LOCAL_ENV_VARS");

@@ -20,7 +20,7 @@ import java.util.Optional;
 public record FunctionDefinition(String logicalId, String handler, Path codeUri, String runtime, int memoryMb,
                                  int timeoutSeconds, Optional<String> alias, Optional<String> logFormat,
                                  Map<String, String> environment, List<S3Trigger> s3Triggers,
-                                 List<SqsTrigger> sqsTriggers, AsyncConfig async) {
+                                 List<SqsTrigger> sqsTriggers, List<ApiRoute> apiRoutes, AsyncConfig async) {
 
     /** Lambda's own defaults (a function that says nothing gets these). */
     static final int DEFAULT_MEMORY_MB = 128;
@@ -28,6 +28,30 @@ public record FunctionDefinition(String logicalId, String handler, Path codeUri,
 
     /** An S3 event: object events on {@code bucket} whose key matches the filter rules. */
     public record S3Trigger(String name, String bucket, List<String> events, String prefix, String suffix) {
+    }
+
+    /** An Api event: API Gateway's REST API sends {@code method} requests on {@code path} (which may hold {@code {name}} parts). */
+    public record ApiRoute(String name, String path, String method) {
+        /** The path parameters of {@code requestPath} when it is this route's, else empty. */
+        public Optional<Map<String, String>> match(String requestMethod, String requestPath) {
+            if (!method.equalsIgnoreCase("any") && !method.equalsIgnoreCase(requestMethod)) {
+                return Optional.empty();
+            }
+            String[] want = path.split("/", -1);
+            String[] got = requestPath.split("/", -1);
+            if (want.length != got.length) {
+                return Optional.empty();
+            }
+            Map<String, String> parameters = new LinkedHashMap<>();
+            for (int i = 0; i < want.length; i++) {
+                if (want[i].startsWith("{") && want[i].endsWith("}") && !got[i].isEmpty()) {
+                    parameters.put(want[i].substring(1, want[i].length() - 1), got[i]);
+                } else if (!want[i].equals(got[i])) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(parameters);
+        }
     }
 
     /** An SQS event source mapping. */
@@ -55,6 +79,7 @@ public record FunctionDefinition(String logicalId, String handler, Path codeUri,
 
         List<S3Trigger> s3 = new ArrayList<>();
         List<SqsTrigger> sqs = new ArrayList<>();
+        List<ApiRoute> api = new ArrayList<>();
         Template.map(own.get("Events")).forEach((name, value) -> {
             Map<String, Object> event = Template.map(value);
             Map<String, Object> p = Template.map(event.get("Properties"));
@@ -77,6 +102,7 @@ public record FunctionDefinition(String logicalId, String handler, Path codeUri,
                     int batch = p.containsKey("BatchSize") ? Integer.parseInt(intrinsics.text(p.get("BatchSize"))) : 10;
                     sqs.add(new SqsTrigger(name, intrinsics.text(p.get("Queue")), batch, partial));
                 }
+                case "Api" -> api.add(new ApiRoute(name, intrinsics.text(p.get("Path")), intrinsics.text(p.get("Method"))));
                 default -> throw new IllegalArgumentException(logicalId + ": event type " + event.get("Type")
                         + " is not run locally");
             }
@@ -99,7 +125,7 @@ public record FunctionDefinition(String logicalId, String handler, Path codeUri,
                 number(intrinsics, merged.get("Timeout"), DEFAULT_TIMEOUT_SECONDS),
                 Optional.ofNullable(merged.get("AutoPublishAlias")).map(intrinsics::text),
                 Optional.ofNullable(logging.get("LogFormat")).map(intrinsics::text),
-                Map.copyOf(environment), List.copyOf(s3), List.copyOf(sqs), async);
+                Map.copyOf(environment), List.copyOf(s3), List.copyOf(sqs), List.copyOf(api), async);
     }
 
     private static int number(Intrinsics intrinsics, Object value, int otherwise) {
