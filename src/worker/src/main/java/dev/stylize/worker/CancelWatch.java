@@ -1,6 +1,7 @@
 package dev.stylize.worker;
 
 import dev.stylize.jobs.JobLedger;
+import dev.stylize.jobs.telemetry.JobLogging;
 import org.jboss.logging.Logger;
 
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +23,7 @@ final class CancelWatch implements AutoCloseable, BooleanSupplier {
 
     CancelWatch(ScheduledExecutorService scheduler, JobLedger ledger, String jobId) {
         this.task = scheduler.scheduleWithFixedDelay(() -> {
-            try {
+            try (JobLogging.Scope ignored = JobLogging.forJob(jobId)) {
                 if (!cancelled.get() && ledger.cancelRequested(jobId)) {
                     LOG.infof("job %s: cancelled by its owner; stopping at the next step", jobId);
                     cancelled.set(true);

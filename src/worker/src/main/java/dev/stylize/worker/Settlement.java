@@ -3,6 +3,7 @@ package dev.stylize.worker;
 import dev.stylize.engine.OptimizationDivergedException;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLedger;
+import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.plan.InvalidInputException;
@@ -88,7 +89,9 @@ final class Settlement {
         if (ledger.end(Outcome.failed(job, failure.status(), failure.getMessage(), null, ledger.now()))) {
             metrics.ended(job.jobId(), failure.status(), failure.getMessage());
         }
-        LOG.errorf("job %s %s: %s", job.jobId(), failure.status(), failure.getMessage());
+        // A job its owner cancelled, or one that waited out its time to live, is no error of the service's.
+        LOG.logf(failure.status() == JobState.CANCELLED || failure.status() == JobState.EXPIRED ? Logger.Level.INFO
+                : Logger.Level.ERROR, "job %s %s: %s", job.jobId(), failure.status(), failure.getMessage());
         queue.delete(message);
     }
 

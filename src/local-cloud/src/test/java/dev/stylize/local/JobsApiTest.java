@@ -1,0 +1,254 @@
+package dev.stylize.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stylize.jobs.JobLayout;
+import dev.stylize.jobs.JobState;
+import dev.stylize.jobs.Json;
+import dev.stylize.jobs.testing.Examples;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+import javax.imageio.ImageIO;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The jobs API through the real packages: the local REST API in front of the API function's
+ * function.zip, the intake and the upload-deadline function from theirs, a real worker process,
+ * all on the emulator. Requests are signed with the SDK's SigV4 signer, as any AWS client signs
+ * them; the photo goes to the presigned URL with a plain PUT.
+ */
+class JobsApiTest {
+    private static final Duration LONG = Duration.ofSeconds(120);
+    private static final Duration WINDOW = Duration.ofSeconds(4);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Set<String> UNSIGNABLE = Set.of("host", "content-length");
+
+    private static TestStack t;
+    private static URI api;
+
+    @BeforeAll
+    static void start() {
+        // A budget of 2 megapixel-steps: 1000 steps at 48x32 px fit in it, 300 at 256x171 do not.
+        Map<String, String> env = Map.of("STYLIZE_UPLOAD_WINDOW", "PT" + WINDOW.toSeconds() + "S", "STYLIZE_JOB_BUDGET", "2");
+        t = new TestStack("api").startFunctions(o -> o.environment("Parameters", env));
+        t.lambda.warmUp(LONG);
+        api = t.lambda.api().orElseThrow();
+    }
+
+    @AfterAll
+    static void stop() {
+        t.close();
+    }
+
+    @Test
+    void badRequestsGetAReasonAndRecordNothing() {
+        int recorded = t.store.list(JobLayout.REQUESTS).size();
+        assertEquals(403, send("POST", "/jobs", "{\"style\": \"swirls\"}", null).statusCode(), "unsigned");
+        assertRefused(400, "{\"style\": \"swirls\"", "not valid");
+        assertRefused(400, "[\"swirls\"]", "a request is a JSON object");
+        assertRefused(400, "{\"style\": 7}", "\"style\" is a string, not a number");
+        assertRefused(400, "{\"style\": \"swirls\", \"options\": {\"steps\": \"many\"}}", "steps");
+        assertRefused(400, "{\"style\": \"monet\"}", "style 'monet' not found");
+        assertRefused(400, "{\"style\": \"swirls\", \"colour\": \"red\"}", "unknown request field 'colour'");
+        assertRefused(413, "{\"style\": \"" + "x".repeat(70_000) + "\"}", "the limit is 65536");
+        // The job a new user tried: six scales of 5000 steps, 30,000 steps of GPU time from one upload.
+        assertRefused(400, "{\"style\": \"swirls\", \"options\": {\"scales\": 6, \"steps\": 5000}}",
+                "at most 5000 steps in all");
+        assertEquals(recorded, t.store.list(JobLayout.REQUESTS).size(), "nothing recorded");
+        assertEquals(404, send("GET", "/jobs/no-such-job", null, "alice").statusCode());
+    }
+
+    @Test
+    void aJobRunsFromRequestToResultAndOnlyItsCallerSeesIt() throws IOException, InterruptedException {
+        JsonNode created = created(send("POST", "/jobs", small(20), "alice"));
+        String jobId = created.get("jobId").asText();
+        assertEquals("AWAITING_UPLOAD", created.get("state").asText());
+        assertEquals(api + "/jobs/" + jobId, created.get("statusUrl").asText());
+        assertEquals("AWAITING_UPLOAD", view("alice", jobId).get("state").asText());
+
+        // Someone else's job is answered as one that does not exist, whatever the method.
+        HttpResponse<String> other = send("GET", "/jobs/" + jobId, null, "bob");
+        assertEquals(404, other.statusCode(), other.body());
+        assertEquals(send("GET", "/jobs/0000", null, "bob").body().replace("0000", jobId), other.body());
+        assertEquals(404, send("DELETE", "/jobs/" + jobId, null, "bob").statusCode());
+
+        upload(created);
+        try (WorkerProcess worker = WorkerProcess.start(t.workerEnv())) {
+            TestStack.await("the job to succeed", () -> view("alice", jobId).get("state").asText().equals("SUCCEEDED"), LONG,
+                    () -> worker.log() + t.functionLogs());
+        }
+        JsonNode done = view("alice", jobId);
+        assertEquals(20, done.get("step").asInt());
+        HttpResponse<byte[]> result = HTTP.send(HttpRequest.newBuilder(URI.create(done.get("resultUrl").asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, result.statusCode());
+        assertEquals(48, ImageIO.read(new ByteArrayInputStream(result.body())).getWidth(), "the result, at its size");
+        assertEquals("SUCCEEDED", t.awaitEvent(jobId, Duration.ofSeconds(30)).at("/data/status").asText());
+
+        HttpResponse<String> again = send("DELETE", "/jobs/" + jobId, null, "alice");
+        assertEquals(409, again.statusCode(), again.body());
+        assertEquals("SUCCEEDED", Json.read(again.body(), JsonNode.class).get("state").asText());
+    }
+
+    @Test
+    void cancelledBeforeItStartsAJobNeverRuns() throws IOException {
+        // Before its photo: cancelled at once; a photo uploaded afterwards makes no job.
+        JsonNode waiting = created(send("POST", "/jobs", small(20), "alice"));
+        String unuploaded = waiting.get("jobId").asText();
+        assertEquals(202, send("DELETE", "/jobs/" + unuploaded, null, "alice").statusCode());
+        awaitState(unuploaded, "CANCELLED");
+        upload(waiting);
+        TestStack.sleep(Duration.ofSeconds(2));
+        assertTrue(t.ledger.job(unuploaded).isEmpty(), "no job made from a cancelled request's photo");
+
+        // Queued, no worker yet: cancelled by the intake; the worker that receives its message leaves it.
+        JsonNode queued = created(send("POST", "/jobs", small(20), "alice"));
+        String jobId = queued.get("jobId").asText();
+        upload(queued);
+        awaitState(jobId, "QUEUED");
+        assertEquals(202, send("DELETE", "/jobs/" + jobId, null, "alice").statusCode());
+        awaitState(jobId, "CANCELLED");
+        try (WorkerProcess worker = WorkerProcess.start(t.workerEnv())) {
+            TestStack.await("the worker to drop the message", () -> worker.log().contains("job " + jobId + " already ended"),
+                    LONG, worker::log);
+        }
+        assertEquals(null, t.ledger.status(jobId).orElseThrow().startedAt(), "never started");
+        assertEquals(JobState.CANCELLED, t.outcome(jobId).orElseThrow().status());
+        assertEquals("CANCELLED", t.awaitEvent(jobId, Duration.ofSeconds(30)).at("/data/status").asText());
+    }
+
+    @Test
+    void cancelledWhileItRunsAJobStopsAtItsNextStep() throws IOException {
+        JsonNode created = created(send("POST", "/jobs", "{\"style\": \"swirls\", \"preset\": \"seed\", \"options\": "
+                + "{\"steps\": 1000, \"maxSize\": 48, \"checkpointEvery\": 5}}", "alice"));
+        String jobId = created.get("jobId").asText();
+        upload(created);
+        try (WorkerProcess worker = WorkerProcess.start(t.workerEnv())) {
+            TestStack.await("the job to checkpoint", () -> {
+                JsonNode v = view("alice", jobId);
+                return v.get("state").asText().equals("RUNNING") && v.has("checkpointUrl");
+            }, LONG, worker::log);
+            HttpResponse<String> cancel = send("DELETE", "/jobs/" + jobId, null, "alice");
+            assertEquals(202, cancel.statusCode(), cancel.body());
+            assertTrue(Json.read(cancel.body(), JsonNode.class).get("cancelRequested").asBoolean());
+            awaitState(jobId, "CANCELLED");
+            assertTrue(worker.log().contains("cancelled by its owner; stopping at the next step"), worker.log());
+        }
+        JsonNode cancelled = view("alice", jobId);
+        assertTrue(cancelled.get("step").asInt() < 1000, "stopped early: " + cancelled);
+        assertEquals("cancelled by its owner", cancelled.get("reason").asText());
+        assertTrue(t.store.list(JobLayout.checkpointsPrefix(jobId)).isEmpty(), "its checkpoints are deleted");
+        assertEquals("CANCELLED", t.awaitEvent(jobId, Duration.ofSeconds(30)).at("/data/status").asText());
+        TestStack.sleep(Duration.ofSeconds(2));
+        assertEquals(1, t.events(jobId).size(), "one completion event");
+    }
+
+    @Test
+    void aPhotoThatNeverComesExpiresAndAJobOverBudgetIsRejected() throws IOException {
+        String waiting = created(send("POST", "/jobs", small(20), "alice")).get("jobId").asText();
+        // 300 steps at 256 px of the 384x256 photo cost 13 megapixel-steps; this deployment allows 2.
+        JsonNode print = created(send("POST", "/jobs", "{\"style\": \"swirls\", \"preset\": \"seed\", \"options\": "
+                + "{\"steps\": 300, \"maxSize\": 256}}", "alice"));
+        upload(print);
+        awaitState(print.get("jobId").asText(), "REJECTED");
+        assertTrue(view("alice", print.get("jobId").asText()).get("reason").asText().contains("megapixel-steps"),
+                view("alice", print.get("jobId").asText()).toString());
+
+        awaitState(waiting, "EXPIRED");
+        assertTrue(view("alice", waiting).get("reason").asText().startsWith("no photo was uploaded within"),
+                view("alice", waiting).toString());
+        assertEquals("EXPIRED", t.awaitEvent(waiting, Duration.ofSeconds(30)).at("/data/status").asText());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static String small(int steps) {
+        return "{\"style\": \"swirls\", \"preset\": \"seed\", \"options\": {\"steps\": " + steps + ", \"maxSize\": 48}}";
+    }
+
+    private static void assertRefused(int status, String body, String reason) {
+        HttpResponse<String> response = send("POST", "/jobs", body, "alice");
+        assertEquals(status, response.statusCode(), response.body());
+        JsonNode json = Json.read(response.body(), JsonNode.class);
+        assertTrue(json.get("reason").asText().contains(reason), "'" + reason + "' in " + response.body());
+    }
+
+    private static JsonNode created(HttpResponse<String> response) {
+        assertEquals(201, response.statusCode(), response.body());
+        JsonNode json = Json.read(response.body(), JsonNode.class);
+        assertNotNull(json.get("uploadUrl"));
+        return json;
+    }
+
+    private static JsonNode view(String caller, String jobId) {
+        HttpResponse<String> response = send("GET", "/jobs/" + jobId, null, caller);
+        assertEquals(200, response.statusCode(), response.body());
+        return Json.read(response.body(), JsonNode.class);
+    }
+
+    private static void awaitState(String jobId, String state) {
+        TestStack.await(jobId + " to be " + state, () -> view("alice", jobId).get("state").asText().equals(state),
+                Duration.ofSeconds(60), t::functionLogs);
+    }
+
+    /** The photo, with a plain PUT to the presigned URL, as any HTTP client sends it. */
+    private static void upload(JsonNode created) throws IOException {
+        HttpRequest put = HttpRequest.newBuilder(URI.create(created.get("uploadUrl").asText()))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(Examples.bytes(Examples.PHOTO))).build();
+        try {
+            assertEquals(200, HTTP.send(put, HttpResponse.BodyHandlers.discarding()).statusCode());
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A request to the local API, signed with SigV4 for {@code accessKey} (null: unsigned). */
+    private static HttpResponse<String> send(String method, String path, String body, String accessKey) {
+        URI uri = api.resolve(path);
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).method(method, body == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
+        if (accessKey != null) {
+            SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri)
+                    .putHeader("Content-Type", "application/json").build();
+            AwsV4HttpSigner.create().sign(r -> r.identity(AwsCredentialsIdentity.create(accessKey, "secret"))
+                            .request(unsigned).payload(ContentStreamProvider.fromByteArrayUnsafe(bytes))
+                            .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
+                            .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"))
+                    .request().headers().forEach((name, values) -> {
+                        if (!UNSIGNABLE.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                            values.forEach(v -> request.header(name, v));
+                        }
+                    });
+        }
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
