@@ -95,7 +95,8 @@ class TemplateSecurityTest {
 
     @Test
     void onlyTheServicesRolesMayWriteResultsAndTheyNeverWriteUsersPrefixes() {
-        List<String> serviceRoles = List.of("IntakeFunctionRole", "NotifierFunctionRole", "DeadLetterFunctionRole", "WorkerTaskRole");
+        List<String> serviceRoles = List.of("IntakeFunctionRole", "NotifierFunctionRole", "DeadLetterFunctionRole",
+                "UploadDeadlineFunctionRole", "WorkerTaskRole");
         JsonNode statements = resources.get("StylizeBucketPolicy").path("Properties").path("PolicyDocument").path("Statement");
         JsonNode results = statement(statements, "OnlyTheServiceWritesResults");
         assertEquals("Deny", results.path("Effect").asText());
@@ -107,6 +108,42 @@ class TemplateSecurityTest {
         assertEquals(serviceRoles, list(users.path("Condition").path("ArnEquals").get("aws:PrincipalArn")).stream()
                 .map(n -> n.asText().replace(".Arn", "")).toList());
         assertEquals(5, list(users.get("Resource")).size(), "inbox/, uploads/, jobs/, styles/, models/");
+    }
+
+    @Test
+    void theApiIsIamAuthorisedAndWritesOnlyRequests() {
+        JsonNode api = resources.get("JobsApi").path("Properties");
+        assertEquals("AWS_IAM", api.path("Auth").path("DefaultAuthorizer").asText(), "every route signed and authorised by IAM");
+        JsonNode events = resources.get("ApiFunction").path("Properties").path("Events");
+        assertEquals(3, events.size());
+        for (JsonNode event : events) {
+            assertEquals("Api", event.path("Type").asText());
+            assertEquals("JobsApi", event.path("Properties").path("RestApiId").asText(), "on the IAM-authorised API: " + event);
+        }
+        assertEquals("ApiFunctionRole", resources.get("ApiFunction").path("Properties").path("Role").asText().replace(".Arn", ""));
+
+        List<String> writes = new ArrayList<>();
+        List<String> reads = new ArrayList<>();
+        for (JsonNode s : resources.get("ApiFunctionRole").path("Properties").path("Policies").get(0).path("PolicyDocument")
+                .path("Statement")) {
+            for (JsonNode action : list(s.get("Action"))) {
+                assertTrue(action.asText().startsWith("s3:") || action.asText().startsWith("logs:"),
+                        "the API calls S3 (and writes its logs) only: " + action);
+                for (JsonNode target : list(s.get("Resource"))) {
+                    (action.asText().equals("s3:PutObject") ? writes : action.asText().equals("s3:GetObject") ? reads
+                            : new ArrayList<String>()).add(target.asText().replaceAll(".*\\}/", ""));
+                }
+            }
+        }
+        assertEquals(List.of("requests/*"), writes, "writes only under the upload prefix");
+        assertEquals(List.of("requests/*", "results/*"), reads.stream().sorted().toList());
+
+        JsonNode requests = statement(resources.get("StylizeBucketPolicy").path("Properties").path("PolicyDocument")
+                .path("Statement"), "OnlyTheApiWritesRequests");
+        assertEquals("Deny", requests.path("Effect").asText());
+        assertTrue(requests.path("Resource").asText().endsWith("/requests/*"));
+        assertEquals("ApiFunctionRole", requests.path("Condition").path("ArnNotEquals").path("aws:PrincipalArn").asText()
+                .replace(".Arn", ""), "nobody else writes requests (and their owners)");
     }
 
     @Test

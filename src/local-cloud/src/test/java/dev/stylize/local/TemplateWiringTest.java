@@ -31,7 +31,8 @@ class TemplateWiringTest {
         try (MotoServer moto = MotoServer.start()) {
             StackResources stack = StackResources.ensure(moto.clients(), new LocalNames("wiring"), Template.read(TestStack.TEMPLATE));
             Map<String, FunctionDefinition> functions = byName(stack);
-            assertEquals(List.of("DeadLetterFunction", "IntakeFunction", "NotifierFunction"), functions.keySet().stream().sorted().toList());
+            assertEquals(List.of("ApiFunction", "DeadLetterFunction", "IntakeFunction", "NotifierFunction", "UploadDeadlineFunction"),
+                    functions.keySet().stream().sorted().toList());
 
             FunctionDefinition intake = functions.get("IntakeFunction");
             assertEquals("io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest", intake.handler());
@@ -41,12 +42,23 @@ class TemplateWiringTest {
             assertEquals(60, intake.timeoutSeconds(), "Globals' Timeout");
             assertEquals(Optional.of("live"), intake.alias());
             assertEquals(Map.of("STYLIZE_BUCKET", "wiring", "STYLIZE_AWS_ENDPOINT", "", "STYLIZE_METRICS_NAMESPACE", "stylize/wiring",
-                    "STYLIZE_JOB_QUEUE_URL", stack.output("JobQueueUrl"), "STYLIZE_JOB_BUDGET", "0", "STYLIZE_MAX_JOB_SIZE", "2048"),
+                    "STYLIZE_JOB_QUEUE_URL", stack.output("JobQueueUrl"), "STYLIZE_JOB_BUDGET", "0", "STYLIZE_MAX_JOB_SIZE", "2048",
+                    "STYLIZE_UPLOAD_DEADLINE_QUEUE_URL", stack.queueUrl("UploadDeadlineQueue")),
                     intake.environment(),
                     "Globals' variables merged with its own, resolved");
-            assertEquals(List.of("inbox/", "jobs/"), intake.s3Triggers().stream().map(FunctionDefinition.S3Trigger::prefix).toList());
+            assertEquals(List.of("inbox/", "jobs/", "requests/"), intake.s3Triggers().stream().map(FunctionDefinition.S3Trigger::prefix).toList());
             assertEquals(new FunctionDefinition.AsyncConfig(2, 21600, Optional.of(arn(moto.clients().sqs(), stack.output("FailedEventsQueueUrl")))),
                     intake.async());
+
+            FunctionDefinition api = functions.get("ApiFunction");
+            assertEquals(List.of(new FunctionDefinition.ApiRoute("SubmitJob", "/jobs", "post"),
+                    new FunctionDefinition.ApiRoute("GetJob", "/jobs/{jobId}", "get"),
+                    new FunctionDefinition.ApiRoute("CancelJob", "/jobs/{jobId}", "delete")), api.apiRoutes());
+            assertEquals(Optional.of(Map.of("jobId", "abc")), api.apiRoutes().get(1).match("GET", "/jobs/abc"));
+            assertEquals(Optional.empty(), api.apiRoutes().get(1).match("GET", "/jobs/abc/more"));
+            FunctionDefinition deadlines = functions.get("UploadDeadlineFunction");
+            assertEquals("upload-deadlines", deadlines.environment().get("QUARKUS_LAMBDA_HANDLER"));
+            assertEquals(intake.codeUri(), deadlines.codeUri(), "the intake's package");
 
             FunctionDefinition notifier = functions.get("NotifierFunction");
             assertEquals("notifier", notifier.environment().get("QUARKUS_LAMBDA_HANDLER"));

@@ -22,6 +22,7 @@ public class EmulatorResource implements QuarkusTestResourceLifecycleManager {
         return Map.of(
                 "stylize.bucket", "stylize-local",
                 "stylize.job-queue-url", queueUrl,
+                "stylize.upload-deadline-queue-url", queueUrl,
                 "stylize.aws-endpoint", moto.endpoint().toString(),
                 "stylize.defaults.steps", "8");
     }

@@ -34,12 +34,13 @@ class JobMetricsTest {
         metrics.ended("b-2", JobState.FAILED, "gave up after 5 attempts");
         metrics.ended("c-3", JobState.REJECTED, "not an image");
         metrics.ended("d-4", JobState.EXPIRED, "not started within its time to live");
+        metrics.ended("e-5", JobState.CANCELLED, "cancelled by its owner");
         metrics.queueWait("a-1", 12.5);
         metrics.run("a-1", "quality", "bf16", 61.25, 65);
         metrics.nonStep("a-1", "bf16", 2.5);
         metrics.step("a-1", 768, "bf16", 0.031, 20);
         metrics.checkpointUpload("a-1", 0.4);
-        assertEquals(10, lines.size());
+        assertEquals(11, lines.size());
         for (String line : lines) {
             assertEquals(List.of(), EmfDocuments.problems(line), line);
             assertFalse(line.contains("\n"));
