@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  */
 class ManifestFuzzTest {
     /** Jackson's tree of a small document: a few hundred bytes per input byte at the very most, plus its buffers. */
-    private static final long BYTES_PER_INPUT_BYTE = 400;
-    private static final long FIXED = 4L << 20;
+    static final long BYTES_PER_INPUT_BYTE = 400;
+    static final long FIXED = 4L << 20;
     private static final Pattern ESCAPE = Pattern.compile("\\\\(u[0-9a-fA-F]{4}|[\"\\\\/bfnrt])");
 
     @FuzzTest(maxDuration = "30s")
@@ -46,7 +46,7 @@ class ManifestFuzzTest {
      * escapes resolved ("s\u002eV" is the bucket name 's.V', even where the rest is not valid
      * UTF-8), and every field name and string value as a JSON parser reads them.
      */
-    private static String written(byte[] json) {
+    static String written(byte[] json) {
         String raw = new String(json, StandardCharsets.UTF_8);
         StringBuilder text = new StringBuilder(raw).append('\n').append(unescaped(raw));
         try {

@@ -12,6 +12,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ManifestTest {
 
@@ -67,5 +68,26 @@ class ManifestTest {
                 + "[".repeat(50) + "]".repeat(50) + "}}";
         assertEquals(true, refused(deep).startsWith(Manifest.NOT_VALID + "Document nesting depth"), refused(deep));
         assertEquals("manifest is 70000 bytes; the limit is 65536", refused(" ".repeat(70_000)));
+    }
+
+    @Test
+    void aRequestIsAManifestWithoutItsPhotoWhereStyleNamesOneStyle() {
+        Manifest one = Manifest.request("{\"style\": \"swirls\", \"preset\": \"seed\", \"options\": {\"steps\": 9}}"
+                .getBytes(StandardCharsets.UTF_8), Limits.SERVICE);
+        assertNull(one.content());
+        assertEquals(List.of(new Manifest.Style("swirls", null, 1.0)), one.styles());
+        assertEquals(9, one.options().get(PlanOptions.STEPS).orElseThrow());
+        Manifest blend = Manifest.request("{\"styles\": [{\"name\": \"a\", \"weight\": 2}, {\"key\": \"styles/b.png\"}]}"
+                .getBytes(StandardCharsets.UTF_8), Limits.SERVICE);
+        assertEquals(2, blend.styles().size());
+        for (String[] bad : new String[][]{
+                {"{}", "a request needs \"style\""},
+                {"{\"style\": \"a\", \"styles\": [{\"name\": \"b\"}]}", "\"style\" or \"styles\", not both"},
+                {"{\"style\": \"a\", \"content\": \"uploads/p.jpg\"}", "unknown request field 'content'"},
+                {"{\"style\": \"../a\"}", "is not a style name"}}) {
+            String reason = assertThrows(InvalidInputException.class,
+                    () -> Manifest.request(bad[0].getBytes(StandardCharsets.UTF_8), Limits.SERVICE)).getMessage();
+            assertTrue(reason.contains(bad[1]), bad[0] + " -> " + reason);
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.stylize.worker;
 import ai.djl.engine.EngineException;
 import dev.stylize.engine.StyleRun;
 import dev.stylize.jobs.Job;
+import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobMessage;
 import dev.stylize.jobs.JobState;
@@ -119,6 +120,42 @@ class MessageHandlerTest {
         handler((job, attempt, stop) -> StyleRun.Ending.STOPPED).handle(m, () -> false);
         assertEquals(0, queue.visibility.get(m.messageId()));
         assertTrue(queue.deleted.isEmpty());
+    }
+
+    @Test
+    void aJobCancelledWhileItRunsStopsAtItsNextStepAndEndsCancelledOnce() {
+        recorded("cancel-me");
+        Message m = messageFor("cancel-me", 1);
+        AtomicInteger steps = new AtomicInteger();
+        handler((job, attempt, stop) -> {
+            while (!stop.getAsBoolean()) { // a step, then the question the run asks before the next
+                if (steps.incrementAndGet() == 3) {
+                    store.write(JobLayout.cancelKey("cancel-me"), "{}".getBytes(), "application/json");
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+            return StyleRun.Ending.STOPPED;
+        }).handle(m, () -> false);
+        int stepsAfterCancel = steps.get() - 3;
+        assertTrue(stepsAfterCancel <= (CancelWatch.EVERY_SECONDS * 1000 / 50) + 2, "stopped within a beat: " + stepsAfterCancel);
+        assertEquals(JobState.CANCELLED, ledger.outcome("cancel-me").orElseThrow().status());
+        assertEquals(List.of(m.messageId()), queue.deleted, "its message is done");
+        assertEquals(1, metricLines.stream().filter(l -> l.contains("\"JobsCancelled\":1")).count());
+    }
+
+    @Test
+    void aJobCancelledBeforeItStartedIsNeverRun() {
+        recorded("never");
+        store.write(JobLayout.cancelKey("never"), "{}".getBytes(), "application/json");
+        Message m = messageFor("never", 1);
+        handler((job, attempt, stop) -> StyleRun.Ending.FINISHED).handle(m, () -> false);
+        assertEquals(0, runs.get());
+        assertEquals(JobState.CANCELLED, ledger.outcome("never").orElseThrow().status());
+        assertEquals(List.of(m.messageId()), queue.deleted);
     }
 
     @Test

@@ -119,6 +119,46 @@ class IntakeServiceTest {
     }
 
     @Test
+    void anApiRequestWaitsForItsPhotoWhichBecomesItsJobUnderItsId() throws IOException {
+        IntakeService intake = intake(IntakeSettings.of(Limits.SERVICE, Preset.SEED, PlanOptions.NONE));
+        JobRequests requests = intake.requests();
+        String jobId = requests.submit("alice", "{\"style\": \"swirls\", \"options\": {\"steps\": 12}}"
+                .getBytes(StandardCharsets.UTF_8)).jobId();
+        String request = JobLayout.requestKey(jobId);
+        assertEquals("awaiting the photo of " + jobId, intake.accept(upload(request, 100).getRecords().getFirst()));
+        assertEquals(JobState.AWAITING_UPLOAD, ledger.status(jobId).orElseThrow().state());
+        Message deadline = sqs.receiveMessage(b -> b.queueUrl(deadlineQueueUrl).waitTimeSeconds(UPLOAD_WINDOW.toSecondsPart() + 2)
+                .maxNumberOfMessages(1)).messages().getFirst();
+        assertEquals(new JobMessage(jobId, bucket), Json.read(deadline.body(), JobMessage.class), "its deadline, delayed by the window");
+
+        byte[] photo = Examples.bytes(Examples.PHOTO);
+        store.write(JobLayout.requestPhotoKey(jobId), photo, "application/octet-stream");
+        assertEquals("accepted " + jobId, intake.accept(upload(JobLayout.requestPhotoKey(jobId), photo.length).getRecords().getFirst()));
+        Job job = ledger.job(jobId).orElseThrow();
+        assertEquals(JobLayout.requestPhotoKey(jobId), job.contentKey());
+        assertEquals(request, job.source());
+        assertEquals(12, job.plan().totalSteps(), "what the request asked");
+        assertEquals(List.of(new JobMessage(jobId, bucket)), receiveAll().stream().map(m -> Json.read(m.body(), JobMessage.class)).toList());
+        assertTrue(requests.expireUnlessUploaded(jobId).isEmpty(), "its deadline passes without effect");
+    }
+
+    @Test
+    void aPhotoWithoutARequestAndACancellationAreSettledByTheirKeys() {
+        IntakeService intake = intake(IntakeSettings.of(Limits.SERVICE, Preset.SEED, PlanOptions.NONE));
+        String stray = JobLayout.requestPhotoKey("made-up");
+        store.write(stray, Examples.bytes(Examples.PHOTO), "image/png");
+        String result = intake.accept(upload(stray, 100).getRecords().getFirst());
+        assertTrue(result.startsWith("rejected made-up: a photo at " + stray + " without a request"), result);
+
+        String jobId = intake.requests().submit("alice", "{\"style\": \"swirls\"}".getBytes(StandardCharsets.UTF_8)).jobId();
+        intake.requests().cancel("alice", jobId);
+        assertEquals("cancelled " + jobId, intake.accept(upload(JobLayout.cancelKey(jobId), 10).getRecords().getFirst()));
+        assertEquals(JobState.CANCELLED, ledger.outcome(jobId).orElseThrow().status());
+        assertTrue(metricLines.stream().anyMatch(l -> l.contains("\"JobsCancelled\"")), String.join("\n", metricLines));
+        assertEquals("ignored requests/x/y/z: not a request's file", intake.accept(upload("requests/x/y/z", 1).getRecords().getFirst()));
+    }
+
+    @Test
     void aZeroByteFolderObjectIsIgnoredNotRejected() {
         // The S3 console's "Create folder" in inbox/ or jobs/: a zero-byte object whose key ends in "/".
         for (String key : List.of("inbox/swirls/", "inbox/new-style/", "jobs/archive/")) {
