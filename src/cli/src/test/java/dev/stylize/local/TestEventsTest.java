@@ -6,6 +6,8 @@ import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobMessage;
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.Json;
+import dev.stylize.jobs.JobRequest;
+import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.testing.LambdaEvents;
 import org.junit.jupiter.api.AfterAll;
@@ -78,6 +80,18 @@ class TestEventsTest {
         Outcome outcome = t.ledger.outcome(EventSeed.STUCK_JOB).orElseThrow();
         assertEquals(JobState.FAILED, outcome.status());
         assertEquals("gave up after 5 attempts; last error: " + EventSeed.LAST_ERROR, outcome.reason());
+    }
+
+    @Test
+    void theApiEventMakesARequestOwnedByItsCaller() {
+        JsonNode response = Json.read(invoke("ApiFunction", "api-post-job.json"), JsonNode.class);
+        assertEquals(201, response.get("statusCode").asInt(), response.toString());
+        JsonNode created = Json.read(response.get("body").asText(), JsonNode.class);
+        String jobId = created.get("jobId").asText();
+        assertEquals("https://abc123def4.execute-api.us-east-1.amazonaws.com/v1/jobs/" + jobId, created.get("statusUrl").asText());
+        assertEquals("AWAITING_UPLOAD", created.get("state").asText());
+        JobRequest request = Json.read(t.store.read(JobLayout.requestKey(jobId)).orElseThrow(), JobRequest.class);
+        assertEquals("arn:aws:iam::123456789012:user/alice", request.owner());
     }
 
     /** {@code bin/stylize local invoke FUNCTION -e test-events/FILE}, against this test's service. */

@@ -210,7 +210,7 @@ public final class LocalProcesses {
                 api().ifPresent(api -> out.println("api: " + api));
                 for (Path pid : functionFiles(".pid")) {
                     String function = pid.getFileName().toString().replace(".pid", "");
-                    out.printf("  %-18s %s%n", function, pid(pid).map(p -> "running (pid " + p.pid() + "), log "
+                    out.printf("  %-22s %s%n", function, pid(pid).map(p -> "running (pid " + p.pid() + "), log "
                             + functionsDir().resolve(function + ".log")).orElse("not running"));
                 }
             }

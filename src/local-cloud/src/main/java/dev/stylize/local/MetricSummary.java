@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  */
 public final class MetricSummary {
     private static final List<String> COUNTS = List.of(JobMetrics.JOBS_ACCEPTED, JobMetrics.JOBS_SUCCEEDED,
-            JobMetrics.JOBS_FAILED, JobMetrics.JOBS_REJECTED, JobMetrics.JOBS_EXPIRED);
+            JobMetrics.JOBS_FAILED, JobMetrics.JOBS_REJECTED, JobMetrics.JOBS_EXPIRED, JobMetrics.JOBS_CANCELLED);
 
     private final Map<String, Double> counts = new TreeMap<>();
     /** "StepSeconds Size=512 Precision=bf16" -> its values. */
@@ -89,9 +89,9 @@ public final class MetricSummary {
             out.println("metrics: none in the logs yet");
             return;
         }
-        out.printf("metrics: jobs %d accepted, %d succeeded, %d failed, %d rejected, %d expired%n",
+        out.printf("metrics: jobs %d accepted, %d succeeded, %d failed, %d rejected, %d expired, %d cancelled%n",
                 count(JobMetrics.JOBS_ACCEPTED), count(JobMetrics.JOBS_SUCCEEDED), count(JobMetrics.JOBS_FAILED),
-                count(JobMetrics.JOBS_REJECTED), count(JobMetrics.JOBS_EXPIRED));
+                count(JobMetrics.JOBS_REJECTED), count(JobMetrics.JOBS_EXPIRED), count(JobMetrics.JOBS_CANCELLED));
         timings.forEach((key, values) -> {
             double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             int n = sorted.length;

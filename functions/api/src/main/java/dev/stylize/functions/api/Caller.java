@@ -2,12 +2,18 @@ package dev.stylize.functions.api;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Who made a request, as API Gateway's AWS_IAM authorisation verified it: the IAM user, or the
  * role for an assumed role (its session name left out, so every session of a role is one caller).
- * Locally, where no signature is verified, the access key id the request was signed with.
+ * Locally, where no signature is verified, the access key id the request was signed with: the
+ * identity's {@code accessKey} where the local API sets it, else the SigV4 {@code Authorization}
+ * header's ({@code sam local start-api} passes the header on and sets no identity). On AWS the
+ * user is always there: API Gateway refuses a request it cannot verify before the function runs.
  */
 final class Caller {
     private Caller() {
@@ -17,12 +23,24 @@ final class Caller {
         APIGatewayProxyRequestEvent.ProxyRequestContext context = request.getRequestContext();
         APIGatewayProxyRequestEvent.RequestIdentity identity = context == null ? null : context.getIdentity();
         if (identity == null) {
-            return Optional.empty();
+            return signedWith(request.getHeaders()).map(key -> "access-key/" + key);
         }
         if (identity.getUserArn() != null && !identity.getUserArn().isBlank()) {
             return Optional.of(owner(identity.getUserArn()));
         }
-        return Optional.ofNullable(identity.getAccessKey()).filter(key -> !key.isBlank()).map(key -> "access-key/" + key);
+        return Optional.ofNullable(identity.getAccessKey()).filter(key -> !key.isBlank())
+                .or(() -> signedWith(request.getHeaders())).map(key -> "access-key/" + key);
+    }
+
+    private static final Pattern CREDENTIAL = Pattern.compile("^AWS4-HMAC-SHA256\\s+Credential=([A-Za-z0-9]+)/");
+
+    /** The access key id of a SigV4 {@code Authorization} header. */
+    private static Optional<String> signedWith(Map<String, String> headers) {
+        if (headers == null) {
+            return Optional.empty();
+        }
+        return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("Authorization")).findFirst()
+                .map(h -> CREDENTIAL.matcher(h.getValue())).filter(Matcher::find).map(m -> m.group(1));
     }
 
     /** {@code arn:aws:sts::1234:assumed-role/Name/session} is the role {@code arn:aws:iam::1234:role/Name}. */

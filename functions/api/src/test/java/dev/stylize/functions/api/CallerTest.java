@@ -29,6 +29,10 @@ class CallerTest {
         assertEquals(Optional.of("access-key/AKIAALICE"), Caller.of(request(null, "AKIAALICE")));
         assertEquals(Optional.empty(), Caller.of(request(null, null)));
         assertEquals(Optional.empty(), Caller.of(new APIGatewayProxyRequestEvent()));
+        // sam local start-api: no identity, the signed header passed on.
+        assertEquals(Optional.of("access-key/AKIABOB"), Caller.of(new APIGatewayProxyRequestEvent().withHeaders(Map.of("authorization",
+                "AWS4-HMAC-SHA256 Credential=AKIABOB/20261206/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=ab"))));
+        assertEquals(Optional.empty(), Caller.of(new APIGatewayProxyRequestEvent().withHeaders(Map.of("Authorization", "Bearer x"))));
     }
 
     @Test
