@@ -16,6 +16,7 @@ import dev.stylize.local.LocalProcesses;
 import dev.stylize.local.LocalStackDeployment;
 import dev.stylize.local.MetricSummary;
 import dev.stylize.local.StackResources;
+import dev.stylize.local.StackStatus;
 import dev.stylize.local.template.Template;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,7 +31,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -275,26 +275,7 @@ final class LocalCommand {
                 return 1;
             }
             AwsClients clients = localClients();
-            Template template = template();
-            StackResources stack = StackResources.ensure(clients, LocalNames.defaults(), template);
-            for (String queue : template.resourcesOfType("AWS::SQS::Queue")) {
-                String url = stack.queueUrl(queue);
-                Map<String, String> a = clients.sqs().getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings(
-                        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
-                out.printf("queue %-34s waiting %s, in progress %s%n", url.substring(url.lastIndexOf('/') + 1),
-                        a.get("ApproximateNumberOfMessages"), a.get("ApproximateNumberOfMessagesNotVisible"));
-            }
-            ObjectStore store = new S3ObjectStore(clients.s3(), stack.output("BucketName"));
-            JobLedger ledger = new JobLedger(store, Clock.systemUTC());
-            store.list(JobLayout.RESULTS).stream()
-                    .filter(o -> o.key().endsWith("/status.json"))
-                    .sorted(Comparator.comparing(o -> o.lastModified(), Comparator.reverseOrder()))
-                    .limit(10)
-                    .forEach(o -> ledger.status(o.key().split("/")[1]).ifPresent(s -> out.printf(
-                            "job %-40s %-9s %s%s%n", s.jobId(), s.state(),
-                            s.step() == null || s.totalSteps() == null ? "" : s.step() + "/" + s.totalSteps(),
-                            ledger.workerLostAt(s.jobId()).map(at -> " (worker lost at " + at
-                                    + "; resumes when its message reappears)").orElse(""))));
+            StackStatus.print(clients, StackResources.ensure(clients, LocalNames.defaults(), template()), out);
             return 0;
         }
     }

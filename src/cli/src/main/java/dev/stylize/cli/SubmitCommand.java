@@ -3,12 +3,15 @@ package dev.stylize.cli;
 import dev.stylize.images.ImageEncoder;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobLedger;
-import dev.stylize.jobs.JobStatus;
+import dev.stylize.jobs.JobState;
+import dev.stylize.jobs.Json;
+import dev.stylize.jobs.requests.JobView;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.aws.AwsClients;
 import dev.stylize.jobs.aws.CompletionEventListener;
 import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.S3ObjectStore;
+import dev.stylize.local.JobsApiClient;
 import dev.stylize.local.LocalNames;
 import dev.stylize.local.StackResources;
 import dev.stylize.plan.InvalidInputException;
@@ -25,15 +28,20 @@ import java.time.Duration;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What a user of the bucket does, from the command line: drop a photo into the inbox, then
- * (with --watch) follow status.json, fetch the result and print the completion event.
+ * (with --watch) follow status.json, fetch the result and print the completion event. With
+ * --api, what an application does instead: ask the jobs API for a job, upload the photo to the
+ * URL it answers, follow the job there.
  */
 @Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Uploads a photo to inbox/<style>/ and, with --watch, follows the job to its result and event. "
-                + "Against the local stack by default; against a deployed stack with --bucket and AWS credentials.")
+        description = "Uploads a photo to inbox/<style>/ (or, with --api, through the jobs API) and, with --watch, follows "
+                + "the job to its result. Against the local stack by default; against a deployed stack with --bucket "
+                + "(or --api URL) and AWS credentials.")
 final class SubmitCommand extends Subcommand {
     @Option(names = "--content", required = true, paramLabel = "IMAGE", description = "The photo to upload.")
     Path content;
@@ -51,6 +59,11 @@ final class SubmitCommand extends Subcommand {
 
     @Option(names = "--watch", description = "Follow the job: progress bar, result download, completion event.")
     boolean watch;
+
+    @Option(names = "--api", arity = "0..1", fallbackValue = "http://127.0.0.1:9002", paramLabel = "URL",
+            description = "Through the jobs API, signed with your AWS credentials: the local stack's (default) or a deployed "
+                    + "stack's ApiUrl output. Takes --style-name.")
+    URI api;
 
     @Option(names = "--bucket", paramLabel = "NAME", description = "A deployed stack's bucket (default: the local stack's).")
     String bucket;
@@ -85,6 +98,9 @@ final class SubmitCommand extends Subcommand {
         if (!Files.isRegularFile(content)) {
             throw new InvalidInputException(content + " does not exist");
         }
+        if (api != null) {
+            return throughTheApi(new JobsApiClient(api, clients.credentials(), clients.region()), out);
+        }
 
         String styleName = style.name != null ? style.name : uploadStyle(store, style.file, out);
         // A random tail makes this upload's job id prefix unique, so the job can be found.
@@ -102,7 +118,8 @@ final class SubmitCommand extends Subcommand {
             Instant deadline = Instant.now().plus(timeout);
             String jobId = awaitJob(ledger, key, deadline);
             out.println("job " + jobId);
-            Outcome outcome = follow(ledger, jobId, deadline, spec.commandLine().getErr());
+            follow(jobId, () -> progress(ledger, jobId), deadline);
+            Outcome outcome = ledger.outcome(jobId).orElseThrow();
             out.println("outcome: " + outcome.status() + (outcome.reason() == null ? "" : ": " + outcome.reason()));
             if (outcome.resultKey() != null) {
                 Path result = outDir.resolve(jobId + "." + ImageEncoder.PNG.extension());
@@ -114,14 +131,43 @@ final class SubmitCommand extends Subcommand {
                     event -> out.println("completion event:\n" + event),
                     () -> out.println(topicArn == null && !local
                             ? "(pass --topic-arn to hear the completion event)" : "no completion event within 30 s"));
-            return switch (outcome.status()) {
-                case SUCCEEDED -> 0;
-                case REJECTED -> Stylize.EXIT_INVALID_INPUT;
-                default -> 1;
-            };
+            return exitCode(outcome.status());
         } finally {
             listener.ifPresent(CompletionEventListener::close);
         }
+    }
+
+    private static int exitCode(JobState state) {
+        return switch (state) {
+            case SUCCEEDED -> 0;
+            case REJECTED -> Stylize.EXIT_INVALID_INPUT;
+            default -> 1;
+        };
+    }
+
+    private int throughTheApi(JobsApiClient client, PrintWriter out) throws Exception {
+        if (style.name == null) {
+            throw new InvalidInputException("--api takes --style-name: a painting goes into styles/ first");
+        }
+        JobsApiClient.Response created = client.submit(Json.compact(Map.of("style", style.name)));
+        if (!created.ok()) {
+            throw new InvalidInputException("the API refused the job: " + created.reason());
+        }
+        String jobId = created.body().get("jobId").asText();
+        int put = client.upload(URI.create(created.body().get("uploadUrl").asText()), content);
+        out.println("job " + jobId + " (" + created.body().get("statusUrl").asText() + "); photo uploaded: HTTP " + put);
+        if (!watch) {
+            return 0;
+        }
+        follow(jobId, () -> progress(client.view(jobId)), Instant.now().plus(timeout));
+        JobView ended = client.view(jobId);
+        out.println("outcome: " + ended.state() + (ended.reason() == null ? "" : ": " + ended.reason()));
+        if (ended.resultUrl() != null) {
+            Path result = outDir.resolve(jobId + "." + ImageEncoder.PNG.extension());
+            client.download(ended.resultUrl(), result);
+            out.println("result: " + result);
+        }
+        return exitCode(ended.state());
     }
 
     private static String uploadStyle(ObjectStore store, Path file, PrintWriter out) throws Exception {
@@ -155,52 +201,60 @@ final class SubmitCommand extends Subcommand {
         throw new IllegalStateException("no job appeared for the upload before the timeout");
     }
 
+    /** Where a job is, from its records or from the API; {@code detail} says the rest (loss, speed, ETA). */
+    private record Progress(String state, Integer step, Integer totalSteps, String detail, boolean ended) {
+    }
+
+    private static Progress progress(JobLedger ledger, String jobId) {
+        Optional<Outcome> outcome = ledger.outcome(jobId);
+        if (outcome.isPresent()) {
+            return new Progress(outcome.get().status().name(), outcome.get().steps(), outcome.get().steps(), "", true);
+        }
+        return ledger.status(jobId).map(s -> new Progress(ledger.workerLostAt(jobId).map(at -> "WORKER LOST at " + at)
+                .orElse(s.state().name()), s.step(), s.totalSteps(), detail(s.loss(), s.itPerSecond(), s.etaSeconds()), false)).orElse(null);
+    }
+
+    private static Progress progress(JobView v) {
+        return new Progress(v.state().name(), v.step(), v.totalSteps(), detail(v.loss(), null, v.etaSeconds()), v.state().isTerminal());
+    }
+
+    private static String detail(Double loss, Double itPerSecond, Double eta) {
+        return (loss == null ? "" : String.format(Locale.ROOT, " loss %.4g", loss))
+                + (itPerSecond == null ? "" : String.format(Locale.ROOT, " %.2f it/s", itPerSecond))
+                + (eta == null ? "" : String.format(Locale.ROOT, ", ETA %.0f s", eta));
+    }
+
     /**
      * Follows the job until it ends. On a terminal a progress bar redraws itself and shows the final
-     * state at the end; anywhere else (a file, a pipe, CI) plain lines go to {@code err} when the
-     * state changes or every {@value #PLAIN_EVERY_SECONDS} s, and the caller's {@code outcome:} line
-     * says the final state, once.
+     * state at the end; anywhere else (a file, a pipe, CI) plain lines go to stderr when the state
+     * changes or every {@value #PLAIN_EVERY_SECONDS} s, and the caller's {@code outcome:} line says
+     * the final state, once.
      */
-    private static Outcome follow(JobLedger ledger, String jobId, Instant deadline, PrintWriter err) throws InterruptedException {
-        boolean terminal = ProgressBars.stderrIsTerminal();
+    private Progress follow(String jobId, Supplier<Progress> look, Instant deadline) throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
         String lastState = null;
         Instant lastLine = Instant.MIN;
-        try (ProgressBar bar = terminal ? ProgressBars.steps(jobId, 1, 0) : null) {
+        try (ProgressBar bar = ProgressBars.stderrIsTerminal() ? ProgressBars.steps(jobId, 1, 0) : null) {
             while (Instant.now().isBefore(deadline)) {
-                Optional<Outcome> outcome = ledger.outcome(jobId);
-                if (outcome.isPresent()) {
-                    if (bar != null) {
-                        if (outcome.get().steps() != null) {
-                            bar.maxHint(outcome.get().steps());
-                            bar.stepTo(outcome.get().steps());
-                        }
-                        bar.setExtraMessage(" " + outcome.get().status());
+                Progress p = look.get();
+                if (p != null && bar != null) {
+                    if (p.totalSteps() != null) {
+                        bar.maxHint(p.totalSteps());
                     }
-                    return outcome.get();
+                    if (p.step() != null) {
+                        bar.stepTo(p.step());
+                    }
+                    bar.setExtraMessage(" " + p.state() + p.detail());
+                } else if (p != null && !p.ended() && (!p.state().equals(lastState)
+                        || Instant.now().isAfter(lastLine.plusSeconds(PLAIN_EVERY_SECONDS)))) {
+                    err.println(jobId + ": " + (p.step() == null ? "" : "step " + p.step()
+                            + (p.totalSteps() == null ? "" : "/" + p.totalSteps()) + " ") + p.state() + p.detail());
+                    err.flush();
+                    lastState = p.state();
+                    lastLine = Instant.now();
                 }
-                Optional<JobStatus> status = ledger.status(jobId);
-                if (status.isPresent()) {
-                    JobStatus s = status.get();
-                    String state = ledger.workerLostAt(jobId).map(at -> "WORKER LOST at " + at).orElse(s.state().name());
-                    String detail = String.format(Locale.ROOT, "%s%s%s", state,
-                            s.loss() == null ? "" : String.format(Locale.ROOT, " loss %.4g", s.loss()),
-                            s.itPerSecond() == null ? "" : String.format(Locale.ROOT, " %.2f it/s, ETA %.0f s",
-                                    s.itPerSecond(), s.etaSeconds()));
-                    if (bar != null) {
-                        if (s.totalSteps() != null) {
-                            bar.maxHint(s.totalSteps());
-                        }
-                        if (s.step() != null) {
-                            bar.stepTo(s.step());
-                        }
-                        bar.setExtraMessage(" " + detail);
-                    } else if (!state.equals(lastState) || Instant.now().isAfter(lastLine.plusSeconds(PLAIN_EVERY_SECONDS))) {
-                        err.println(jobId + ": " + (s.step() == null ? "" : "step " + s.step()
-                                + (s.totalSteps() == null ? "" : "/" + s.totalSteps()) + " ") + detail);
-                        err.flush();
-                        lastState = state;
-                        lastLine = Instant.now();
-                    }
+                if (p != null && p.ended()) {
+                    return p;
                 }
                 Thread.sleep(1000);
             }

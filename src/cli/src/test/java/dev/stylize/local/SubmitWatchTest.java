@@ -53,4 +53,34 @@ class SubmitWatchTest {
             assertEquals(List.of("outcome: SUCCEEDED"), outcomes, "the final state once:\n" + out);
         }
     }
+
+    @Test
+    void throughTheApiTheSameJobIsFollowedToItsResult() throws IOException {
+        try (TestStack t = new TestStack("watch-api").startFunctions(o -> o.environment("IntakeFunction",
+                Map.of("STYLIZE_DEFAULTS_STEPS", String.valueOf(STEPS), "STYLIZE_DEFAULTS_MAX_SIZE", "64")));
+             WorkerProcess worker = WorkerProcess.start(t.workerEnv())) {
+            CommandLine cli = Stylize.commandLine();
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            cli.setOut(new PrintWriter(out, true));
+            cli.setErr(new PrintWriter(err, true));
+            Path results = Files.createTempDirectory("watch-api-");
+            int code = cli.execute("submit", "--api", t.lambda.api().orElseThrow().toString(), "--content",
+                    TestStack.HOME.resolve("docs/examples/harbour.png").toString(), "--style-name", "swirls", "--watch",
+                    "--out", results.toString());
+            assertEquals(0, code, out + "\n" + err + "\n" + worker.log() + t.functionLogs());
+            assertTrue(out.toString().contains("photo uploaded: HTTP 200"), out.toString());
+            assertTrue(err.toString().lines().anyMatch(line -> line.matches("\\S+: step \\d+/" + STEPS + " RUNNING.*")),
+                    "progress from GET /jobs/{jobId}:\n" + err);
+            assertEquals(List.of("outcome: SUCCEEDED"), out.toString().lines().filter(line -> line.startsWith("outcome:")).toList());
+            try (var saved = Files.list(results)) {
+                assertEquals(1, saved.filter(f -> f.toString().endsWith(".png")).count(), "the result, from its presigned URL");
+            }
+
+            code = cli.execute("submit", "--api", t.lambda.api().orElseThrow().toString(), "--content",
+                    TestStack.HOME.resolve("docs/examples/harbour.png").toString(), "--style-name", "monet");
+            assertEquals(2, code, "refused with the API's reason (exit code 2, invalid input): " + err);
+            assertTrue(err.toString().contains("style 'monet' not found"), err.toString());
+        }
+    }
 }

@@ -8,24 +8,18 @@ import dev.stylize.jobs.testing.Examples;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,14 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The jobs API through the real packages: the local REST API in front of the API function's
  * function.zip, the intake and the upload-deadline function from theirs, a real worker process,
- * all on the emulator. Requests are signed with the SDK's SigV4 signer, as any AWS client signs
- * them; the photo goes to the presigned URL with a plain PUT.
+ * all on the emulator. Requests are signed with the SDK's SigV4 signer ({@link JobsApiClient}), as
+ * any AWS client signs them; the photo goes to the presigned URL with a plain PUT.
  */
 class JobsApiTest {
     private static final Duration LONG = Duration.ofSeconds(120);
     private static final Duration WINDOW = Duration.ofSeconds(4);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final Set<String> UNSIGNABLE = Set.of("host", "content-length");
 
     private static TestStack t;
     private static URI api;
@@ -62,9 +55,9 @@ class JobsApiTest {
     }
 
     @Test
-    void badRequestsGetAReasonAndRecordNothing() {
+    void badRequestsGetAReasonAndRecordNothing() throws IOException, InterruptedException {
         int recorded = t.store.list(JobLayout.REQUESTS).size();
-        assertEquals(403, send("POST", "/jobs", "{\"style\": \"swirls\"}", null).statusCode(), "unsigned");
+        assertEquals(403, unsigned("POST", "/jobs", "{\"style\": \"swirls\"}"), "unsigned");
         assertRefused(400, "{\"style\": \"swirls\"", "not valid");
         assertRefused(400, "[\"swirls\"]", "a request is a JSON object");
         assertRefused(400, "{\"style\": 7}", "\"style\" is a string, not a number");
@@ -76,7 +69,7 @@ class JobsApiTest {
         assertRefused(400, "{\"style\": \"swirls\", \"options\": {\"scales\": 6, \"steps\": 5000}}",
                 "at most 5000 steps in all");
         assertEquals(recorded, t.store.list(JobLayout.REQUESTS).size(), "nothing recorded");
-        assertEquals(404, send("GET", "/jobs/no-such-job", null, "alice").statusCode());
+        assertEquals(404, send("GET", "/jobs/no-such-job", null, "alice").status());
     }
 
     @Test
@@ -88,10 +81,10 @@ class JobsApiTest {
         assertEquals("AWAITING_UPLOAD", view("alice", jobId).get("state").asText());
 
         // Someone else's job is answered as one that does not exist, whatever the method.
-        HttpResponse<String> other = send("GET", "/jobs/" + jobId, null, "bob");
-        assertEquals(404, other.statusCode(), other.body());
-        assertEquals(send("GET", "/jobs/0000", null, "bob").body().replace("0000", jobId), other.body());
-        assertEquals(404, send("DELETE", "/jobs/" + jobId, null, "bob").statusCode());
+        JobsApiClient.Response other = send("GET", "/jobs/" + jobId, null, "bob");
+        assertEquals(404, other.status(), other.body().toString());
+        assertEquals(send("GET", "/jobs/0000", null, "bob").body().toString().replace("0000", jobId), other.body().toString());
+        assertEquals(404, send("DELETE", "/jobs/" + jobId, null, "bob").status());
 
         upload(created);
         try (WorkerProcess worker = WorkerProcess.start(t.workerEnv())) {
@@ -106,9 +99,9 @@ class JobsApiTest {
         assertEquals(48, ImageIO.read(new ByteArrayInputStream(result.body())).getWidth(), "the result, at its size");
         assertEquals("SUCCEEDED", t.awaitEvent(jobId, Duration.ofSeconds(30)).at("/data/status").asText());
 
-        HttpResponse<String> again = send("DELETE", "/jobs/" + jobId, null, "alice");
-        assertEquals(409, again.statusCode(), again.body());
-        assertEquals("SUCCEEDED", Json.read(again.body(), JsonNode.class).get("state").asText());
+        JobsApiClient.Response again = send("DELETE", "/jobs/" + jobId, null, "alice");
+        assertEquals(409, again.status(), again.body().toString());
+        assertEquals("SUCCEEDED", again.body().get("state").asText());
     }
 
     @Test
@@ -116,7 +109,7 @@ class JobsApiTest {
         // Before its photo: cancelled at once; a photo uploaded afterwards makes no job.
         JsonNode waiting = created(send("POST", "/jobs", small(20), "alice"));
         String unuploaded = waiting.get("jobId").asText();
-        assertEquals(202, send("DELETE", "/jobs/" + unuploaded, null, "alice").statusCode());
+        assertEquals(202, send("DELETE", "/jobs/" + unuploaded, null, "alice").status());
         awaitState(unuploaded, "CANCELLED");
         upload(waiting);
         TestStack.sleep(Duration.ofSeconds(2));
@@ -127,7 +120,7 @@ class JobsApiTest {
         String jobId = queued.get("jobId").asText();
         upload(queued);
         awaitState(jobId, "QUEUED");
-        assertEquals(202, send("DELETE", "/jobs/" + jobId, null, "alice").statusCode());
+        assertEquals(202, send("DELETE", "/jobs/" + jobId, null, "alice").status());
         awaitState(jobId, "CANCELLED");
         try (WorkerProcess worker = WorkerProcess.start(t.workerEnv())) {
             TestStack.await("the worker to drop the message", () -> worker.log().contains("job " + jobId + " already ended"),
@@ -149,9 +142,9 @@ class JobsApiTest {
                 JsonNode v = view("alice", jobId);
                 return v.get("state").asText().equals("RUNNING") && v.has("checkpointUrl");
             }, LONG, worker::log);
-            HttpResponse<String> cancel = send("DELETE", "/jobs/" + jobId, null, "alice");
-            assertEquals(202, cancel.statusCode(), cancel.body());
-            assertTrue(Json.read(cancel.body(), JsonNode.class).get("cancelRequested").asBoolean());
+            JobsApiClient.Response cancel = send("DELETE", "/jobs/" + jobId, null, "alice");
+            assertEquals(202, cancel.status(), cancel.body().toString());
+            assertTrue(cancel.body().get("cancelRequested").asBoolean());
             awaitState(jobId, "CANCELLED");
             assertTrue(worker.log().contains("cancelled by its owner; stopping at the next step"), worker.log());
         }
@@ -188,23 +181,23 @@ class JobsApiTest {
     }
 
     private static void assertRefused(int status, String body, String reason) {
-        HttpResponse<String> response = send("POST", "/jobs", body, "alice");
-        assertEquals(status, response.statusCode(), response.body());
-        JsonNode json = Json.read(response.body(), JsonNode.class);
+        JobsApiClient.Response response = send("POST", "/jobs", body, "alice");
+        assertEquals(status, response.status(), response.body().toString());
+        JsonNode json = response.body();
         assertTrue(json.get("reason").asText().contains(reason), "'" + reason + "' in " + response.body());
     }
 
-    private static JsonNode created(HttpResponse<String> response) {
-        assertEquals(201, response.statusCode(), response.body());
-        JsonNode json = Json.read(response.body(), JsonNode.class);
+    private static JsonNode created(JobsApiClient.Response response) {
+        assertEquals(201, response.status(), response.body().toString());
+        JsonNode json = response.body();
         assertNotNull(json.get("uploadUrl"));
         return json;
     }
 
     private static JsonNode view(String caller, String jobId) {
-        HttpResponse<String> response = send("GET", "/jobs/" + jobId, null, caller);
-        assertEquals(200, response.statusCode(), response.body());
-        return Json.read(response.body(), JsonNode.class);
+        JobsApiClient.Response response = send("GET", "/jobs/" + jobId, null, caller);
+        assertEquals(200, response.status(), response.body().toString());
+        return response.body();
     }
 
     private static void awaitState(String jobId, String state) {
@@ -223,32 +216,14 @@ class JobsApiTest {
         }
     }
 
-    /** A request to the local API, signed with SigV4 for {@code accessKey} (null: unsigned). */
-    private static HttpResponse<String> send(String method, String path, String body, String accessKey) {
-        URI uri = api.resolve(path);
-        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).method(method, body == null
-                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
-        if (accessKey != null) {
-            SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri)
-                    .putHeader("Content-Type", "application/json").build();
-            AwsV4HttpSigner.create().sign(r -> r.identity(AwsCredentialsIdentity.create(accessKey, "secret"))
-                            .request(unsigned).payload(ContentStreamProvider.fromByteArrayUnsafe(bytes))
-                            .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
-                            .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"))
-                    .request().headers().forEach((name, values) -> {
-                        if (!UNSIGNABLE.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-                            values.forEach(v -> request.header(name, v));
-                        }
-                    });
-        }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    /** A request to the local API, signed with SigV4 for {@code accessKey}, as {@link JobsApiClient} signs every request. */
+    private static JobsApiClient.Response send(String method, String path, String body, String accessKey) {
+        return new JobsApiClient(api, StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, "secret")), "us-east-1")
+                .call(method, path, body);
+    }
+
+    private static int unsigned(String method, String path, String body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(api.resolve(path)).method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }

@@ -83,7 +83,12 @@ public final class AwsClients {
                 .build();
     }
 
-    private AwsCredentialsProvider credentials() {
+    public String region() {
+        return region.id();
+    }
+
+    /** Yours; with an emulator and none configured, the emulators' conventional test credentials. */
+    public AwsCredentialsProvider credentials() {
         boolean configured = System.getenv("AWS_ACCESS_KEY_ID") != null || System.getenv("AWS_PROFILE") != null
                 || System.getProperty("aws.accessKeyId") != null;
         if (endpoint.isPresent() && !configured) {
