@@ -7,6 +7,8 @@ import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Manifest;
+import dev.stylize.jobs.requests.Cancellation;
+import dev.stylize.jobs.requests.JobCancellations;
 import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.plan.InvalidInputException;
 import dev.stylize.plan.Preset;
@@ -41,6 +43,7 @@ import java.util.logging.Logger;
  * GET  /api/jobs/ID/event.json   its completion event     GET  /api/live[?job=ID]        server-sent updates
  * GET  /api/find?base=B          the job of an upload     POST /api/check?name=N         checks one image
  * GET  /api/styles, /api/limits  library, form bounds     POST /api/submissions          the submit form
+ *                                                          POST /api/jobs/ID/cancel       cancels a job
  * </pre>
  */
 public final class ConsoleServer implements AutoCloseable {
@@ -56,6 +59,7 @@ public final class ConsoleServer implements AutoCloseable {
     private final ImageProxy images;
     private final SubmissionChecks checks;
     private final Submissions submissions;
+    private final JobCancellations cancellations;
     private final Duration refresh;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -72,6 +76,7 @@ public final class ConsoleServer implements AutoCloseable {
         this.images = new ImageProxy(store, checks.limits().maxPixels(), 96L * 1024 * 1024);
         this.checks = checks;
         this.submissions = new Submissions(store, index, checks);
+        this.cancellations = new JobCancellations(new JobLedger(store, Clock.systemUTC()));
         this.refresh = refresh;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
         this.guard = new RequestGuard(host, server.getAddress().getPort());
@@ -128,7 +133,13 @@ public final class ConsoleServer implements AutoCloseable {
             switch (path) {
                 case "/api/check" -> check(exchange, query.getOrDefault("name", "the file"));
                 case "/api/submissions" -> submit(exchange);
-                default -> sendJson(exchange, 404, error("no such action"));
+                default -> {
+                    if (path.startsWith("/api/jobs/") && path.endsWith("/cancel")) {
+                        cancel(exchange, path.substring("/api/jobs/".length(), path.length() - "/cancel".length()));
+                    } else {
+                        sendJson(exchange, 404, error("no such action"));
+                    }
+                }
             }
             return;
         }
@@ -186,6 +197,22 @@ public final class ConsoleServer implements AutoCloseable {
         var header = checks.image(name, length, () -> readBody(exchange, length));
         sendJson(exchange, 200, Map.of("name", name, "format", header.format(), "width", header.width(),
                 "height", header.height()));
+    }
+
+    /** What the API's DELETE does for a job's owner, here for whoever runs the console (with the bucket's rights). */
+    private void cancel(HttpExchange exchange, String jobId) {
+        if (!JobLayout.isValidJobId(jobId) || index.job(jobId).isEmpty()) {
+            sendJson(exchange, 404, error("no job " + jobId));
+            return;
+        }
+        switch (cancellations.request(jobId, "console")) {
+            case Cancellation.AlreadyEnded ended -> sendJson(exchange, 409, error("job " + jobId + " has already ended " + ended.state()));
+            case Cancellation.Accepted accepted -> {
+                LOG.info(() -> "cancellation of " + jobId + " recorded");
+                sendJson(exchange, 202, Map.of("jobId", jobId, "cancelRequested", true));
+            }
+            case Cancellation.NotFound notFound -> sendJson(exchange, 404, error("no job " + jobId));
+        }
     }
 
     private void submit(HttpExchange exchange) {

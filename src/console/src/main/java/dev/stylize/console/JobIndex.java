@@ -122,7 +122,7 @@ final class JobIndex {
         Optional<Outcome> outcome = read(objects.outcome, () -> ledger.outcome(jobId));
         return Optional.of(new Detail(summary, checkpoints, read(objects.job, () -> ledger.job(jobId)).orElse(null),
                 read(objects.status, () -> ledger.status(jobId)).orElse(null), outcome.orElse(null),
-                outcome.map(CompletionEvent::of).orElse(null)));
+                outcome.map(CompletionEvent::of).orElse(null), outcome.isEmpty() && ledger.cancelRequested(jobId)));
     }
 
     /** The job of the upload whose {@link JobLayout#jobIdBase} is {@code base}, once the intake has made it. */

@@ -37,9 +37,13 @@ final class JobView {
     record Checkpoint(int step, ImageRef image) {
     }
 
-    /** A job page: its summary, every checkpoint, and the bucket's documents as they are. */
+    /**
+     * A job page: its summary, every checkpoint, and the bucket's documents as they are.
+     *
+     * @param cancelRequested someone cancelled the job and it has not ended yet
+     */
     record Detail(Summary summary, List<Checkpoint> checkpoints, Job job, JobStatus status, Outcome outcome,
-                  CompletionEvent event) {
+                  CompletionEvent event, boolean cancelRequested) {
     }
 
     /** A style of the library. */

@@ -137,6 +137,21 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void aRunningJobIsCancelledFromItsPage() {
+        Job job = stack.submit("long-harbour", "uploads/harbour.png", "styles/swirls.png", TestStack.small(2000, 5), 1);
+        open("#/job/" + job.jobId());
+        await("it runs", d -> badge().equals("running") && visible(".cancel"));
+        click(".cancel");
+        await("it ends cancelled", d -> badge().equals("cancelled"));
+        assertTrue(text(".reason-title").equals("Cancelled") && text(".reason-text").equals("cancelled by its owner"),
+                text(".reason"));
+        assertTrue(!visible(".cancel"), "nothing left to cancel");
+        Outcome outcome = stack.outcome(job.jobId()).orElseThrow();
+        assertEquals(JobState.CANCELLED, outcome.status());
+        assertTrue(stack.ledger.status(job.jobId()).orElseThrow().step() < 2000, "stopped early");
+    }
+
+    @Test
     void aTextFileNamedJpgShowsItsRejectedReason() {
         String reason = "notes.jpg is not an image this service reads (JPEG, PNG, WebP or TIFF expected)";
         open("#/submit");

@@ -141,7 +141,8 @@ class TemplateSecurityTest {
         JsonNode requests = statement(resources.get("StylizeBucketPolicy").path("Properties").path("PolicyDocument")
                 .path("Statement"), "OnlyTheApiWritesRequests");
         assertEquals("Deny", requests.path("Effect").asText());
-        assertTrue(requests.path("Resource").asText().endsWith("/requests/*"));
+        assertEquals(List.of("request.json", "photo"), list(requests.get("Resource")).stream()
+                .map(r -> r.asText().replaceAll(".*/requests/\\*/", "")).toList(), "a request's owner and photo");
         assertEquals("ApiFunctionRole", requests.path("Condition").path("ArnNotEquals").path("aws:PrincipalArn").asText()
                 .replace(".Arn", ""), "nobody else writes requests (and their owners)");
     }

@@ -7,7 +7,7 @@ import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobMessage;
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.Json;
-import dev.stylize.jobs.requests.JobRequests;
+import dev.stylize.jobs.requests.JobCancellations;
 import dev.stylize.jobs.telemetry.JobLogging;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -163,7 +163,7 @@ final class MessageHandler {
     }
 
     private static PermanentJobFailure cancelled() {
-        return new PermanentJobFailure(JobState.CANCELLED, JobRequests.CANCELLED, null);
+        return new PermanentJobFailure(JobState.CANCELLED, JobCancellations.CANCELLED, null);
     }
 
     private static void releaseQuietly(JobLease lease) {

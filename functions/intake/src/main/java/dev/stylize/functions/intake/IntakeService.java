@@ -16,6 +16,7 @@ import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.JobRequest;
 import dev.stylize.jobs.StyleLibrary;
 import dev.stylize.jobs.StyleRef;
+import dev.stylize.jobs.requests.JobCancellations;
 import dev.stylize.jobs.requests.JobRequests;
 import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.store.StoredObject;
@@ -56,6 +57,7 @@ public class IntakeService {
     private final StyleLibrary styles;
     private final JobRequests requests;
     private final UploadDeadlines deadlines;
+    private final JobCancellations cancellations;
 
     public IntakeService(JobLedger ledger, SqsClient sqs, String queueUrl, IntakeSettings settings, JobMetrics metrics,
                          JobRequests requests, UploadDeadlines deadlines) {
@@ -68,6 +70,7 @@ public class IntakeService {
         this.styles = new StyleLibrary(store);
         this.requests = requests;
         this.deadlines = deadlines;
+        this.cancellations = new JobCancellations(ledger);
     }
 
     JobRequests requests() {
@@ -128,7 +131,7 @@ public class IntakeService {
             } else if (key.equals(JobLayout.requestPhotoKey(jobId))) {
                 return accept(jobId, key, size);
             } else if (key.equals(JobLayout.cancelKey(jobId))) {
-                Optional<Outcome> cancelled = requests.endCancelled(jobId);
+                Optional<Outcome> cancelled = cancellations.endUnlessRunning(jobId);
                 cancelled.ifPresent(o -> metrics.ended(jobId, JobState.CANCELLED, o.reason()));
                 LOG.infof("%s: %s", jobId, cancelled.isPresent() ? "cancelled" : "cancellation left to its worker, or ended already");
                 return cancelled.isPresent() ? "cancelled " + jobId : "cancellation of " + jobId + " left to its worker";

@@ -9,6 +9,7 @@ const ENDED_UNRUN = new Map([
   ['REJECTED', 'Rejected: the upload cannot become a job'],
   ['FAILED', 'Failed'],
   ['EXPIRED', 'Expired: not started in time, never run'],
+  ['CANCELLED', 'Cancelled'],
 ]);
 
 let stopView = () => {};
@@ -64,7 +65,7 @@ function ago(iso) {
 }
 
 function setBadge(node, state) {
-  node.textContent = state.toLowerCase();
+  node.textContent = state.toLowerCase().replace('_', ' ');
   node.className = 'badge ' + state.toLowerCase();
 }
 
@@ -180,7 +181,30 @@ function showJob(jobId) {
     plotLoss(q, detail, state);
     showDownloads(q, detail);
     showDocuments(q, detail);
+    showCancel(q, detail);
   });
+}
+
+/** A job that has not ended can be cancelled: it stops at its worker's next step, or before it starts. */
+function showCancel(q, detail) {
+  const button = q('.cancel');
+  const job = detail.summary;
+  button.hidden = ['SUCCEEDED', ...ENDED_UNRUN.keys()].includes(job.state);
+  if (detail.cancelRequested) {
+    button.disabled = true;
+    button.textContent = 'Cancelling…';
+  }
+  button.onclick = async () => {
+    button.disabled = true;
+    button.textContent = 'Cancelling…';
+    try {
+      await api('/api/jobs/' + encodeURIComponent(job.jobId) + '/cancel', { method: 'POST' });
+    } catch (e) {
+      button.disabled = false;
+      button.textContent = 'Cancel job';
+      q('.meta').textContent = 'could not cancel: ' + e.message;
+    }
+  };
 }
 
 function showReason(q, job) {

@@ -2,7 +2,6 @@ package dev.stylize.jobs.requests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stylize.jobs.IntakeSettings;
-import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobRequest;
@@ -22,23 +21,23 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The one owner of {@code requests/<jobId>/} and of the rules of jobs asked for through the API:
- * a request is checked as far as it can be before its photo exists and recorded with its owner;
- * its owner alone sees and cancels it; a cancelled job that no worker holds ends at once, and a
- * request whose photo never came ends EXPIRED.
+ * The one owner of {@code requests/<jobId>/request.json} and of the rules of jobs asked for
+ * through the API: a request is checked as far as it can be before its photo exists and recorded
+ * with its owner; its owner alone sees and cancels it; a request whose photo never came ends
+ * EXPIRED.
  */
 public final class JobRequests {
     /** How long an upload URL lives; a request whose photo has not come by then expires. */
     public static final Duration UPLOAD_WINDOW = Duration.ofMinutes(15);
     /** How long the links to a result or a checkpoint live. */
     public static final Duration LINK_LIFE = Duration.ofHours(1);
-    public static final String CANCELLED = "cancelled by its owner";
 
     private final JobLedger ledger;
     private final ObjectStore store;
     private final ObjectLinks links;
     private final IntakeSettings settings;
     private final StyleLibrary styles;
+    private final JobCancellations cancellations;
     private final Duration uploadWindow;
 
     /** @param uploadWindow how long the photo may take to come ({@link #UPLOAD_WINDOW}; shorter in tests) */
@@ -48,6 +47,7 @@ public final class JobRequests {
         this.links = links;
         this.settings = settings;
         this.styles = new StyleLibrary(store);
+        this.cancellations = new JobCancellations(ledger);
         this.uploadWindow = uploadWindow;
     }
 
@@ -113,41 +113,9 @@ public final class JobRequests {
                 outcome.map(Outcome::notes).or(() -> status.map(JobStatus::notes)).orElse(null), result, checkpoint));
     }
 
-    /** Records {@code owner}'s wish to cancel the job; {@link #endCancelled} and the worker carry it out. */
+    /** Records {@code owner}'s wish to cancel the job ({@link JobCancellations} carries it out). */
     public Cancellation cancel(String owner, String jobId) {
-        if (owned(owner, jobId).isEmpty()) {
-            return new Cancellation.NotFound();
-        }
-        Optional<Outcome> ended = ledger.outcome(jobId);
-        if (ended.isPresent()) {
-            return new Cancellation.AlreadyEnded(ended.get().status(), ended.get().reason());
-        }
-        store.create(JobLayout.cancelKey(jobId), Json.write(new CancelRequest(owner, ledger.now())), "application/json");
-        return new Cancellation.Accepted();
-    }
-
-    /** The record of a cancellation: who asked, when. */
-    private record CancelRequest(String by, String at) {
-    }
-
-    /**
-     * Carries out a cancellation where no worker holds the job: one waiting for its photo or in the
-     * queue ends CANCELLED now (a worker that receives it later finds it ended). A running job is
-     * left to its worker, which stops at its next step.
-     *
-     * @return the outcome, if this call ended the job
-     */
-    public Optional<Outcome> endCancelled(String jobId) {
-        if (!ledger.cancelRequested(jobId) || ledger.hasEnded(jobId)
-                || ledger.status(jobId).map(s -> s.state() == JobState.RUNNING).orElse(false)) {
-            return Optional.empty();
-        }
-        Optional<Job> job = ledger.job(jobId);
-        Outcome outcome = job.map(j -> Outcome.failed(j, JobState.CANCELLED, CANCELLED, null, ledger.now()))
-                .orElseGet(() -> Outcome.unrecorded(jobId, store.bucket(), JobState.CANCELLED, JobLayout.requestKey(jobId),
-                        CANCELLED, ledger.now()));
-        boolean ended = job.isPresent() ? ledger.end(outcome) : ledger.endUnrecorded(outcome);
-        return ended ? Optional.of(outcome) : Optional.empty();
+        return owned(owner, jobId).isEmpty() ? new Cancellation.NotFound() : cancellations.request(jobId, owner);
     }
 
     /**

@@ -53,6 +53,8 @@ class JobRequestsTest {
     private final JobRequests requests = new JobRequests(ledger, links,
             IntakeSettings.of(Limits.SERVICE, Preset.QUALITY, PlanOptions.NONE), JobRequests.UPLOAD_WINDOW);
 
+    private final JobCancellations cancellations = new JobCancellations(ledger);
+
     JobRequestsTest() {
         store.write("styles/swirls.png", new byte[]{1}, "image/png");
     }
@@ -104,16 +106,16 @@ class JobRequestsTest {
         String waiting = submit(ALICE, "{\"style\": \"swirls\"}").jobId();
         assertInstanceOf(Cancellation.Accepted.class, requests.cancel(ALICE, waiting));
         assertTrue(requests.view(ALICE, waiting).orElseThrow().cancelRequested());
-        assertEquals(JobState.CANCELLED, requests.endCancelled(waiting).orElseThrow().status());
+        assertEquals(JobState.CANCELLED, cancellations.endUnlessRunning(waiting).orElseThrow().status());
         assertEquals(JobState.CANCELLED, ledger.status(waiting).orElseThrow().state());
-        assertTrue(requests.endCancelled(waiting).isEmpty(), "ended once");
+        assertTrue(cancellations.endUnlessRunning(waiting).isEmpty(), "ended once");
         Cancellation again = requests.cancel(ALICE, waiting);
-        assertEquals(new Cancellation.AlreadyEnded(JobState.CANCELLED, JobRequests.CANCELLED), again);
+        assertEquals(new Cancellation.AlreadyEnded(JobState.CANCELLED, JobCancellations.CANCELLED), again);
 
         String queued = submit(ALICE, "{\"style\": \"swirls\"}").jobId();
         ledger.record(job(queued));
         requests.cancel(ALICE, queued);
-        Outcome outcome = requests.endCancelled(queued).orElseThrow();
+        Outcome outcome = cancellations.endUnlessRunning(queued).orElseThrow();
         assertEquals("uploads/p.png", outcome.contentKey(), "the job's own outcome, as recorded");
     }
 
@@ -124,11 +126,11 @@ class JobRequestsTest {
         ledger.attemptStarted(running, 1);
         ledger.saveCheckpoint(running, 10, new byte[]{1}, new byte[]{2});
         requests.cancel(ALICE, running);
-        assertTrue(requests.endCancelled(running).isEmpty());
+        assertTrue(cancellations.endUnlessRunning(running).isEmpty());
         assertTrue(ledger.cancelRequested(running), "the worker learns it from here");
 
         // When the worker ends it, its checkpoints go with it.
-        ledger.end(Outcome.failed(job(running), JobState.CANCELLED, JobRequests.CANCELLED, null, ledger.now()));
+        ledger.end(Outcome.failed(job(running), JobState.CANCELLED, JobCancellations.CANCELLED, null, ledger.now()));
         assertTrue(store.list(JobLayout.checkpointsPrefix(running)).isEmpty());
         assertTrue(ledger.checkpoints(running).isEmpty());
     }
