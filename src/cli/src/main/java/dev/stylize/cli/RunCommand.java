@@ -16,6 +16,8 @@ import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.model.Vgg19Weights;
 import dev.stylize.images.ImageDecoder;
 import dev.stylize.images.ImageEncoder;
+import dev.stylize.images.ResultEncoder;
+import dev.stylize.plan.ResultFormat;
 import dev.stylize.plan.InvalidInputException;
 import dev.stylize.plan.Limits;
 import dev.stylize.plan.PlanOptions;
@@ -53,8 +55,11 @@ final class RunCommand extends Subcommand {
     List<Double> styleWeights;
 
     @Option(names = "--out", required = true, paramLabel = "FILE",
-            description = "Result image; .jpg/.jpeg writes JPEG, anything else PNG.")
+            description = "Result image; .jpg/.jpeg writes JPEG, anything else PNG (unless --format says otherwise).")
     Path out;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "png, png16 (16 bits a channel), jpeg or tiff16.")
+    ResultFormat format;
 
     @ArgGroup(validate = false, heading = "%nOptimisation (defaults come from the preset):%n")
     StyleArguments styleArguments = new StyleArguments();
@@ -142,7 +147,11 @@ final class RunCommand extends Subcommand {
                          : StyleRun.resume(vgg, originals, plan, manager, progress, Files.readAllBytes(output.resume), budget)) {
                 progress.resumedAt(run.stepsDone());
                 run.run(() -> false);
-                ImageEncoder.forFileName(out.toString()).write(run.result(), out);
+                ResultFormat chosen = format != null ? format
+                        : ImageEncoder.forFileName(out.toString()) == ImageEncoder.JPEG ? ResultFormat.JPEG : ResultFormat.PNG;
+                Files.createDirectories(out.toAbsolutePath().getParent());
+                Files.write(out, chosen.sixteenBits() ? ResultEncoder.encode(chosen, run.resultFloats())
+                        : ResultEncoder.encode(chosen, run.result()));
             }
         }
         spec.commandLine().getOut().println("wrote " + out);

@@ -30,7 +30,7 @@ final class Submissions {
      * The form's settings, sent as its {@code spec} field; null means "the service's default".
      */
     record Spec(List<StyleChoice> styles, String preset, Integer maxSize, Integer steps, Integer checkpointEvery,
-                Boolean keepColors) {
+                Boolean keepColors, String format) {
     }
 
     /** A style of the library by {@code name}, or a painting sent with the form as the part named {@code file}. */
@@ -94,7 +94,8 @@ final class Submissions {
                 .with(PlanOptions.STEPS, spec.steps())
                 .with(PlanOptions.MAX_SIZE, spec.maxSize())
                 .with(PlanOptions.CHECKPOINT_EVERY, spec.checkpointEvery())
-                .with(PlanOptions.KEEP_COLORS, Boolean.TRUE.equals(spec.keepColors()) ? true : null);
+                .with(PlanOptions.KEEP_COLORS, Boolean.TRUE.equals(spec.keepColors()) ? true : null)
+                .orElse(spec.format() == null ? PlanOptions.NONE : PlanOptions.fromJson(Map.of("format", spec.format())));
         byte[] manifestBytes = Json.write(new ManifestJson(content, styles, spec.preset(), options.isEmpty() ? null : options));
         Manifest manifest = checks.manifest(manifestBytes, store.bucket());
         checks.plan(manifest, photoHeader);

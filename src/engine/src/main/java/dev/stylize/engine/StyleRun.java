@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.optim.DamagedCheckpointException;
 import dev.stylize.images.ColorTransfer;
+import dev.stylize.images.RgbFloats;
 import dev.stylize.images.RgbImages;
 import dev.stylize.plan.Scale;
 import dev.stylize.plan.StylePlan;
@@ -232,6 +233,12 @@ public final class StyleRun implements AutoCloseable {
      */
     public BufferedImage result() {
         return plan.keepColors() ? ColorTransfer.keepColors(image(), content()) : image();
+    }
+
+    /** {@link #result} before it is rounded to 8 bits: what a 16-bit result is made from. */
+    public RgbFloats resultFloats() {
+        RgbFloats pixels = run.pixels();
+        return plan.keepColors() ? ColorTransfer.keepColors(pixels, content()) : pixels;
     }
 
     /** The photo at the current scale's size. */

@@ -12,6 +12,7 @@ import dev.stylize.engine.optim.DamagedCheckpointException;
 import dev.stylize.engine.optim.ImageOptimizer;
 import dev.stylize.engine.optim.Lbfgs;
 import dev.stylize.engine.tensor.TensorImages;
+import dev.stylize.images.RgbFloats;
 import dev.stylize.engine.tiling.TileGrid;
 import dev.stylize.images.RgbImages;
 import dev.stylize.plan.OptimizerKind;
@@ -199,6 +200,10 @@ final class StyleTransfer implements AutoCloseable {
     /** The current image, as the user would see it. */
     BufferedImage image() {
         return TensorImages.toImage(image);
+    }
+
+    RgbFloats pixels() {
+        return TensorImages.toFloats(image);
     }
 
     /** Image, step and optimiser state as named arrays in {@code scope}. */

@@ -32,6 +32,28 @@ public final class ColorTransfer {
         return result;
     }
 
+    /** The same in floating point (0 to 1), for results of more than 8 bits. */
+    public static RgbFloats keepColors(RgbFloats styled, BufferedImage content) {
+        int w = styled.width();
+        int h = styled.height();
+        if (content.getWidth() != w || content.getHeight() != h) {
+            throw new IllegalArgumentException("images differ in size: " + w + "x" + h + " and "
+                    + content.getWidth() + "x" + content.getHeight());
+        }
+        int[] c = content.getRGB(0, 0, w, h, null, 0, w);
+        float[] s = styled.rgb();
+        float[] out = new float[s.length];
+        for (int i = 0; i < c.length; i++) {
+            double y = 0.299 * s[3 * i] + 0.587 * s[3 * i + 1] + 0.114 * s[3 * i + 2];
+            double cb = (chromaBlue(c[i]) - 128) / 255;
+            double cr = (chromaRed(c[i]) - 128) / 255;
+            out[3 * i] = (float) (y + 1.402 * cr);
+            out[3 * i + 1] = (float) (y - 0.344136 * cb - 0.714136 * cr);
+            out[3 * i + 2] = (float) (y + 1.772 * cb);
+        }
+        return new RgbFloats(w, h, out);
+    }
+
     public static double luma(int rgb) {
         return 0.299 * r(rgb) + 0.587 * g(rgb) + 0.114 * b(rgb);
     }

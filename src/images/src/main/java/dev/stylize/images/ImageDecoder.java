@@ -5,6 +5,7 @@ import dev.stylize.plan.Limits;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.SampleModel;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Turns the bytes of a JPEG, PNG, WebP or TIFF into an upright 8-bit RGB image.
@@ -25,8 +27,9 @@ import java.util.Locale;
  * the bytes the reader's own raster would take (a TIFF may store many wide samples per pixel)
  * against {@link #MAX_BYTES_PER_PIXEL} per allowed pixel. {@link ImageHeader} has already
  * refused metadata that declares more than the file holds. Alpha is dropped (not composited),
- * CMYK and 16-bit inputs are converted to sRGB by the ImageIO plugins, and the EXIF
- * orientation is applied.
+ * CMYK and 16-bit inputs are converted to sRGB by the ImageIO plugins, an embedded colour
+ * profile is applied (the pixels are sRGB, as the optimisation and the result assume;
+ * {@link EmbeddedProfile}), and the EXIF orientation is applied.
  */
 public final class ImageDecoder {
     /** 40 megapixels: a 8000x5000 photo, about 480 MB while decoding to ints. */
@@ -59,7 +62,20 @@ public final class ImageDecoder {
         ImageHeader header = ImageHeader.read(bytes, name);
         header.requireAtMost(maxPixels);
         BufferedImage decoded = readPixels(bytes, name, header);
-        return Orientation.of(ExifOrientation.of(bytes)).apply(RgbImages.toRgb(decoded));
+        return Orientation.of(ExifOrientation.of(bytes)).apply(inSrgb(decoded, header.format(), bytes, name));
+    }
+
+    /**
+     * The pixels in sRGB. The JPEG, WebP and TIFF readers apply an embedded profile themselves (the
+     * image's colour model carries it, and reading it as RGB converts); a PNG's is applied here. A
+     * photo without a profile, or with an sRGB one, keeps its values exactly.
+     */
+    private static BufferedImage inSrgb(BufferedImage decoded, String format, byte[] bytes, String name) {
+        Optional<ICC_Profile> profile = EmbeddedProfile.unapplied(format, bytes, name);
+        if (profile.isEmpty() || EmbeddedProfile.isSrgb(profile.get())) {
+            return RgbImages.toRgb(decoded);
+        }
+        return EmbeddedProfile.toSrgb(decoded, profile.get(), name);
     }
 
     private BufferedImage readPixels(byte[] bytes, String name, ImageHeader header) {

@@ -30,17 +30,20 @@ class HostileImagesTest {
     /** 200 MB of zeros deflated: 194 KB. */
     private static final byte[] TEXT_BOMB = deflatedZeros(200_000_000L);
 
-    // ---- PNG: compressed text and profile chunks are never inflated ----
+    // ---- PNG: compressed text is never inflated, a colour profile only up to its cap ----
 
     @Test
-    void pngTextAndProfileBombsAreDecodedWithoutInflating() {
+    void pngTextBombsAreDecodedWithoutInflatingAndAProfileBombIsRefusedAtTheCap() {
         byte[] rgb = png(noise(64, 64));
         byte[] palette = palettePng(64, 64); // palette images make the PNG reader read its metadata
         for (byte[] base : new byte[][] {rgb, palette}) {
             assertDecodedWithinBound(withPngChunks(base, zTxt(TEXT_BOMB)), 64, 64);
             assertDecodedWithinBound(withPngChunks(base, iTxt(TEXT_BOMB)), 64, 64);
-            assertDecodedWithinBound(withPngChunks(base, iCcp(TEXT_BOMB)), 64, 64);
-            assertDecodedWithinBound(withPngChunks(base, zTxt(TEXT_BOMB), iTxt(TEXT_BOMB), iCcp(TEXT_BOMB)), 64, 64);
+            // The profile is applied, so it is inflated: into at most 4 MiB, then refused.
+            assertRefusedWithinBound(withPngChunks(base, iCcp(TEXT_BOMB)),
+                    "photo.jpg carries a colour profile larger than 4,194,304 bytes: refused");
+            assertRefusedWithinBound(withPngChunks(base, zTxt(TEXT_BOMB), iTxt(TEXT_BOMB), iCcp(TEXT_BOMB)),
+                    "photo.jpg carries a colour profile larger than");
         }
     }
 

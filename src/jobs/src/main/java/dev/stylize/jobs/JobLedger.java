@@ -1,6 +1,7 @@
 package dev.stylize.jobs;
 
 import dev.stylize.jobs.store.ObjectStore;
+import dev.stylize.plan.ResultFormat;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -229,8 +230,13 @@ public final class JobLedger {
 
     /** @return the result's key */
     public String saveResult(String jobId, byte[] png) {
-        String key = JobLayout.resultKey(jobId, "png");
-        store.write(key, png, "image/png");
+        return saveResult(jobId, png, ResultFormat.PNG);
+    }
+
+    /** @return the result's key, {@code result.<the format's extension>} */
+    public String saveResult(String jobId, byte[] bytes, ResultFormat format) {
+        String key = JobLayout.resultKey(jobId, format.extension());
+        store.write(key, bytes, format.contentType());
         return key;
     }
 

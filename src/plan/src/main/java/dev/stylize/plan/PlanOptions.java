@@ -33,9 +33,11 @@ public final class PlanOptions {
     public static final Option<Boolean> KEEP_COLORS = Option.flag("keepColors");
     public static final Option<Integer> SCALES = Option.wholeNumber("scales", l -> 1, l -> Limits.MAX_SCALES, "");
     public static final Option<List<Integer>> SCALE_STEPS = Option.stepsPerScale("scaleSteps");
+    /** The result's file; it changes nothing in the plan. */
+    public static final Option<ResultFormat> FORMAT = Option.choice("format", ResultFormat.class);
 
     private static final List<Option<?>> ALL = List.of(STEPS, MAX_SIZE, CONTENT_WEIGHT, STYLE_WEIGHT, TV_WEIGHT, STYLE_LAYERS,
-            OPTIMIZER, LEARNING_RATE, INIT, SEED, POOLING, CHECKPOINT_EVERY, STYLE_SCALE, KEEP_COLORS, SCALES, SCALE_STEPS);
+            OPTIMIZER, LEARNING_RATE, INIT, SEED, POOLING, CHECKPOINT_EVERY, STYLE_SCALE, KEEP_COLORS, SCALES, SCALE_STEPS, FORMAT);
 
     public static final PlanOptions NONE = new PlanOptions(Map.of());
 

@@ -10,7 +10,7 @@ import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.model.Vgg19Weights;
 import dev.stylize.engine.optim.DamagedCheckpointException;
 import dev.stylize.images.ImageDecoder;
-import dev.stylize.images.ImageEncoder;
+import dev.stylize.images.ResultEncoder;
 import dev.stylize.images.InvalidImageException;
 import dev.stylize.jobs.Checkpoint;
 import dev.stylize.jobs.Job;
@@ -23,6 +23,8 @@ import dev.stylize.jobs.StyleRef;
 import dev.stylize.jobs.UnusableCheckpointException;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.plan.JobBudget;
+import dev.stylize.plan.PlanOptions;
+import dev.stylize.plan.ResultFormat;
 import dev.stylize.plan.StylePlan;
 import org.jboss.logging.Logger;
 
@@ -184,7 +186,10 @@ final class JobRunner implements MessageHandler.Runner {
 
     private void finish(Job job, StyleRun run, JobProgress progress, RunMetrics runMetrics) {
         JobStatus last = progress.finished(run); // every checkpoint and status written first
-        String resultKey = ledger.saveResult(job.jobId(), ImageEncoder.PNG.encode(run.result()));
+        ResultFormat format = job.options().get(PlanOptions.FORMAT).orElse(ResultFormat.PNG);
+        byte[] encoded = format.sixteenBits() ? ResultEncoder.encode(format, run.resultFloats())
+                : ResultEncoder.encode(format, run.result());
+        String resultKey = ledger.saveResult(job.jobId(), encoded, format);
         Double loss = progress.lastReport() == null ? null : progress.lastReport().loss();
         Outcome outcome = new Outcome(job.jobId(), job.bucket(), JobState.SUCCEEDED, null, resultKey, job.source(),
                 job.contentKey(), job.styles(), job.preset(), job.options(), run.stepsDone(), loss,

@@ -502,6 +502,7 @@ function showSubmit() {
     data.append('spec', JSON.stringify({
       styles, preset: form.preset.value || null, maxSize: number('maxSize'), steps: number('steps'),
       checkpointEvery: number('checkpointEvery'), keepColors: form.keepColors.checked || null,
+      format: form.format.value || null,
     }));
     button.disabled = true;
     error.hidden = true;

@@ -1,6 +1,7 @@
 package dev.stylize.engine.tensor;
 
 import ai.djl.ndarray.NDArray;
+import dev.stylize.images.RgbFloats;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -56,6 +57,22 @@ public final class TensorImages {
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         image.setRGB(0, 0, w, h, rgb, 0, w);
         return image;
+    }
+
+    /** Denormalised, not rounded (nor clipped): the pixels as floats, 0 to 1 where in range. @param tensor (1, 3, H, W) */
+    public static RgbFloats toFloats(NDArray tensor) {
+        Shape s = tensor.getShape();
+        int h = (int) s.get(2);
+        int w = (int) s.get(3);
+        float[] chw = tensor.toType(DataType.FLOAT32, false).toFloatArray();
+        int plane = w * h;
+        float[] rgb = new float[3 * plane];
+        for (int i = 0; i < plane; i++) {
+            for (int c = 0; c < 3; c++) {
+                rgb[3 * i + c] = chw[c * plane + i] * STD[c] + MEAN[c];
+            }
+        }
+        return new RgbFloats(w, h, rgb);
     }
 
     /** Uniform white noise in [0,1] pixel space, normalised; the same for a seed everywhere. */
