@@ -74,7 +74,9 @@ class JobsApiTest {
 
     @Test
     void aJobRunsFromRequestToResultAndOnlyItsCallerSeesIt() throws IOException, InterruptedException {
-        JsonNode created = created(send("POST", "/jobs", small(20), "alice"));
+        // A print's file: 16 bits a channel, TIFF.
+        JsonNode created = created(send("POST", "/jobs", "{\"style\": \"swirls\", \"preset\": \"seed\", \"options\": "
+                + "{\"steps\": 20, \"maxSize\": 48, \"format\": \"tiff16\"}}", "alice"));
         String jobId = created.get("jobId").asText();
         assertEquals("AWAITING_UPLOAD", created.get("state").asText());
         assertEquals(api + "/jobs/" + jobId, created.get("statusUrl").asText());
@@ -96,7 +98,10 @@ class JobsApiTest {
         HttpResponse<byte[]> result = HTTP.send(HttpRequest.newBuilder(URI.create(done.get("resultUrl").asText())).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, result.statusCode());
-        assertEquals(48, ImageIO.read(new ByteArrayInputStream(result.body())).getWidth(), "the result, at its size");
+        assertTrue(done.get("resultUrl").asText().contains("/result.tif?"), done.get("resultUrl").asText());
+        java.awt.image.BufferedImage image = ImageIO.read(new ByteArrayInputStream(result.body()));
+        assertEquals(48, image.getWidth(), "the result, at its size");
+        assertEquals(16, image.getColorModel().getComponentSize(0), "16 bits a channel");
         assertEquals("SUCCEEDED", t.awaitEvent(jobId, Duration.ofSeconds(30)).at("/data/status").asText());
 
         JobsApiClient.Response again = send("DELETE", "/jobs/" + jobId, null, "alice");
