@@ -65,6 +65,18 @@ final class SubmitCommand extends Subcommand {
                     + "stack's ApiUrl output. Takes --style-name.")
     URI api;
 
+    @Option(names = "--preset", paramLabel = "NAME", description = "With --api: quality, seed or paper (default: the service's).")
+    String preset;
+
+    @Option(names = "--max-size", paramLabel = "PX", description = "With --api: the result's longest side, up to the deployment's MaxJobSize.")
+    Integer maxSize;
+
+    @Option(names = "--steps", paramLabel = "N", description = "With --api: optimisation steps in all.")
+    Integer steps;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "With --api: png (default), png16, jpeg or tiff16.")
+    String format;
+
     @Option(names = "--bucket", paramLabel = "NAME", description = "A deployed stack's bucket (default: the local stack's).")
     String bucket;
 
@@ -100,6 +112,9 @@ final class SubmitCommand extends Subcommand {
         }
         if (api != null) {
             return throughTheApi(new JobsApiClient(api, clients.credentials(), clients.region()), out);
+        } else if (preset != null || maxSize != null || steps != null || format != null) {
+            throw new InvalidInputException("--preset, --max-size, --steps and --format go with --api (an inbox upload gets the "
+                    + "service's defaults)");
         }
 
         String styleName = style.name != null ? style.name : uploadStyle(store, style.file, out);
@@ -149,7 +164,16 @@ final class SubmitCommand extends Subcommand {
         if (style.name == null) {
             throw new InvalidInputException("--api takes --style-name: a painting goes into styles/ first");
         }
-        JobsApiClient.Response created = client.submit(Json.compact(Map.of("style", style.name)));
+        Map<String, Object> options = new java.util.LinkedHashMap<>();
+        options.put("maxSize", maxSize);
+        options.put("steps", steps);
+        options.put("format", format);
+        options.values().removeIf(java.util.Objects::isNull);
+        Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("style", style.name, "options", options));
+        if (preset != null) {
+            body.put("preset", preset);
+        }
+        JobsApiClient.Response created = client.submit(Json.compact(body));
         if (!created.ok()) {
             throw new InvalidInputException("the API refused the job: " + created.reason());
         }
@@ -163,7 +187,8 @@ final class SubmitCommand extends Subcommand {
         JobView ended = client.view(jobId);
         out.println("outcome: " + ended.state() + (ended.reason() == null ? "" : ": " + ended.reason()));
         if (ended.resultUrl() != null) {
-            Path result = outDir.resolve(jobId + "." + ImageEncoder.PNG.extension());
+            String file = ended.resultUrl().getPath();
+            Path result = outDir.resolve(jobId + file.substring(file.lastIndexOf('.')));
             client.download(ended.resultUrl(), result);
             out.println("result: " + result);
         }

@@ -67,20 +67,23 @@ class SubmitWatchTest {
             Path results = Files.createTempDirectory("watch-api-");
             int code = cli.execute("submit", "--api", t.lambda.api().orElseThrow().toString(), "--content",
                     TestStack.HOME.resolve("docs/examples/harbour.png").toString(), "--style-name", "swirls", "--watch",
-                    "--out", results.toString());
+                    "--out", results.toString(), "--steps", String.valueOf(STEPS), "--max-size", "48", "--format", "jpeg");
             assertEquals(0, code, out + "\n" + err + "\n" + worker.log() + t.functionLogs());
             assertTrue(out.toString().contains("photo uploaded: HTTP 200"), out.toString());
             assertTrue(err.toString().lines().anyMatch(line -> line.matches("\\S+: step \\d+(/" + STEPS + ")? RUNNING.*")),
                     "progress from GET /jobs/{jobId}:\n" + err);
             assertEquals(List.of("outcome: SUCCEEDED"), out.toString().lines().filter(line -> line.startsWith("outcome:")).toList());
             try (var saved = Files.list(results)) {
-                assertEquals(1, saved.filter(f -> f.toString().endsWith(".png")).count(), "the result, from its presigned URL");
+                assertEquals(1, saved.filter(f -> f.toString().endsWith(".jpg")).count(), "the result as asked, from its presigned URL");
             }
 
             code = cli.execute("submit", "--api", t.lambda.api().orElseThrow().toString(), "--content",
                     TestStack.HOME.resolve("docs/examples/harbour.png").toString(), "--style-name", "monet");
             assertEquals(2, code, "refused with the API's reason (exit code 2, invalid input): " + err);
             assertTrue(err.toString().contains("style 'monet' not found"), err.toString());
+            code = cli.execute("submit", "--content", TestStack.HOME.resolve("docs/examples/harbour.png").toString(),
+                    "--style-name", "swirls", "--max-size", "64");
+            assertEquals(2, code, "options go with --api: " + err);
         }
     }
 }
