@@ -39,3 +39,27 @@ for _ in range(2600):
     dx, dy = math.cos(angle) * length, math.sin(angle) * length
     d.line([(cx - dx, cy - dy), (cx + dx, cy + dy)], fill=random.choice(palette), width=random.randint(2, 5))
 paint.save("docs/examples/swirls.png")
+
+# "Print photo": the same harbour drawn at 3072x2048 (8x), for a print through the service (a
+# print needs a photo at least that large: photos are never enlarged). Its own random stream, so
+# the two images above stay exactly as they were.
+S = 8
+rng = random.Random(2027)
+big = Image.new("RGB", (W * S, H * S))
+d = ImageDraw.Draw(big)
+for y in range(H * S):
+    t = y / (H * S)
+    d.line([(0, y), (W * S, y)], fill=(int(40 + 200 * t), int(70 + 110 * t), int(140 + 60 * (1 - t))))
+d.ellipse([250 * S, 50 * S, 310 * S, 110 * S], fill=(255, 214, 120))
+d.polygon([(x * S, y * S) for x, y in [(0, 170), (90, 110), (170, 160), (260, 120), (384, 175), (384, 256), (0, 256)]],
+          fill=(46, 82, 60))
+d.rectangle([0, 190 * S, W * S, H * S], fill=(30, 70, 110))
+for i in range(40 * S * S // 4):
+    y = rng.randint(195 * S, 250 * S)
+    x = rng.randint(0, (W - 40) * S)
+    d.line([(x, y), (x + rng.randint(10 * S, 40 * S), y)], fill=(120, 160, 200), width=S // 2)
+d.polygon([(x * S, y * S) for x, y in [(120, 200), (200, 200), (185, 215), (135, 215)]], fill=(120, 50, 40))
+d.line([(160 * S, 200 * S), (160 * S, 150 * S)], fill=(60, 40, 30), width=3 * S)
+d.polygon([(x * S, y * S) for x, y in [(162, 152), (162, 196), (195, 196)]], fill=(235, 230, 210))
+big = big.filter(ImageFilter.GaussianBlur(0.8 * S))
+big.save("docs/examples/harbour-print.jpg", quality=90)
