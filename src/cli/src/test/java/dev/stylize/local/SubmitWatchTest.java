@@ -1,6 +1,8 @@
 package dev.stylize.local;
 
 import dev.stylize.cli.Stylize;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -24,66 +26,75 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SubmitWatchTest {
     private static final int STEPS = 30;
+    private static final String PHOTO = TestStack.HOME.resolve("docs/examples/harbour.png").toString();
+    private static TestStack t;
+    private static WorkerProcess worker;
+
+    @BeforeAll
+    static void start() throws IOException {
+        t = new TestStack("watch").startFunctions(o -> o.environment("IntakeFunction",
+                Map.of("STYLIZE_DEFAULTS_STEPS", String.valueOf(STEPS), "STYLIZE_DEFAULTS_MAX_SIZE", "64")));
+        worker = WorkerProcess.start(t.workerEnv());
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+        t.close();
+    }
+
+    /** One {@code bin/stylize} command: its exit code, what it printed and what it said on stderr. */
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run stylize(String... args) {
+        CommandLine cli = Stylize.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
 
     @Test
     void watchingWithoutATerminalPrintsPlainLinesAndTheFinalStateOnceLast() throws IOException {
-        try (TestStack t = new TestStack("watch").startFunctions(o -> o.environment("IntakeFunction",
-                Map.of("STYLIZE_DEFAULTS_STEPS", String.valueOf(STEPS), "STYLIZE_DEFAULTS_MAX_SIZE", "64")));
-             WorkerProcess worker = WorkerProcess.start(t.workerEnv())) {
-            CommandLine cli = Stylize.commandLine();
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(err, true));
-            Path results = Files.createTempDirectory("watch-");
-            int code = cli.execute("submit", "--content", TestStack.HOME.resolve("docs/examples/harbour.png").toString(),
-                    "--style-name", "swirls", "--watch", "--bucket", t.stack.names().bucket(), "--topic-arn", t.topicArn(),
-                    "--endpoint", t.moto.endpoint().toString(), "--out", results.toString());
-            assertEquals(0, code, out + "\n" + err + "\n" + worker.log());
+        Path results = Files.createTempDirectory("watch-");
+        Run run = stylize("submit", "--content", PHOTO, "--style-name", "swirls", "--watch", "--bucket", t.stack.names().bucket(),
+                "--topic-arn", t.topicArn(), "--endpoint", t.moto.endpoint().toString(), "--out", results.toString());
+        assertEquals(0, run.code(), run.out() + "\n" + run.err() + "\n" + worker.log());
 
-            List<String> progress = err.toString().lines().toList();
-            assertFalse(progress.isEmpty(), "progress lines while it ran: " + out);
-            assertTrue(progress.stream().noneMatch(line -> line.contains("[") || line.contains("%")),
-                    "no progress-bar frames without a terminal:\n" + err);
-            assertTrue(progress.stream().allMatch(line -> line.matches("harbour-\\S+: step \\d+(/" + STEPS + ")? (QUEUED|RUNNING).*")),
-                    "each line names the job, the step and the state:\n" + err);
-            assertTrue(progress.stream().anyMatch(line -> line.contains(" RUNNING")), "one says it runs:\n" + err);
-            assertTrue(progress.stream().noneMatch(line -> line.contains("SUCCEEDED")), "the final state is not a progress line");
-            List<String> outcomes = out.toString().lines().filter(line -> line.startsWith("outcome:")).toList();
-            assertEquals(List.of("outcome: SUCCEEDED"), outcomes, "the final state once:\n" + out);
-        }
+        List<String> progress = run.err().lines().toList();
+        assertFalse(progress.isEmpty(), "progress lines while it ran: " + run.out());
+        assertTrue(progress.stream().noneMatch(line -> line.contains("[") || line.contains("%")),
+                "no progress-bar frames without a terminal:\n" + run.err());
+        assertTrue(progress.stream().allMatch(line -> line.matches("harbour-\\S+: step \\d+(/" + STEPS + ")? (QUEUED|RUNNING).*")),
+                "each line names the job, the step and the state:\n" + run.err());
+        assertTrue(progress.stream().anyMatch(line -> line.contains(" RUNNING")), "one says it runs:\n" + run.err());
+        assertTrue(progress.stream().noneMatch(line -> line.contains("SUCCEEDED")), "the final state is not a progress line");
+        List<String> outcomes = run.out().lines().filter(line -> line.startsWith("outcome:")).toList();
+        assertEquals(List.of("outcome: SUCCEEDED"), outcomes, "the final state once:\n" + run.out());
     }
 
     @Test
     void throughTheApiTheSameJobIsFollowedToItsResult() throws IOException {
-        try (TestStack t = new TestStack("watch-api").startFunctions(o -> o.environment("IntakeFunction",
-                Map.of("STYLIZE_DEFAULTS_STEPS", String.valueOf(STEPS), "STYLIZE_DEFAULTS_MAX_SIZE", "64")));
-             WorkerProcess worker = WorkerProcess.start(t.workerEnv())) {
-            CommandLine cli = Stylize.commandLine();
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(err, true));
-            Path results = Files.createTempDirectory("watch-api-");
-            int code = cli.execute("submit", "--api", t.lambda.api().orElseThrow().toString(), "--content",
-                    TestStack.HOME.resolve("docs/examples/harbour.png").toString(), "--style-name", "swirls", "--watch",
-                    "--out", results.toString(), "--steps", String.valueOf(STEPS), "--max-size", "48", "--format", "jpeg");
-            assertEquals(0, code, out + "\n" + err + "\n" + worker.log() + t.functionLogs());
-            assertTrue(out.toString().contains("photo uploaded: HTTP 200"), out.toString());
-            assertTrue(err.toString().lines().anyMatch(line -> line.matches("\\S+: step \\d+(/" + STEPS + ")? RUNNING.*")),
-                    "progress from GET /jobs/{jobId}:\n" + err);
-            assertEquals(List.of("outcome: SUCCEEDED"), out.toString().lines().filter(line -> line.startsWith("outcome:")).toList());
-            try (var saved = Files.list(results)) {
-                assertEquals(1, saved.filter(f -> f.toString().endsWith(".jpg")).count(), "the result as asked, from its presigned URL");
-            }
-
-            code = cli.execute("submit", "--api", t.lambda.api().orElseThrow().toString(), "--content",
-                    TestStack.HOME.resolve("docs/examples/harbour.png").toString(), "--style-name", "monet");
-            assertEquals(2, code, "refused with the API's reason (exit code 2, invalid input): " + err);
-            assertTrue(err.toString().contains("style 'monet' not found"), err.toString());
-            code = cli.execute("submit", "--content", TestStack.HOME.resolve("docs/examples/harbour.png").toString(),
-                    "--style-name", "swirls", "--max-size", "64");
-            assertEquals(2, code, "options go with --api: " + err);
+        Path results = Files.createTempDirectory("watch-api-");
+        String api = t.lambda.api().orElseThrow().toString();
+        Run run = stylize("submit", "--api", api, "--content", PHOTO, "--style-name", "swirls", "--watch",
+                "--out", results.toString(), "--steps", String.valueOf(STEPS), "--max-size", "48", "--format", "jpeg");
+        assertEquals(0, run.code(), run.out() + "\n" + run.err() + "\n" + worker.log() + t.functionLogs());
+        assertTrue(run.out().contains("photo uploaded: HTTP 200"), run.out());
+        assertTrue(run.err().lines().anyMatch(line -> line.matches("\\S+: step \\d+(/" + STEPS + ")? RUNNING.*")),
+                "progress from GET /jobs/{jobId}:\n" + run.err());
+        assertEquals(List.of("outcome: SUCCEEDED"), run.out().lines().filter(line -> line.startsWith("outcome:")).toList());
+        try (var saved = Files.list(results)) {
+            assertEquals(1, saved.filter(f -> f.toString().endsWith(".jpg")).count(), "the result as asked, from its presigned URL");
         }
+
+        Run refused = stylize("submit", "--api", api, "--content", PHOTO, "--style-name", "monet");
+        assertEquals(2, refused.code(), "refused with the API's reason (exit code 2, invalid input): " + refused.err());
+        assertTrue(refused.err().contains("style 'monet' not found"), refused.err());
+        assertEquals(2, stylize("submit", "--content", PHOTO, "--style-name", "swirls", "--max-size", "64").code(),
+                "options go with --api");
     }
 }

@@ -14,10 +14,7 @@ public final class ColorTransfer {
     public static BufferedImage keepColors(BufferedImage styled, BufferedImage content) {
         int w = styled.getWidth();
         int h = styled.getHeight();
-        if (content.getWidth() != w || content.getHeight() != h) {
-            throw new IllegalArgumentException("images differ in size: " + w + "x" + h + " and "
-                    + content.getWidth() + "x" + content.getHeight());
-        }
+        requireSize(content, w, h);
         int[] s = styled.getRGB(0, 0, w, h, null, 0, w);
         int[] c = content.getRGB(0, 0, w, h, null, 0, w);
         int[] out = new int[s.length];
@@ -36,10 +33,7 @@ public final class ColorTransfer {
     public static RgbFloats keepColors(RgbFloats styled, BufferedImage content) {
         int w = styled.width();
         int h = styled.height();
-        if (content.getWidth() != w || content.getHeight() != h) {
-            throw new IllegalArgumentException("images differ in size: " + w + "x" + h + " and "
-                    + content.getWidth() + "x" + content.getHeight());
-        }
+        requireSize(content, w, h);
         int[] c = content.getRGB(0, 0, w, h, null, 0, w);
         float[] s = styled.rgb();
         float[] out = new float[s.length];
@@ -52,6 +46,13 @@ public final class ColorTransfer {
             out[3 * i + 2] = (float) (y + 1.772 * cb);
         }
         return new RgbFloats(w, h, out);
+    }
+
+    private static void requireSize(BufferedImage content, int w, int h) {
+        if (content.getWidth() != w || content.getHeight() != h) {
+            throw new IllegalArgumentException("images differ in size: " + w + "x" + h + " and "
+                    + content.getWidth() + "x" + content.getHeight());
+        }
     }
 
     public static double luma(int rgb) {

@@ -1,24 +1,16 @@
 package dev.stylize.images;
 
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
+import dev.stylize.plan.ResultFormat;
+
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** Writes results as PNG (lossless, the default) or JPEG (quality 0.92). */
+/** Writes 8-bit images (checkpoints, results) as PNG (lossless, the default) or JPEG (quality 0.92). */
 public enum ImageEncoder {
     PNG("png"), JPEG("jpg");
-
-    private static final float JPEG_QUALITY = 0.92f;
 
     private final String extension;
 
@@ -40,23 +32,9 @@ public enum ImageEncoder {
         return lower.endsWith(".jpg") || lower.endsWith(".jpeg") ? JPEG : PNG;
     }
 
+    /** As {@link ResultEncoder} writes a result of this format, labelled sRGB. */
     public byte[] encode(BufferedImage image) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ImageWriter writer = ImageIO.getImageWritersByFormatName(this == PNG ? "png" : "jpeg").next();
-        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            if (this == JPEG) {
-                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-                param.setCompressionQuality(JPEG_QUALITY);
-            }
-            writer.write(null, new IIOImage(image, null, null), param);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writer.dispose();
-        }
-        return bytes.toByteArray();
+        return ResultEncoder.encode(this == PNG ? ResultFormat.PNG : ResultFormat.JPEG, image);
     }
 
     public void write(BufferedImage image, Path file) throws IOException {

@@ -43,7 +43,7 @@ class ManifestTest {
         assertEquals("unknown style field 'wieght' (style fields are key, name, weight)",
                 refused("{\"content\": \"uploads/p.jpg\", \"styles\": [{\"name\": \"a\", \"wieght\": 2}]}"));
         assertEquals("unknown option 'stepz' (options are steps, maxSize, contentWeight, styleWeight, tvWeight, styleLayers, "
-                        + "optimizer, learningRate, init, seed, pooling, checkpointEvery, styleScale, keepColors, scales, scaleSteps)",
+                        + "optimizer, learningRate, init, seed, pooling, checkpointEvery, styleScale, keepColors, scales, scaleSteps, format)",
                 refused("{\"content\": \"uploads/p.jpg\", \"styles\": [{\"name\": \"a\"}], \"options\": {\"stepz\": 5}}"));
         assertEquals(Manifest.NOT_VALID + "Duplicate field 'steps'",
                 refused("{\"content\": \"uploads/p.jpg\", \"styles\": [{\"name\": \"a\"}], \"options\": {\"steps\": 5, \"steps\": 6}}"));

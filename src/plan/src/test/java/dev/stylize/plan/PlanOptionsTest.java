@@ -63,7 +63,8 @@ class PlanOptionsTest {
     void unknownNamesAndWrongTypesAreRefusedInTheProductsWords() {
         assertEquals("unknown option 'stepz' (options are steps, maxSize, contentWeight, styleWeight, tvWeight, "
                 + "styleLayers, optimizer, learningRate, init, seed, pooling, checkpointEvery, styleScale, keepColors, "
-                + "scales, scaleSteps)", fails(Map.of("stepz", 5)));
+                + "scales, scaleSteps, format)", fails(Map.of("stepz", 5)));
+        assertEquals("format must be one of jpeg, png, png16, tiff16, got 'gif'", fails(Map.of("format", "gif")));
         assertEquals("steps must be a whole number, got 2.5", fails(Map.of("steps", 2.5)));
         assertEquals("steps must be a number, got 'many'", fails(Map.of("steps", "many")));
         assertEquals("optimizer must be one of adam, lbfgs, got 'sgd'", fails(Map.of("optimizer", "sgd")));

@@ -345,7 +345,8 @@ public final class LocalLambda implements AutoCloseable {
         }
     }
 
-    private static void reply(HttpExchange exchange, int status, byte[] body, Map<String, String> headers) throws IOException {
+    /** A JSON answer (or an empty one), with {@code headers}. */
+    static void reply(HttpExchange exchange, int status, byte[] body, Map<String, String> headers) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);

@@ -8,7 +8,6 @@ import dev.stylize.local.template.FunctionDefinition.ApiRoute;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -80,7 +79,7 @@ public final class LocalRestApi implements AutoCloseable {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readNBytes(MAX_PAYLOAD + 1);
             if (body.length > MAX_PAYLOAD) {
-                reply(exchange, 413, Map.of(), message("Request Too Long"));
+                LocalLambda.reply(exchange, 413, message("Request Too Long"), Map.of());
                 return;
             }
             String path = exchange.getRequestURI().getRawPath();
@@ -89,12 +88,12 @@ public final class LocalRestApi implements AutoCloseable {
                     .flatMap(r -> r.route().match(method, path).map(p -> Map.entry(r, p)).stream()).findFirst();
             if (matched.isEmpty()) {
                 // What API Gateway answers for a method and path it has no route for.
-                reply(exchange, 403, Map.of(), message("Missing Authentication Token"));
+                LocalLambda.reply(exchange, 403, message("Missing Authentication Token"), Map.of());
                 return;
             }
             Matcher signed = CREDENTIAL.matcher(Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")).orElse(""));
             if (!signed.find()) {
-                reply(exchange, 403, Map.of(), message("Missing Authentication Token"));
+                LocalLambda.reply(exchange, 403, message("Missing Authentication Token"), Map.of());
                 return;
             }
             Route route = matched.get().getKey();
@@ -103,7 +102,7 @@ public final class LocalRestApi implements AutoCloseable {
             FunctionInstance.Result result = route.function().invoke(event).get();
             if (result.failed()) {
                 LOG.warnf("%s failed for %s %s: %s", route.function().function().logicalId(), method, path, result.text());
-                reply(exchange, 502, Map.of(), message("Internal server error"));
+                LocalLambda.reply(exchange, 502, message("Internal server error"), Map.of());
                 return;
             }
             respond(exchange, result.payload());
@@ -111,7 +110,7 @@ public final class LocalRestApi implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | RuntimeException e) {
             LOG.warnf(e, "the API could not answer");
-            reply(exchange, 502, Map.of(), message("Internal server error"));
+            LocalLambda.reply(exchange, 502, message("Internal server error"), Map.of());
         }
     }
 
@@ -177,7 +176,7 @@ public final class LocalRestApi implements AutoCloseable {
         JsonNode response = Json.read(payload, JsonNode.class);
         if (!response.path("statusCode").canConvertToInt()) {
             LOG.warnf("a malformed Lambda proxy response: %s", new String(payload, StandardCharsets.UTF_8));
-            reply(exchange, 502, Map.of(), message("Internal server error"));
+            LocalLambda.reply(exchange, 502, message("Internal server error"), Map.of());
             return;
         }
         Map<String, String> headers = new LinkedHashMap<>();
@@ -185,22 +184,11 @@ public final class LocalRestApi implements AutoCloseable {
         String body = response.path("body").isNull() ? "" : response.path("body").asText("");
         byte[] bytes = response.path("isBase64Encoded").asBoolean(false) ? Base64.getDecoder().decode(body)
                 : body.getBytes(StandardCharsets.UTF_8);
-        reply(exchange, response.get("statusCode").asInt(), headers, bytes);
+        LocalLambda.reply(exchange, response.get("statusCode").asInt(), bytes, headers);
     }
 
     private static byte[] message(String text) {
         return Json.compact(Map.of("message", text)).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void reply(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
     }
 
     @Override
