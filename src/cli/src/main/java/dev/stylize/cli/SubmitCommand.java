@@ -179,6 +179,9 @@ final class SubmitCommand extends Subcommand {
         }
         String jobId = created.body().get("jobId").asText();
         int put = client.upload(URI.create(created.body().get("uploadUrl").asText()), content);
+        if (put / 100 != 2) {
+            throw new IllegalStateException("the upload to the job's URL answered HTTP " + put + "; job " + jobId + " waits for its photo");
+        }
         out.println("job " + jobId + " (" + created.body().get("statusUrl").asText() + "); photo uploaded: HTTP " + put);
         if (!watch) {
             return 0;

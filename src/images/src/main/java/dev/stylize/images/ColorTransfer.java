@@ -38,7 +38,8 @@ public final class ColorTransfer {
         float[] s = styled.rgb();
         float[] out = new float[s.length];
         for (int i = 0; i < c.length; i++) {
-            double y = 0.299 * s[3 * i] + 0.587 * s[3 * i + 1] + 0.114 * s[3 * i + 2];
+            // Clipped first, as the 8-bit result's values are: the same luminance at more bits.
+            double y = 0.299 * clip(s[3 * i]) + 0.587 * clip(s[3 * i + 1]) + 0.114 * clip(s[3 * i + 2]);
             double cb = (chromaBlue(c[i]) - 128) / 255;
             double cr = (chromaRed(c[i]) - 128) / 255;
             out[3 * i] = (float) (y + 1.402 * cr);
@@ -46,6 +47,10 @@ public final class ColorTransfer {
             out[3 * i + 2] = (float) (y + 1.772 * cb);
         }
         return new RgbFloats(w, h, out);
+    }
+
+    private static double clip(float v) {
+        return Math.min(1, Math.max(0, v));
     }
 
     private static void requireSize(BufferedImage content, int w, int h) {

@@ -63,7 +63,7 @@ final class EmbeddedProfile {
         }
     }
 
-    /** Whether {@code profile} has sRGB's primaries (an sRGB profile): its pixels are kept as they are. */
+    /** Whether {@code profile} has sRGB's primaries and Java's sRGB tone curves: its pixels are kept as they are. */
     static boolean isSrgb(ICC_Profile profile) {
         if (profile.getColorSpaceType() != ColorSpace.TYPE_RGB) {
             return false;
@@ -79,6 +79,12 @@ final class EmbeddedProfile {
                 if (Math.abs(u32(mine, at, false) - u32(theirs, at, false)) > 0.002 * 65536) {
                     return false;
                 }
+            }
+        }
+        // Same primaries with another curve (linear, gamma 2.2, Rec. 709) means other colours.
+        for (int tag : new int[] {ICC_Profile.icSigRedTRCTag, ICC_Profile.icSigGreenTRCTag, ICC_Profile.icSigBlueTRCTag}) {
+            if (!Arrays.equals(profile.getData(tag), srgb.getData(tag))) {
+                return false;
             }
         }
         return true;

@@ -141,9 +141,7 @@ public final class JobLedger {
 
     /** A job asked for through the API, its photo not uploaded yet; kept as it is if it has moved on. */
     public void awaitingUpload(String jobId) {
-        if (!store.exists(JobLayout.statusKey(jobId))) {
-            writeJson(JobLayout.statusKey(jobId), JobStatus.awaitingUpload(jobId, now()));
-        }
+        createJson(JobLayout.statusKey(jobId), JobStatus.awaitingUpload(jobId, now()));
     }
 
     /** Whether the job's owner has asked to cancel it ({@link JobLayout#cancelKey}). */

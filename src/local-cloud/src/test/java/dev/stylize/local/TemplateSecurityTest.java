@@ -114,6 +114,8 @@ class TemplateSecurityTest {
     void theApiIsIamAuthorisedAndWritesOnlyRequests() {
         JsonNode api = resources.get("JobsApi").path("Properties");
         assertEquals("AWS_IAM", api.path("Auth").path("DefaultAuthorizer").asText(), "every route signed and authorised by IAM");
+        assertEquals("NONE", api.path("Auth").path("InvokeRole").asText(),
+                "API Gateway invokes the function itself: callers cannot, with an identity of their making");
         JsonNode events = resources.get("ApiFunction").path("Properties").path("Events");
         assertEquals(3, events.size());
         for (JsonNode event : events) {
@@ -136,7 +138,17 @@ class TemplateSecurityTest {
             }
         }
         assertEquals(List.of("requests/*"), writes, "writes only under the upload prefix");
-        assertEquals(List.of("requests/*", "results/*"), reads.stream().sorted().toList());
+        assertEquals(List.of("requests/*", "results/*", "styles/*"), reads.stream().sorted().toList());
+
+        // Every job's worker asks whether it was cancelled, and an API job's photo is under requests/.
+        List<String> workerReads = new ArrayList<>();
+        for (JsonNode s : resources.get("WorkerTaskRole").findValues("Statement").getLast()) {
+            if (list(s.get("Action")).stream().anyMatch(a -> a.asText().equals("s3:GetObject"))) {
+                list(s.get("Resource")).forEach(r -> workerReads.add(r.asText().replaceAll(".*\\}/", "")));
+            }
+        }
+        assertTrue(workerReads.containsAll(List.of("requests/*", "results/*", "styles/*", "uploads/*", "inbox/*")),
+                "the worker reads every prefix it reads from: " + workerReads);
 
         JsonNode requests = statement(resources.get("StylizeBucketPolicy").path("Properties").path("PolicyDocument")
                 .path("Statement"), "OnlyTheApiWritesRequests");

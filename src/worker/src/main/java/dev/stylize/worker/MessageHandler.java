@@ -129,6 +129,10 @@ final class MessageHandler {
                 return;
             }
             int interruptions = ledger.attemptStarted(jobId, attempt);
+            if (ledger.hasEnded(jobId)) { // cancelled in the moment between the check above and the start
+                settlement.done(message);
+                return;
+            }
             if (interruptions >= MAX_INTERRUPTIONS) {
                 settlement.fail(message, job.get(), new PermanentJobFailure("the job stopped its worker " + interruptions
                         + " times (the process died while running it, e.g. out of memory); it is not tried again"));

@@ -24,6 +24,6 @@ public class ApiWiring {
         IntakeSettings settings = IntakeSettings.of(Limits.service(config.maxJobSize()), Preset.named(config.defaultsPreset()),
                 PlanOptions.NONE);
         return new JobsApi(new JobRequests(ledger, new S3ObjectLinks(clients.s3Presigner(), config.bucket()), settings,
-                config.uploadWindow()));
+                config.uploadWindow()), clients.emulated());
     }
 }

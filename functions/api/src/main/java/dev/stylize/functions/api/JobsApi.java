@@ -30,9 +30,12 @@ public final class JobsApi {
     static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final JobRequests requests;
+    private final boolean local;
 
-    public JobsApi(JobRequests requests) {
+    /** @param local against an emulator, where no signature is verified ({@link Caller#of}) */
+    public JobsApi(JobRequests requests, boolean local) {
         this.requests = requests;
+        this.local = local;
     }
 
     /** What a new job's caller gets back. */
@@ -43,7 +46,17 @@ public final class JobsApi {
     }
 
     public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent request) {
-        Optional<String> caller = Caller.of(request);
+        try {
+            return route(request);
+        } catch (RuntimeException e) { // S3 failing: the caller hears it, as JSON, and may retry
+            LOG.errorf(e, "%s %s failed", request.getHttpMethod(), request.getPath());
+            return error(503, "ServiceUnavailable", "the service could not read or write its records; try again: "
+                    + e.getMessage());
+        }
+    }
+
+    private APIGatewayProxyResponseEvent route(APIGatewayProxyRequestEvent request) {
+        Optional<String> caller = Caller.of(request, local);
         if (caller.isEmpty()) {
             return error(403, "Forbidden", "the request is not signed: sign it with AWS Signature Version 4 (service execute-api)");
         }

@@ -25,14 +25,18 @@ class CallerTest {
     @Test
     void theVerifiedUserComesFirstThenTheAccessKeyAndWithoutEitherNobody() {
         assertEquals(Optional.of("arn:aws:iam::111122223333:user/alice"),
-                Caller.of(request("arn:aws:iam::111122223333:user/alice", "AKIAALICE")));
-        assertEquals(Optional.of("access-key/AKIAALICE"), Caller.of(request(null, "AKIAALICE")));
-        assertEquals(Optional.empty(), Caller.of(request(null, null)));
-        assertEquals(Optional.empty(), Caller.of(new APIGatewayProxyRequestEvent()));
+                Caller.of(request("arn:aws:iam::111122223333:user/alice", "AKIAALICE"), true));
+        assertEquals(Optional.of("access-key/AKIAALICE"), Caller.of(request(null, "AKIAALICE"), true));
+        assertEquals(Optional.empty(), Caller.of(request(null, null), true));
+        assertEquals(Optional.empty(), Caller.of(new APIGatewayProxyRequestEvent(), true));
         // sam local start-api: no identity, the signed header passed on.
         assertEquals(Optional.of("access-key/AKIABOB"), Caller.of(new APIGatewayProxyRequestEvent().withHeaders(Map.of("authorization",
-                "AWS4-HMAC-SHA256 Credential=AKIABOB/20261206/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=ab"))));
-        assertEquals(Optional.empty(), Caller.of(new APIGatewayProxyRequestEvent().withHeaders(Map.of("Authorization", "Bearer x"))));
+                "AWS4-HMAC-SHA256 Credential=AKIABOB/20261206/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=ab")), true));
+        assertEquals(Optional.empty(), Caller.of(new APIGatewayProxyRequestEvent().withHeaders(Map.of("Authorization", "Bearer x")), true));
+        // On AWS, nothing but the user IAM verified names a caller.
+        assertEquals(Optional.empty(), Caller.of(request(null, "AKIAALICE"), false));
+        assertEquals(Optional.of("arn:aws:iam::111122223333:user/alice"),
+                Caller.of(request("arn:aws:iam::111122223333:user/alice", "AKIAALICE"), false));
     }
 
     @Test

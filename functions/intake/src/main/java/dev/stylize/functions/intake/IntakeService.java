@@ -129,6 +129,12 @@ public class IntakeService {
                 deadlines.schedule(jobId, store.bucket());
                 return "awaiting the photo of " + jobId;
             } else if (key.equals(JobLayout.requestPhotoKey(jobId))) {
+                if (ledger.job(jobId).isPresent() && !ledger.hasEnded(jobId)) {
+                    // A repeated event, or the URL used again: the job stands as it was accepted
+                    // (its photo judged once, never rejected over a running job); it is only enqueued.
+                    sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(Json.compact(new JobMessage(jobId, store.bucket()))));
+                    return "duplicate " + jobId + ": already accepted, enqueued again";
+                }
                 return accept(jobId, key, size);
             } else if (key.equals(JobLayout.cancelKey(jobId))) {
                 Optional<Outcome> cancelled = cancellations.endUnlessRunning(jobId);

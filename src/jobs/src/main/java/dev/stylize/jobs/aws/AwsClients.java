@@ -83,6 +83,11 @@ public final class AwsClients {
                 .build();
     }
 
+    /** Whether these clients talk to an emulator (an endpoint is set), not to AWS itself. */
+    public boolean emulated() {
+        return endpoint.isPresent();
+    }
+
     public String region() {
         return region.id();
     }

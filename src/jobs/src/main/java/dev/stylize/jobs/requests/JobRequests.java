@@ -27,7 +27,10 @@ import java.util.Optional;
  * EXPIRED.
  */
 public final class JobRequests {
-    /** How long an upload URL lives; a request whose photo has not come by then expires. */
+    /**
+     * How long a request waits for its photo before it expires. Its upload URL lives two thirds of
+     * it (10 minutes), so an upload begun as the URL runs out has a third of the window to finish.
+     */
     public static final Duration UPLOAD_WINDOW = Duration.ofMinutes(15);
     /** How long the links to a result or a checkpoint live. */
     public static final Duration LINK_LIFE = Duration.ofHours(1);
@@ -40,7 +43,7 @@ public final class JobRequests {
     private final JobCancellations cancellations;
     private final Duration uploadWindow;
 
-    /** @param uploadWindow how long the photo may take to come ({@link #UPLOAD_WINDOW}; shorter in tests) */
+    /** @param uploadWindow how long a request waits for its photo ({@link #UPLOAD_WINDOW}; shorter in tests) */
     public JobRequests(JobLedger ledger, ObjectLinks links, IntakeSettings settings, Duration uploadWindow) {
         this.ledger = ledger;
         this.store = ledger.store();
@@ -76,8 +79,8 @@ public final class JobRequests {
         Instant now = Instant.parse(ledger.now());
         JobRequest request = new JobRequest(jobId, owner, Json.read(body, JsonNode.class), now.toString());
         store.create(JobLayout.requestKey(jobId), Json.write(request), "application/json");
-        return new Submitted(jobId, links.upload(JobLayout.requestPhotoKey(jobId), uploadWindow),
-                now.plus(uploadWindow).toString());
+        Duration linkLife = uploadWindow.multipliedBy(2).dividedBy(3);
+        return new Submitted(jobId, links.upload(JobLayout.requestPhotoKey(jobId), linkLife), now.plus(linkLife).toString());
     }
 
     /** The request behind a job, whoever owns it; empty for a job not asked for through the API. */

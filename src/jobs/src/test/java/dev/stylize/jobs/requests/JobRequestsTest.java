@@ -67,8 +67,8 @@ class JobRequestsTest {
     void aRequestIsRecordedWithItsOwnerAndGetsAnUploadUrlForItsPhoto() {
         JobRequests.Submitted submitted = submit(ALICE, "{\"style\": \"swirls\", \"options\": {\"steps\": 50}}");
         assertTrue(JobLayout.isValidJobId(submitted.jobId()));
-        assertEquals(URI.create("https://bucket.example/requests/" + submitted.jobId() + "/photo?put&life=900"), submitted.uploadUrl());
-        assertEquals("2026-12-06T12:15:00Z", submitted.uploadBy());
+        assertEquals(URI.create("https://bucket.example/requests/" + submitted.jobId() + "/photo?put&life=600"), submitted.uploadUrl());
+        assertEquals("2026-12-06T12:10:00Z", submitted.uploadBy(), "10 minutes to begin the upload, 15 before the request expires");
         assertEquals(ALICE, requests.request(submitted.jobId()).orElseThrow().owner());
 
         JobView view = requests.view(ALICE, submitted.jobId()).orElseThrow();
