@@ -23,6 +23,7 @@ import dev.stylize.jobs.StyleRef;
 import dev.stylize.jobs.UnusableCheckpointException;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.plan.JobBudget;
+import dev.stylize.plan.Limits;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.ResultFormat;
 import dev.stylize.plan.StylePlan;
@@ -55,13 +56,15 @@ final class JobRunner implements MessageHandler.Runner {
     private final MemoryAdmission admission;
     private final JobBudget budget;
     private final ImageDecoder decoder;
+    private final long maxBytes;
 
-    /** @param maxPixels the largest photo decoded: what the deployment's largest job size needs */
+    /** @param limits the deployment's: the largest image read and decoded, as its largest job size needs */
     JobRunner(JobLedger ledger, Vgg19Weights weights, Precision precision, NDManager manager, Duration statusInterval,
-              Clock clock, JobMetrics metrics, MemoryAdmission admission, JobBudget budget, long maxPixels) {
+              Clock clock, JobMetrics metrics, MemoryAdmission admission, JobBudget budget, Limits limits) {
         this.admission = admission;
         this.budget = budget;
-        this.decoder = new ImageDecoder(maxPixels);
+        this.decoder = new ImageDecoder(limits.maxPixels());
+        this.maxBytes = limits.maxUploadBytes();
         this.ledger = ledger;
         this.weights = weights;
         this.precision = precision;
@@ -173,6 +176,14 @@ final class JobRunner implements MessageHandler.Runner {
     }
 
     private BufferedImage image(String key, String role) {
+        // The photo was judged when it was accepted; an object replaced since (an upload URL used
+        // again) is judged by its size before a byte of it is read.
+        long size = ledger.store().size(key).orElseThrow(() -> new PermanentJobFailure(
+                "the " + role + " image " + key + " no longer exists"));
+        if (size > maxBytes) {
+            throw new PermanentJobFailure(role.equals("content") ? JobState.REJECTED : JobState.FAILED, String.format(Locale.ROOT,
+                    "the %s image is %,d bytes now, more than the %,d this deployment reads", role, size, maxBytes), null);
+        }
         byte[] bytes = ledger.store().read(key).orElseThrow(() -> new PermanentJobFailure(
                 "the " + role + " image " + key + " no longer exists"));
         try {

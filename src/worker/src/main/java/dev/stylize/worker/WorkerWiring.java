@@ -84,7 +84,7 @@ final class WorkerWiring {
         JobRunner runner = new JobRunner(ledger, weights, config.precision(), manager,
                 Duration.ofSeconds(config.statusIntervalSeconds()), Clock.systemUTC(), metrics, admission,
                 config.jobBudget().filter(b -> b > 0).map(JobBudget::new).orElseGet(() -> JobBudget.defaultFor(config.maxJobSize())),
-                Limits.service(config.maxJobSize()).maxPixels());
+                Limits.service(config.maxJobSize()));
         Settlement settlement = new Settlement(queue, ledger, config.retryBaseSeconds(), config.retryMaxSeconds(),
                 config.visibilityTimeoutSeconds(), metrics);
         MessageHandler handler = new MessageHandler(ledger, queue, settlement, runner, heartbeats, workerId(),

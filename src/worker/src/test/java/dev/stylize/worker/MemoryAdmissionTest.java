@@ -84,7 +84,7 @@ class MemoryAdmissionTest {
     private void handle(Job job, long available, boolean downsizeToFit, JobBudget budget) {
         JobRunner runner = new JobRunner(ledger, TestWeights.weights(), Precision.FP32, manager, Duration.ofSeconds(2),
                 Clock.systemUTC(), METRICS, new MemoryAdmission(CPU, () -> available, downsizeToFit), budget,
-                Limits.SERVICE.maxPixels());
+                Limits.SERVICE);
         MessageHandler handler = new MessageHandler(ledger, queue, new Settlement(queue, ledger, 10, 900, 300, METRICS), runner,
                 heartbeats, "worker-1", 300, 60, new JobExpiry(Duration.ofDays(1)));
         handler.handle(FakeQueue.message(job.jobId() + "-m1", Json.compact(new JobMessage(job.jobId(), "bucket")), 1),
@@ -115,6 +115,17 @@ class MemoryAdmissionTest {
                 + "this deployment allows one job (0.005); ask for fewer steps or a smaller maxSize", outcome.reason());
         assertEquals(0, ledger.status("costly").orElseThrow().step(), "not one step");
         assertEquals(List.of("costly-m1"), queue.deleted, "not retried");
+    }
+
+    @Test
+    void aPhotoReplacedSinceItWasAcceptedByOneOverTheUploadLimitIsNotRead() {
+        Job job = recorded("replaced");
+        store.write("uploads/harbour.png", new byte[(int) Limits.SERVICE.maxUploadBytes() + 1], "image/png");
+        handle(job, Long.MAX_VALUE, false);
+        Outcome outcome = ledger.outcome("replaced").orElseThrow();
+        assertEquals(JobState.REJECTED, outcome.status());
+        assertTrue(outcome.reason().startsWith("the content image is 52,428,801 bytes now, more than the 52,428,800"),
+                outcome.reason());
     }
 
     @Test
