@@ -1,6 +1,5 @@
 package dev.stylize.cli;
 
-import dev.stylize.images.ImageEncoder;
 import dev.stylize.jobs.JobLayout;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobState;
@@ -28,7 +27,6 @@ import java.time.Duration;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -137,7 +135,7 @@ final class SubmitCommand extends Subcommand {
             Outcome outcome = ledger.outcome(jobId).orElseThrow();
             out.println("outcome: " + outcome.status() + (outcome.reason() == null ? "" : ": " + outcome.reason()));
             if (outcome.resultKey() != null) {
-                Path result = outDir.resolve(jobId + "." + ImageEncoder.PNG.extension());
+                Path result = resultFile(jobId, outcome.resultKey());
                 Files.createDirectories(outDir);
                 Files.write(result, store.read(outcome.resultKey()).orElseThrow());
                 out.println("result: " + result);
@@ -160,20 +158,19 @@ final class SubmitCommand extends Subcommand {
         };
     }
 
+    /** A {@code POST /jobs} body: what is not given is left out (the service's defaults). */
+    private record RequestBody(String style, String preset, RequestOptions options) {
+    }
+
+    private record RequestOptions(Integer maxSize, Integer steps, String format) {
+    }
+
     private int throughTheApi(JobsApiClient client, PrintWriter out) throws Exception {
         if (style.name == null) {
             throw new InvalidInputException("--api takes --style-name: a painting goes into styles/ first");
         }
-        Map<String, Object> options = new java.util.LinkedHashMap<>();
-        options.put("maxSize", maxSize);
-        options.put("steps", steps);
-        options.put("format", format);
-        options.values().removeIf(java.util.Objects::isNull);
-        Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("style", style.name, "options", options));
-        if (preset != null) {
-            body.put("preset", preset);
-        }
-        JobsApiClient.Response created = client.submit(Json.compact(body));
+        JobsApiClient.Response created = client.submit(Json.compact(
+                new RequestBody(style.name, preset, new RequestOptions(maxSize, steps, format))));
         if (!created.ok()) {
             throw new InvalidInputException("the API refused the job: " + created.reason());
         }
@@ -190,12 +187,16 @@ final class SubmitCommand extends Subcommand {
         JobView ended = client.view(jobId);
         out.println("outcome: " + ended.state() + (ended.reason() == null ? "" : ": " + ended.reason()));
         if (ended.resultUrl() != null) {
-            String file = ended.resultUrl().getPath();
-            Path result = outDir.resolve(jobId + file.substring(file.lastIndexOf('.')));
+            Path result = resultFile(jobId, ended.resultUrl().getPath());
             client.download(ended.resultUrl(), result);
             out.println("result: " + result);
         }
         return exitCode(ended.state());
+    }
+
+    /** {@code out/<jobId>.<the result's extension>}: the format the job asked for. */
+    private Path resultFile(String jobId, String resultKey) {
+        return outDir.resolve(jobId + resultKey.substring(resultKey.lastIndexOf('.')));
     }
 
     private static String uploadStyle(ObjectStore store, Path file, PrintWriter out) throws Exception {

@@ -1,5 +1,6 @@
 package dev.stylize.console;
 
+import dev.stylize.plan.ResultFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stylize.functions.intake.IntakeService;
 import dev.stylize.functions.intake.UploadDeadlines;
@@ -227,7 +228,7 @@ class ConsoleServerTest {
         ledger.record(job);
         ledger.saveCheckpoint(older, 2, harbour, new byte[] {0});
         ledger.saveCheckpoint(older, 4, harbour, new byte[] {0});
-        String result = ledger.saveResult(older, harbour);
+        String result = ledger.saveResult(older, harbour, ResultFormat.PNG);
         ledger.end(new Outcome(older, "console", JobState.SUCCEEDED, null, result, "jobs/x.json", "uploads/h.png",
                 job.styles(), "seed", job.options(), 4, 1.5, "generated", new Outcome.Timings("t", "t", "t2", 1.0), null),
                 new JobStatus(older, JobState.RUNNING, 4, 4, 1.5, null, null, 2.0, 0.0, JobLayout.checkpointImageKey(older, 4),

@@ -59,7 +59,7 @@ public final class ResultEncoder {
             IIOMetadataNode srgb = new IIOMetadataNode("sRGB");
             srgb.setAttribute("renderingIntent", "Perceptual");
             root.appendChild(srgb);
-            merge(metadata, "javax_imageio_png_1.0", root);
+            metadata.mergeTree("javax_imageio_png_1.0", root);
         });
     }
 
@@ -130,7 +130,4 @@ public final class ResultEncoder {
                 .findFirst().orElse(writers.getFirst());
     }
 
-    private static void merge(IIOMetadata metadata, String format, IIOMetadataNode tree) throws IIOInvalidTreeException {
-        metadata.mergeTree(format, tree);
-    }
 }

@@ -25,7 +25,7 @@ public record RgbFloats(int width, int height, float[] rgb) {
     public BufferedImage to8Bits() {
         int[] packed = new int[width * height];
         for (int i = 0; i < packed.length; i++) {
-            packed[i] = level(rgb[3 * i], 255) << 16 | level(rgb[3 * i + 1], 255) << 8 | level(rgb[3 * i + 2], 255);
+            packed[i] = to8Bits(rgb[3 * i]) << 16 | to8Bits(rgb[3 * i + 1]) << 8 | to8Bits(rgb[3 * i + 2]);
         }
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         image.setRGB(0, 0, width, height, packed, 0, width);
@@ -43,6 +43,11 @@ public record RgbFloats(int width, int height, float[] rgb) {
         ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false,
                 Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
         return new BufferedImage(model, raster, false, null);
+    }
+
+    /** One value (0 to 1) as 8 bits: {@code round(clip(v) * 255)}, the one rounding every 8-bit image of a run gets. */
+    public static int to8Bits(float v) {
+        return level(v, 255);
     }
 
     private static int level(float v, int max) {

@@ -226,11 +226,6 @@ public final class JobLedger {
         }
     }
 
-    /** @return the result's key */
-    public String saveResult(String jobId, byte[] png) {
-        return saveResult(jobId, png, ResultFormat.PNG);
-    }
-
     /** @return the result's key, {@code result.<the format's extension>} */
     public String saveResult(String jobId, byte[] bytes, ResultFormat format) {
         String key = JobLayout.resultKey(jobId, format.extension());

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.Json;
+import dev.stylize.jobs.Manifest;
 import dev.stylize.jobs.requests.Cancellation;
 import dev.stylize.jobs.requests.JobRequests;
 import dev.stylize.jobs.requests.JobView;
@@ -26,8 +27,8 @@ import java.util.TreeMap;
  */
 public final class JobsApi {
     private static final Logger LOG = Logger.getLogger(JobsApi.class);
-    /** Larger bodies are refused before they are parsed. */
-    static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Larger bodies are refused before they are parsed: a request is a manifest, and has a manifest's limit. */
+    static final int MAX_BODY_BYTES = Manifest.MAX_BYTES;
 
     private final JobRequests requests;
     private final boolean local;

@@ -132,7 +132,7 @@ public class IntakeService {
                 if (ledger.job(jobId).isPresent() && !ledger.hasEnded(jobId)) {
                     // A repeated event, or the URL used again: the job stands as it was accepted
                     // (its photo judged once, never rejected over a running job); it is only enqueued.
-                    sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(Json.compact(new JobMessage(jobId, store.bucket()))));
+                    enqueue(jobId);
                     return "duplicate " + jobId + ": already accepted, enqueued again";
                 }
                 return accept(jobId, key, size);
@@ -155,7 +155,7 @@ public class IntakeService {
                     : key.startsWith(JobLayout.REQUESTS) ? fromRequest(jobId, key, size)
                     : fromManifest(jobId, key, size);
             boolean recorded = ledger.record(job);
-            sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(Json.compact(new JobMessage(jobId, store.bucket()))));
+            enqueue(jobId);
             LOG.infof("accepted %s from %s%s", jobId, key, recorded ? "" : " (repeated event, enqueued again)");
             if (recorded) { // a repeated event is the same job: counted once
                 metrics.accepted(jobId, job.preset());
@@ -165,6 +165,10 @@ public class IntakeService {
             reject(jobId, key, e.getMessage());
             return "rejected " + jobId + ": " + e.getMessage();
         }
+    }
+
+    private void enqueue(String jobId) {
+        sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(Json.compact(new JobMessage(jobId, store.bucket()))));
     }
 
     private Job fromInbox(String jobId, String key, Long size) {

@@ -48,9 +48,7 @@ public final class TensorImages {
         for (int i = 0; i < plane; i++) {
             int p = 0;
             for (int c = 0; c < 3; c++) {
-                float v = chw[c * plane + i] * STD[c] + MEAN[c];
-                int byteValue = Math.round(Math.min(1f, Math.max(0f, v)) * 255f);
-                p |= byteValue << (16 - 8 * c);
+                p |= RgbFloats.to8Bits(chw[c * plane + i] * STD[c] + MEAN[c]) << (16 - 8 * c);
             }
             rgb[i] = p;
         }

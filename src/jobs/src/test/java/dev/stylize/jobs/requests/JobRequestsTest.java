@@ -1,5 +1,6 @@
 package dev.stylize.jobs.requests;
 
+import dev.stylize.plan.ResultFormat;
 import dev.stylize.jobs.IntakeSettings;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLayout;
@@ -160,7 +161,7 @@ class JobRequestsTest {
                 running.checkpointUrl());
         assertEquals(3.0, running.etaSeconds());
 
-        String result = ledger.saveResult(jobId, new byte[]{1});
+        String result = ledger.saveResult(jobId, new byte[]{1}, ResultFormat.PNG);
         ledger.end(new Outcome(jobId, "bucket", JobState.SUCCEEDED, null, result, null, null, null, null, null, 20, 1.0,
                 null, new Outcome.Timings(null, null, ledger.now(), null), null));
         JobView done = requests.view(ALICE, jobId).orElseThrow();
