@@ -140,6 +140,13 @@ class IntakeServiceTest {
         assertEquals(12, job.plan().totalSteps(), "what the request asked");
         assertEquals(List.of(new JobMessage(jobId, bucket)), receiveAll().stream().map(m -> Json.read(m.body(), JobMessage.class)).toList());
         assertTrue(requests.expireUnlessUploaded(jobId).isEmpty(), "its deadline passes without effect");
+
+        // The URL used again, with something that is no photo at all: the accepted job stands as it was.
+        store.write(JobLayout.requestPhotoKey(jobId), "not a photo".getBytes(StandardCharsets.UTF_8), "text/plain");
+        assertEquals("duplicate " + jobId + ": already accepted, enqueued again",
+                intake.accept(upload(JobLayout.requestPhotoKey(jobId), 11).getRecords().getFirst()));
+        assertEquals(job, ledger.job(jobId).orElseThrow());
+        assertTrue(ledger.outcome(jobId).isEmpty(), "not rejected over a job that may be running");
     }
 
     @Test
