@@ -8,7 +8,7 @@ channels-last. The graph holds no weights: the engine passes its float32 weights
 (copies, bf16 and channels-last if asked) and then the image and those copies to `forward`, which
 returns the requested post-ReLU activations in the image's type. Autograd runs through it;
 `gradient` backpropagates closed-form gradients of several activations to the image in one
-backward pass.
+backward pass, and `evaluate` does a whole untiled step's loss and gradient in one call.
 
     python3 -m pip install torch
     python3 tools/engine/export_vgg19.py \
@@ -55,6 +55,51 @@ class Vgg19Features(torch.nn.Module):
             if (i == 1 or i == 3 or i == 7 or i == 11) and i < deepest:
                 x = F.avg_pool2d(x, 2, 2) if average else F.max_pool2d(x, 2, 2)
         return out
+
+    @torch.jit.export
+    def evaluate(self, image: torch.Tensor, kernels: List[torch.Tensor], biases: List[torch.Tensor],
+                 taps: torch.Tensor, average_pooling: torch.Tensor, style_positions: torch.Tensor,
+                 style_targets: List[torch.Tensor], content_position: torch.Tensor, content_target: torch.Tensor,
+                 factors: torch.Tensor, channels_last: torch.Tensor) -> List[torch.Tensor]:
+        """The loss's sums of squares and its gradient with respect to `image`, in one call.
+
+        `taps` are as `forward` takes them; the style layers' activations are at `style_positions`
+        among them, the content layer's at `content_position`. Style layer i contributes sum((G - A_i)^2), G = F F^T of its activations as a
+        (d, h*w) matrix, and the closed-form gradient factors[i] (G - A_i) F; the content layer
+        sum((T - C)^2) and factors[-1] (T - C). Returns [d/d(image), the sums as float64 in that
+        order]; the caller weighs the sums. The same operations, in the same order, as the engine's
+        step op by op, so the numbers are the same.
+        """
+        styles: List[int] = style_positions.tolist()
+        x = image.clone()
+        x.requires_grad_(True)
+        features = self.forward(x, kernels, biases, taps, average_pooling)
+        last = bool(channels_last.item())
+        outputs: List[torch.Tensor] = []
+        gradients: List[Optional[torch.Tensor]] = []
+        sums: List[torch.Tensor] = []
+        for i in range(len(styles)):
+            f = features[styles[i]]
+            d = f.size(1)
+            h = f.size(2)
+            w = f.size(3)
+            m = f.detach()
+            m = m.permute(0, 2, 3, 1).reshape(h * w, d) if last else m.reshape(d, h * w)
+            gram = torch.matmul(m.t(), m) if last else torch.matmul(m, m.t())
+            difference = gram - style_targets[i]
+            sums.append(torch.sum(torch.square(difference)))
+            multiplier = difference * factors[i]
+            outputs.append(f)
+            gradients.append(torch.matmul(m, multiplier).reshape(1, h, w, d).permute(0, 3, 1, 2) if last
+                             else torch.matmul(multiplier, m).reshape(f.shape))
+        t = features[int(content_position.item())]
+        difference = t.detach() - content_target
+        sums.append(torch.sum(torch.square(difference)))
+        outputs.append(t)
+        gradients.append(difference * factors[len(styles)])
+        result = torch.autograd.grad(outputs, [x], gradients)[0]
+        assert result is not None
+        return [result, torch.stack([s.to(torch.float64) for s in sums])]
 
     @torch.jit.export
     def gradient(self, outputs: List[torch.Tensor], gradients: List[torch.Tensor],

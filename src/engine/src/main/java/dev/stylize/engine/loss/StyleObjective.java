@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.DoubleStream;
 
 /**
  * The function the image is optimised against: content features of the photo and Gram
@@ -29,7 +30,10 @@ import java.util.Set;
  *
  * <p>The gradient is taken in closed form with respect to the activations (see {@link Losses})
  * and only backpropagated through VGG by autograd: differentiating the Gram matrices by autograd
- * costs two more matrix products per layer than the one the closed form needs.
+ * costs two more matrix products per layer than the one the closed form needs. An untiled step is
+ * one call of VGG's graph ({@link Vgg19Features#evaluate}), which does here what the tiled path
+ * does op by op ({@link FeatureMatrix}, {@link Backward}); {@code TiledStepTest} holds the two to
+ * the same numbers.
  *
  * <p>An image larger than the tile size is evaluated in two passes over tiles ({@link TileGrid}),
  * exactly: the first, without gradients, sums each style layer's Gram matrix and the content
@@ -49,16 +53,12 @@ public final class StyleObjective {
     private final NDArray contentTarget;
     /** (d, d) per style layer. */
     private final Map<VggLayer, NDArray> styleGrams = new EnumMap<>(VggLayer.class);
-    /** Owns the targets and the coefficients' one-element arrays for the life of the run. */
+    /** Owns the targets and the gradient factors for the life of the run. */
     private final NDManager manager;
-    /**
-     * The loss coefficients as arrays on the device, made once: each made per step would be a
-     * copy from the host, which on a GPU waits for every kernel queued before it.
-     */
-    private final Map<Coefficient, NDArray> coefficients = new HashMap<>();
+    /** The untiled step's gradient factors on the device, by their values (see {@link #factors}). */
+    private final Map<Factors, NDArray> factors = new HashMap<>();
 
-    /** A coefficient as the arrays of one type take it (float64 for float64 arrays, else float32, as {@link Scalars#times}). */
-    private record Coefficient(boolean float64, double value) {
+    private record Factors(boolean float64, List<Double> values) {
     }
 
     /**
@@ -108,47 +108,51 @@ public final class StyleObjective {
     }
 
     /**
-     * One pass: Gram matrices from the same activations the gradient flows back through. The
-     * terms' sums come back to the host together, once per step (each read is a wait for the device).
+     * One pass: Gram matrices from the same activations the gradient flows back through, all in one
+     * call of the graph ({@link Vgg19Features#evaluate}); the terms' sums come back to the host
+     * together, once per step (each read is a wait for the device).
      */
     private LossTerms evaluateWhole(NDArray image, TileGrid grid) {
-        NDArray x = image.duplicate();
-        x.setRequiresGradient(true);
-        Backward backward = new Backward();
-        List<NDArray> sums = new ArrayList<>();
         double[] weights = new double[styleLayers.size() + 1];
-        try (Autograd recording = Autograd.record()) {
-            Map<VggLayer, NDArray> features = vgg.extract(x, taps);
-            for (VggLayer layer : styleLayers) {
-                NDArray f = features.get(layer);
-                FeatureMatrix m = matrix(f.stopGradient());
-                NDArray difference = m.gram().sub(styleGrams.get(layer));
-                double c = styleCoefficient(layer, grid);
-                weights[sums.size()] = c;
-                sums.add(difference.square().sum());
-                backward.add(f, m.leftMultipliedBy(times(difference, 4 * c)));
-            }
-            NDArray t = features.get(objective.contentLayer());
-            NDArray difference = t.stopGradient().sub(contentTarget);
-            weights[sums.size()] = contentCoefficient();
-            sums.add(difference.square().sum());
-            backward.add(t, times(difference, 2 * contentCoefficient()));
-            NDArray gradient = backward.run(x);
-            double[] values = Scalars.values(sums);
-            double style = 0;
-            for (int i = 0; i < values.length - 1; i++) {
-                style += weights[i] * values[i];
-            }
-            return new LossTerms(gradient, weights[values.length - 1] * values[values.length - 1], style, 0);
+        int i = 0;
+        for (VggLayer layer : styleLayers) {
+            weights[i++] = styleCoefficient(layer, grid);
         }
+        weights[i] = contentCoefficient();
+        double[] factors = new double[weights.length];
+        for (int k = 0; k < weights.length; k++) {
+            factors[k] = (k < weights.length - 1 ? 4 : 2) * weights[k];
+        }
+        Vgg19Features.SquaredTerms terms;
+        try (Autograd recording = Autograd.record()) {
+            terms = vgg.evaluate(image, styleGrams, objective.contentLayer(), contentTarget, factors(factors, image));
+        }
+        double style = 0;
+        for (int k = 0; k < weights.length - 1; k++) {
+            style += weights[k] * terms.sums()[k];
+        }
+        return new LossTerms(terms.gradient(), weights[weights.length - 1] * terms.sums()[weights.length - 1], style, 0);
     }
 
-    /** {@code a * s}, with {@code s} as a device array made once per run ({@link #coefficients}). */
-    private NDArray times(NDArray a, double s) {
-        NDArray coefficient = coefficients.computeIfAbsent(new Coefficient(a.getDataType() == DataType.FLOAT64, s),
-                key -> (key.float64() ? manager.create(key.value()) : manager.create((float) key.value()))
-                        .toDevice(a.getDevice(), false));
-        return a.mul(coefficient);
+    /**
+     * The gradient factors as one device array of the activations' type (float64 for float64 images,
+     * else float32, as {@link Scalars#times}), made once per run: made per step it would be a copy
+     * from the host, which on a GPU waits for every kernel queued before it.
+     */
+    private NDArray factors(double[] values, NDArray image) {
+        boolean float64 = image.getDataType() == DataType.FLOAT64;
+        return factors.computeIfAbsent(new Factors(float64, DoubleStream.of(values).boxed().toList()), key -> {
+            NDArray array = float64 ? manager.create(values) : manager.create(toFloats(values));
+            return array.toDevice(image.getDevice(), false);
+        });
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = (float) values[i];
+        }
+        return floats;
     }
 
     /** Two passes over tiles; see the class comment. */

@@ -54,8 +54,8 @@ public final class Vgg19Features implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         boolean bf16 = precision == Precision.BF16;
-        kernels = prepare(weights.kernels(), bf16);
-        biases = prepare(weights.biases(), bf16);
+        kernels = prepare(weights.kernels(), bf16, KERNELS);
+        biases = prepare(weights.biases(), bf16, BIASES);
         averagePooling = pooling == Pooling.AVG;
         this.precision = precision;
     }
@@ -84,19 +84,62 @@ public final class Vgg19Features implements AutoCloseable {
      */
     public Map<VggLayer, NDArray> extract(NDArray image, Set<VggLayer> taps) {
         List<VggLayer> ordered = new ArrayList<>(new TreeSet<>(taps));
-        NDManager scope = image.getManager();
         NDList inputs = new NDList();
         inputs.add(view(image, null)); // first: the results join its manager
-        kernels.forEach(k -> inputs.add(view(k, KERNELS)));
-        biases.forEach(b -> inputs.add(view(b, BIASES)));
-        inputs.add(scope.create(ordered.stream().mapToLong(VggLayer::ordinal).toArray()));
-        inputs.add(scope.create(averagePooling));
+        addNetwork(inputs, image.getManager(), ordered);
         NDList activations = run(inputs);
         Map<VggLayer, NDArray> out = new EnumMap<>(VggLayer.class);
         for (int i = 0; i < ordered.size(); i++) {
             out.put(ordered.get(i), activations.get(i));
         }
         return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The sums of squares of a whole image's loss terms and the loss's gradient, in one native call:
+     * the graph's {@code evaluate} runs {@link #extract}, the terms and their closed-form gradients
+     * (see {@code StyleObjective}) and {@link #backward} with the same operations in the same order,
+     * so the numbers are the same as theirs, without the dozens of calls (each a wait for the device's
+     * queue on a GPU, and a Java object) that the terms take op by op.
+     *
+     * @param image        (1, 3, H, W), ImageNet-normalised, left unchanged
+     * @param styleTargets the target Gram matrix (d, d) of each style layer; its iteration order is the terms'
+     * @param factors      one element per style layer, then one for the content layer: the factor f of each
+     *                     term's gradient, f·(G−A)F or f·(T−C), in the activations' type
+     * @return the image's gradient, in its manager, and Σ(G−A)² of each style layer then Σ(T−C)²
+     */
+    public SquaredTerms evaluate(NDArray image, Map<VggLayer, NDArray> styleTargets, VggLayer contentLayer,
+                                 NDArray contentTarget, NDArray factors) {
+        NDManager scope = image.getManager();
+        Set<VggLayer> taps = new TreeSet<>(styleTargets.keySet());
+        taps.add(contentLayer);
+        List<VggLayer> ordered = new ArrayList<>(taps);
+        NDList inputs = new NDList();
+        NDArray method = scope.create(0f); // first: the results join its manager
+        method.setName("module_method:evaluate");
+        inputs.add(method);
+        inputs.add(view(image, null));
+        addNetwork(inputs, scope, ordered);
+        inputs.add(scope.create(styleTargets.keySet().stream().mapToLong(ordered::indexOf).toArray()));
+        styleTargets.values().forEach(target -> inputs.add(view(target, "style_targets[]", scope)));
+        inputs.add(scope.create((long) ordered.indexOf(contentLayer)));
+        inputs.add(view(contentTarget, null, scope));
+        inputs.add(view(factors, null, scope));
+        inputs.add(scope.create(channelsLast()));
+        NDList results = run(inputs);
+        return new SquaredTerms(results.get(0), results.get(1).toDoubleArray());
+    }
+
+    /** What {@link #evaluate} returns: the image's gradient and each term's sum of squares. */
+    public record SquaredTerms(NDArray gradient, double[] sums) {
+    }
+
+    /** The graph's arguments after the image: the weights, the taps' indices, the pooling. */
+    private void addNetwork(NDList inputs, NDManager scope, List<VggLayer> taps) {
+        inputs.addAll(kernels);
+        inputs.addAll(biases);
+        inputs.add(scope.create(taps.stream().mapToLong(VggLayer::ordinal).toArray()));
+        inputs.add(scope.create(averagePooling));
     }
 
     /**
@@ -122,7 +165,8 @@ public final class Vgg19Features implements AutoCloseable {
         return run(inputs).singletonOrThrow();
     }
 
-    private List<NDArray> prepare(Map<VggLayer, NDArray> tensors, boolean bf16) {
+    /** Copies for the graph, named {@code name}: they are its own, passed as they are to every call. */
+    private List<NDArray> prepare(Map<VggLayer, NDArray> tensors, boolean bf16, String name) {
         NDList inputs = new NDList();
         NDArray method = manager.create(0f);
         method.setName("module_method:prepare");
@@ -135,6 +179,7 @@ public final class Vgg19Features implements AutoCloseable {
         // backward pass refuses to save.
         NDList prepared = run(inputs);
         prepared.attach(manager);
+        prepared.forEach(array -> array.setName(name));
         return List.copyOf(prepared);
     }
 
@@ -152,6 +197,13 @@ public final class Vgg19Features implements AutoCloseable {
     private static NDArray view(NDArray array, String name) {
         NDArray view = array.reshape(array.getShape());
         view.setName(name);
+        return view;
+    }
+
+    /** {@link #view(NDArray, String)}, freed with {@code scope} rather than with {@code array}'s longer-lived manager. */
+    private static NDArray view(NDArray array, String name, NDManager scope) {
+        NDArray view = view(array, name);
+        view.attach(scope);
         return view;
     }
 
