@@ -142,17 +142,9 @@ public final class StyleObjective {
     private NDArray factors(double[] values, NDArray image) {
         boolean float64 = image.getDataType() == DataType.FLOAT64;
         return factors.computeIfAbsent(new Factors(float64, DoubleStream.of(values).boxed().toList()), key -> {
-            NDArray array = float64 ? manager.create(values) : manager.create(toFloats(values));
+            NDArray array = float64 ? manager.create(values) : manager.create(Scalars.floats(values));
             return array.toDevice(image.getDevice(), false);
         });
-    }
-
-    private static float[] toFloats(double[] values) {
-        float[] floats = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            floats[i] = (float) values[i];
-        }
-        return floats;
     }
 
     /** Two passes over tiles; see the class comment. */

@@ -1,19 +1,13 @@
 package dev.stylize.engine.model;
 
-import dev.stylize.plan.VggLayer;
+import dev.stylize.engine.tensor.TorchGraph;
 import dev.stylize.plan.Pooling;
+import dev.stylize.plan.VggLayer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -37,7 +31,7 @@ public final class Vgg19Features implements AutoCloseable {
     private static final String BIASES = "biases[]";
 
     private final NDManager manager;
-    private final PtSymbolBlock graph;
+    private final TorchGraph graph;
     private final List<NDArray> kernels;
     private final List<NDArray> biases;
     private final boolean averagePooling;
@@ -45,14 +39,7 @@ public final class Vgg19Features implements AutoCloseable {
 
     public Vgg19Features(Vgg19Weights weights, Pooling pooling, Precision precision) {
         this.manager = weights.kernels().get(VggLayer.CONV1_1).getManager().newSubManager();
-        try (InputStream in = Vgg19Features.class.getResourceAsStream(GRAPH)) {
-            if (in == null) {
-                throw new IllegalStateException(GRAPH + " is missing from the engine's resources");
-            }
-            graph = JniUtils.loadModule((PtNDManager) manager, in, true, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        graph = TorchGraph.load(manager, Vgg19Features.class, GRAPH);
         boolean bf16 = precision == Precision.BF16;
         kernels = prepare(weights.kernels(), bf16, KERNELS);
         biases = prepare(weights.biases(), bf16, BIASES);
@@ -85,9 +72,9 @@ public final class Vgg19Features implements AutoCloseable {
     public Map<VggLayer, NDArray> extract(NDArray image, Set<VggLayer> taps) {
         List<VggLayer> ordered = new ArrayList<>(new TreeSet<>(taps));
         NDList inputs = new NDList();
-        inputs.add(view(image, null)); // first: the results join its manager
+        inputs.add(TorchGraph.unnamed(image, image.getManager())); // first: the results join its manager
         addNetwork(inputs, image.getManager(), ordered);
-        NDList activations = run(inputs);
+        NDList activations = graph.run(inputs);
         Map<VggLayer, NDArray> out = new EnumMap<>(VggLayer.class);
         for (int i = 0; i < ordered.size(); i++) {
             out.put(ordered.get(i), activations.get(i));
@@ -118,15 +105,15 @@ public final class Vgg19Features implements AutoCloseable {
         NDArray method = scope.create(0f); // first: the results join its manager
         method.setName("module_method:evaluate");
         inputs.add(method);
-        inputs.add(view(image, null));
+        inputs.add(TorchGraph.unnamed(image, scope));
         addNetwork(inputs, scope, ordered);
         inputs.add(scope.create(styleTargets.keySet().stream().mapToLong(ordered::indexOf).toArray()));
-        styleTargets.values().forEach(target -> inputs.add(view(target, "style_targets[]", scope)));
+        styleTargets.values().forEach(target -> inputs.add(TorchGraph.named(target, "style_targets[]", scope)));
         inputs.add(scope.create((long) ordered.indexOf(contentLayer)));
-        inputs.add(view(contentTarget, null, scope));
-        inputs.add(view(factors, null, scope));
+        inputs.add(TorchGraph.unnamed(contentTarget, scope));
+        inputs.add(TorchGraph.unnamed(factors, scope));
         inputs.add(scope.create(channelsLast()));
-        NDList results = run(inputs);
+        NDList results = graph.run(inputs);
         return new SquaredTerms(results.get(0), results.get(1).toDoubleArray());
     }
 
@@ -159,10 +146,10 @@ public final class Vgg19Features implements AutoCloseable {
         NDArray method = input.getManager().create(0f);
         method.setName("module_method:gradient");
         inputs.add(method);
-        outputs.forEach(o -> inputs.add(view(o, "outputs[]")));
-        gradients.forEach(g -> inputs.add(view(g, "gradients[]")));
+        outputs.forEach(o -> inputs.add(TorchGraph.named(o, "outputs[]", input.getManager())));
+        gradients.forEach(g -> inputs.add(TorchGraph.named(g, "gradients[]", input.getManager())));
         inputs.add(input);
-        return run(inputs).singletonOrThrow();
+        return graph.run(inputs).singletonOrThrow();
     }
 
     /** Copies for the graph, named {@code name}: they are its own, passed as they are to every call. */
@@ -172,39 +159,15 @@ public final class Vgg19Features implements AutoCloseable {
         method.setName("module_method:prepare");
         inputs.add(method);
         for (VggLayer layer : VggLayer.values()) {
-            inputs.add(view(tensors.get(layer), "tensors[]"));
+            inputs.add(TorchGraph.named(tensors.get(layer), "tensors[]", manager));
         }
         inputs.add(manager.create(bf16));
         // Training mode: copies made without autograd would be inference tensors, which the
         // backward pass refuses to save.
-        NDList prepared = run(inputs);
+        NDList prepared = graph.run(inputs);
         prepared.attach(manager);
         prepared.forEach(array -> array.setName(name));
         return List.copyOf(prepared);
-    }
-
-    /**
-     * Runs the graph as written, op by op under ordinary autograd, as PyTorch eager would. The
-     * graph executor's optimiser (on by default, per thread) would profile each new input shape,
-     * every tile size among them, and re-record the backward pass in its own differentiable graphs.
-     */
-    private NDList run(NDList inputs) {
-        JniUtils.setGraphExecutorOptimize(false);
-        return IValueUtils.forward(graph, inputs, true);
-    }
-
-    /** The same storage under another name: DJL routes graph inputs by their names. */
-    private static NDArray view(NDArray array, String name) {
-        NDArray view = array.reshape(array.getShape());
-        view.setName(name);
-        return view;
-    }
-
-    /** {@link #view(NDArray, String)}, freed with {@code scope} rather than with {@code array}'s longer-lived manager. */
-    private static NDArray view(NDArray array, String name, NDManager scope) {
-        NDArray view = view(array, name);
-        view.attach(scope);
-        return view;
     }
 
     @Override

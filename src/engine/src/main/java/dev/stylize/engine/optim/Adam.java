@@ -3,12 +3,14 @@ package dev.stylize.engine.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.stylize.engine.tensor.Scalars;
+import dev.stylize.engine.tensor.TorchGraph;
 
 /**
  * Adam (Kingma and Ba) on the image, written as torch.optim.Adam computes it (lerp for the
  * first moment, bias corrections folded into the step), so the seed preset matches the
- * notebook step for step.
+ * notebook step for step. The update is one call of a small graph ({@code adam-step.pt}).
  */
 public final class Adam implements ImageOptimizer {
     private static final double BETA1 = 0.9;
@@ -16,6 +18,8 @@ public final class Adam implements ImageOptimizer {
     private static final double EPSILON = 1e-8;
 
     private final NDManager manager;
+    /** One update, in place ({@code tools/engine/export_adam.py}). */
+    private final TorchGraph update;
     private final double learningRate;
     private NDArray firstMoment;
     private NDArray secondMoment;
@@ -23,6 +27,7 @@ public final class Adam implements ImageOptimizer {
 
     public Adam(NDManager manager, double learningRate) {
         this.manager = manager;
+        this.update = TorchGraph.load(manager, Adam.class, "adam-step.pt");
         this.learningRate = learningRate;
     }
 
@@ -33,16 +38,14 @@ public final class Adam implements ImageOptimizer {
             secondMoment = StateArrays.keep(manager, image.zerosLike());
         }
         steps++;
-        // Temporaries are made in the first operand's manager: borrow the state into a
-        // scratch manager so everything this step allocates is freed when it closes.
-        try (NDManager scratch = manager.newSubManager()) {
-            scratch.tempAttachAll(image, gradient, firstMoment, secondMoment);
-            firstMoment.addi(gradient.sub(firstMoment).muli(Scalars.like(gradient, 1 - BETA1)));
-            secondMoment.muli(Scalars.like(gradient, BETA2)).addi(gradient.square().muli(Scalars.like(gradient, 1 - BETA2)));
-            double stepSize = learningRate / (1 - Math.pow(BETA1, steps));
-            double correction2 = Math.sqrt(1 - Math.pow(BETA2, steps));
-            NDArray denominator = secondMoment.sqrt().divi(Scalars.like(image, correction2)).addi(Scalars.like(image, EPSILON));
-            image.subi(firstMoment.div(denominator).muli(Scalars.like(image, stepSize)));
+        double stepSize = learningRate / (1 - Math.pow(BETA1, steps));
+        double correction2 = Math.sqrt(1 - Math.pow(BETA2, steps));
+        double[] factors = {1 - BETA1, BETA2, 1 - BETA2, correction2, EPSILON, stepSize};
+        try (NDManager scratch = manager.newSubManager(image.getDevice())) {
+            NDArray factorArray = image.getDataType() == DataType.FLOAT64 ? scratch.create(factors)
+                    : scratch.create(Scalars.floats(factors));
+            update.run(new NDList(TorchGraph.unnamed(image, scratch), TorchGraph.unnamed(gradient, scratch),
+                    TorchGraph.unnamed(firstMoment, scratch), TorchGraph.unnamed(secondMoment, scratch), factorArray));
         }
     }
 

@@ -41,6 +41,15 @@ public final class Scalars {
         }
     }
 
+    /** {@code values} rounded to float32, as the arrays of a float32 computation take them. */
+    public static float[] floats(double[] values) {
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = (float) values[i];
+        }
+        return floats;
+    }
+
     /** The value of a one-element array, whatever its precision. */
     public static double value(NDArray a) {
         return a.toType(DataType.FLOAT64, false).getDouble();
