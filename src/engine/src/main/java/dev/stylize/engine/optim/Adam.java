@@ -18,7 +18,7 @@ public final class Adam implements ImageOptimizer {
     private static final double EPSILON = 1e-8;
 
     private final NDManager manager;
-    /** One update, in place ({@code tools/engine/export_adam.py}). */
+    /** One update, in place ({@code tools/engine/export_optimizers.py}). */
     private final TorchGraph update;
     private final double learningRate;
     private NDArray firstMoment;

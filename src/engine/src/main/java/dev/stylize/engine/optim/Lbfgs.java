@@ -4,12 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.stylize.engine.tensor.Scalars;
+import dev.stylize.engine.tensor.TorchGraph;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
-import java.util.List;
 
 /**
  * Limited-memory BFGS with a fixed step instead of a line search: one loss evaluation per
@@ -28,7 +27,8 @@ import java.util.List;
  * <p>The history holds up to 100 pairs, each two image-sized arrays: at print sizes that is more
  * memory than the rest of the step, so a run can keep fewer (see {@code MemoryEstimate.Profile#plan}).
  * Every temporary is freed as soon as it is used, so a step needs about three image-sized arrays
- * beyond the history.
+ * beyond the history. The two-loop recursion is one call of a small graph ({@code lbfgs-direction.pt}):
+ * op by op it would read two dot products per pair back to the host, each a wait on a GPU.
  */
 public final class Lbfgs implements ImageOptimizer {
     /** PyTorch's and jcjohnson/neural-style's history length. */
@@ -36,6 +36,8 @@ public final class Lbfgs implements ImageOptimizer {
     private static final double CURVATURE_EPSILON = 1e-10;
 
     private final NDManager manager;
+    /** The two-loop recursion ({@code tools/engine/export_optimizers.py}). */
+    private final TorchGraph twoLoops;
     private final double learningRate;
     private final int historyLimit;
     /** The first step's root-mean-square per element, or 0 for PyTorch's first step. */
@@ -60,6 +62,7 @@ public final class Lbfgs implements ImageOptimizer {
             throw new IllegalArgumentException("history must be from 1 to " + HISTORY + ", got " + historyLimit);
         }
         this.manager = manager;
+        this.twoLoops = TorchGraph.load(manager, Lbfgs.class, "lbfgs-direction.pt");
         this.learningRate = learningRate;
         this.historyLimit = historyLimit;
         this.firstStepRms = firstStepRms;
@@ -102,34 +105,17 @@ public final class Lbfgs implements ImageOptimizer {
         hessianDiagonal = ys / Scalars.value(y.dot(y));
     }
 
-    /** The two-loop recursion: -H g from the stored pairs, computed in place in the returned array. */
+    /** The two-loop recursion: -H g from the stored pairs, in one call of its graph, as a new array in {@code scratch}. */
     private NDArray direction(NDArray g, NDManager scratch) {
-        NDArray q = g.neg();
         if (history.isEmpty()) {
-            return q;
+            return g.neg();
         }
-        List<Pair> pairs = new ArrayList<>(history);
-        double[] alpha = new double[pairs.size()];
-        for (int i = pairs.size() - 1; i >= 0; i--) {
-            Pair p = pairs.get(i);
-            scratch.tempAttachAll(p.s(), p.y());
-            alpha[i] = Scalars.value(q.dot(p.s())) * p.rho();
-            subtractScaled(q, p.y(), alpha[i]);
-        }
-        NDArray r = q.muli(Scalars.like(q, hessianDiagonal));
-        for (int i = 0; i < pairs.size(); i++) {
-            Pair p = pairs.get(i);
-            double beta = Scalars.value(r.dot(p.y())) * p.rho();
-            subtractScaled(r, p.s(), beta - alpha[i]);
-        }
-        return r;
-    }
-
-    /** {@code target -= factor * v}, freeing the image-sized product at once rather than with the step. */
-    private static void subtractScaled(NDArray target, NDArray v, double factor) {
-        try (NDArray product = v.mul(Scalars.like(v, factor))) {
-            target.subi(product);
-        }
+        NDList inputs = new NDList(TorchGraph.unnamed(g, scratch)); // first: the result joins scratch
+        history.forEach(p -> inputs.add(TorchGraph.named(p.s(), "s[]", scratch)));
+        history.forEach(p -> inputs.add(TorchGraph.named(p.y(), "y[]", scratch)));
+        inputs.add(scratch.create(history.stream().mapToDouble(Pair::rho).toArray()));
+        inputs.add(scratch.create(hessianDiagonal));
+        return twoLoops.run(inputs).singletonOrThrow();
     }
 
     /** The last step's root-mean-square per element; 0 before the first step. */
