@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -186,6 +187,29 @@ class TemplateSecurityTest {
     void deadLettersAreKeptFourteenDays() {
         assertEquals(1_209_600, resources.get("JobDeadLetterQueue").path("Properties").path("MessageRetentionPeriod").asInt());
         assertEquals(5, resources.get("JobQueue").path("Properties").path("RedrivePolicy").path("maxReceiveCount").asInt());
+        assertEquals(1_209_600, resources.get("UploadDeadlineDeadLetterQueue").path("Properties").path("MessageRetentionPeriod").asInt());
+    }
+
+    /**
+     * A queue a function reads passes on what it cannot settle to a dead-letter queue (whose alarm
+     * tells people), unless it is one itself: nothing accepted waits forever unseen.
+     */
+    @Test
+    void everyQueueAFunctionReadsHasADeadLetterQueueOrIsOne() {
+        Set<String> deadLetterQueues = new HashSet<>();
+        resources.forEach(r -> deadLetterQueues.add(r.path("Properties").path("RedrivePolicy").path("deadLetterTargetArn").asText()));
+        int read = 0;
+        for (JsonNode resource : resources) {
+            for (JsonNode event : resource.path("Properties").path("Events")) {
+                if (event.path("Type").asText().equals("SQS")) {
+                    String queue = event.path("Properties").path("Queue").asText(); // !GetAtt Name.Arn, read as "Name.Arn"
+                    boolean hasOne = resources.path(queue.replace(".Arn", "")).path("Properties").has("RedrivePolicy");
+                    assertTrue(hasOne || deadLetterQueues.contains(queue), queue + " is read by a function but has no dead-letter queue");
+                    read++;
+                }
+            }
+        }
+        assertEquals(2, read, "the upload deadlines and the job dead letters");
     }
 
     @Test
@@ -235,7 +259,8 @@ class TemplateSecurityTest {
                 "IntakeErrorsAlarm", "IntakeFunction",
                 "NotifierErrorsAlarm", "NotifierFunction",
                 "DeadLetterErrorsAlarm", "DeadLetterFunction",
-                "FailedEventsAlarm", "FailedEventsQueue");
+                "FailedEventsAlarm", "FailedEventsQueue",
+                "UploadDeadlineDeadLetterAlarm", "UploadDeadlineDeadLetterQueue");
         watched.forEach((alarm, subject) -> {
             JsonNode properties = resources.get(alarm).path("Properties");
             assertTrue(properties.toString().contains(subject), alarm + " watches " + subject);
