@@ -36,6 +36,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -56,6 +58,8 @@ final class JobRunner implements MessageHandler.Runner {
     private final MemoryAdmission admission;
     private final JobBudget budget;
     private final ImageDecoder decoder;
+    /** Reads jobs' inputs ahead ({@link #read}), one thread per job being read. */
+    private final ExecutorService reads = Executors.newCachedThreadPool(Thread.ofPlatform().name("job-inputs").daemon().factory());
     private final long maxBytes;
 
     /** @param limits the deployment's: the largest image read and decoded, as its largest job size needs */
@@ -80,8 +84,13 @@ final class JobRunner implements MessageHandler.Runner {
      *                             decides what every error means
      */
     @Override
-    public StyleRun.Ending run(Job job, int attempt, Instant receivedAt, BooleanSupplier stop) {
-        StyleInputs originals = loadInputs(job);
+    public InputsRead read(Job job) {
+        return InputsRead.start(() -> loadInputs(job), reads);
+    }
+
+    @Override
+    public StyleRun.Ending run(Job job, InputsRead inputs, int attempt, Instant receivedAt, BooleanSupplier stop) {
+        StyleInputs originals = inputs.get();
         // The intake checked the budget; a job.json written otherwise, or a budget lowered since, is caught here.
         budget.require(job.plan(), originals.content().getWidth(), originals.content().getHeight());
         JobStatus earlier = ledger.status(job.jobId()).orElse(null);

@@ -34,8 +34,16 @@ final class MessageHandler {
 
     /** Runs one job to its end or to a checkpoint when {@code stop} says so; {@link JobRunner} in production. */
     interface Runner {
-        /** @param receivedAt when this worker took the job's message */
-        StyleRun.Ending run(Job job, int attempt, Instant receivedAt, BooleanSupplier stop);
+        /** Starts reading the job's inputs, which {@link #run} then takes; called once the job's lease is held. */
+        default InputsRead read(Job job) {
+            return InputsRead.NONE;
+        }
+
+        /**
+         * @param inputs     the read {@link #read} started for this job
+         * @param receivedAt when this worker took the job's message
+         */
+        StyleRun.Ending run(Job job, InputsRead inputs, int attempt, Instant receivedAt, BooleanSupplier stop);
     }
 
     private final JobLedger ledger;
@@ -114,7 +122,7 @@ final class MessageHandler {
             }
             case JobLease.Acquired acquired -> lease = acquired.lease();
         }
-        try {
+        try (InputsRead inputs = runner.read(job.get())) {
             if (ledger.hasEnded(jobId)) { // ended while we took the lease
                 settlement.done(message);
                 return;
@@ -138,7 +146,7 @@ final class MessageHandler {
                         + " times (the process died while running it, e.g. out of memory); it is not tried again"));
                 return;
             }
-            run(message, job.get(), attempt, receivedAt, lease, stopping);
+            run(message, job.get(), inputs, attempt, receivedAt, lease, stopping);
         } finally {
             releaseQuietly(lease);
         }
@@ -148,10 +156,11 @@ final class MessageHandler {
      * Runs the job under a heartbeat. Errors the JVM survives (an allocation that does not fit, a
      * stack too deep) end this job, not the worker: the loop goes on with the next message.
      */
-    private void run(Message message, Job job, int attempt, Instant receivedAt, JobLease lease, BooleanSupplier stopping) {
+    private void run(Message message, Job job, InputsRead inputs, int attempt, Instant receivedAt, JobLease lease,
+                     BooleanSupplier stopping) {
         try (Heartbeat ignored = new Heartbeat(heartbeats, queue, message, lease, heartbeatSeconds, visibilitySeconds);
              CancelWatch cancelled = new CancelWatch(heartbeats, ledger, job.jobId())) {
-            StyleRun.Ending ending = runner.run(job, attempt, receivedAt,
+            StyleRun.Ending ending = runner.run(job, inputs, attempt, receivedAt,
                     () -> stopping.getAsBoolean() || cancelled.getAsBoolean());
             if (ending == StyleRun.Ending.FINISHED) {
                 settlement.done(message);

@@ -128,6 +128,17 @@ class MemoryAdmissionTest {
                 outcome.reason());
     }
 
+    /** The inputs are read ahead, on another thread, while the records are checked: what goes wrong there ends the job as before. */
+    @Test
+    void aPaintingGoneSinceTheJobWasAcceptedFailsItSayingWhich() {
+        Job job = recorded("gone");
+        store.delete("styles/swirls.png");
+        handle(job, Long.MAX_VALUE, false);
+        Outcome outcome = ledger.outcome("gone").orElseThrow();
+        assertEquals(JobState.FAILED, outcome.status());
+        assertEquals("the style image styles/swirls.png no longer exists", outcome.reason());
+    }
+
     @Test
     void aPrintSizedJobIsAdmittedWhereTheMemoryHoldsItAndElseRefusedWithTheLargestSizeThatFits() {
         PlanOptions print = PlanOptions.of(PlanOptions.MAX_SIZE, 4096).validate(Limits.service(4096));
