@@ -21,6 +21,7 @@ import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
 import dev.stylize.jobs.UnusableCheckpointException;
+import dev.stylize.jobs.store.ObjectTooLargeException;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.plan.JobBudget;
 import dev.stylize.plan.Limits;
@@ -187,14 +188,14 @@ final class JobRunner implements MessageHandler.Runner {
     private BufferedImage image(String key, String role) {
         // The photo was judged when it was accepted; an object replaced since (an upload URL used
         // again) is judged by its size before a byte of it is read.
-        long size = ledger.store().size(key).orElseThrow(() -> new PermanentJobFailure(
-                "the " + role + " image " + key + " no longer exists"));
-        if (size > maxBytes) {
+        byte[] bytes;
+        try {
+            bytes = ledger.store().readAtMost(key, maxBytes).orElseThrow(() -> new PermanentJobFailure(
+                    "the " + role + " image " + key + " no longer exists"));
+        } catch (ObjectTooLargeException e) {
             throw new PermanentJobFailure(role.equals("content") ? JobState.REJECTED : JobState.FAILED, String.format(Locale.ROOT,
-                    "the %s image is %,d bytes now, more than the %,d this deployment reads", role, size, maxBytes), null);
+                    "the %s image is %,d bytes now, more than the %,d this deployment reads", role, e.size(), maxBytes), null);
         }
-        byte[] bytes = ledger.store().read(key).orElseThrow(() -> new PermanentJobFailure(
-                "the " + role + " image " + key + " no longer exists"));
         try {
             return decoder.decode(bytes, key);
         } catch (InvalidImageException e) {

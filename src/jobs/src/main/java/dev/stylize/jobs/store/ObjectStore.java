@@ -15,6 +15,19 @@ public interface ObjectStore {
     /** The object's bytes, or empty when there is none. */
     Optional<byte[]> read(String key);
 
+    /**
+     * The object's bytes if it has at most {@code maxBytes}, or empty when there is none.
+     *
+     * @throws ObjectTooLargeException when it has more; none of it is read
+     */
+    default Optional<byte[]> readAtMost(String key, long maxBytes) {
+        Optional<Long> size = size(key);
+        if (size.isPresent() && size.get() > maxBytes) {
+            throw new ObjectTooLargeException(key, size.get());
+        }
+        return size.isEmpty() ? Optional.empty() : read(key);
+    }
+
     /** The first {@code length} bytes (fewer if the object is shorter), or empty when there is none. */
     Optional<byte[]> readFirst(String key, int length);
 

@@ -1,11 +1,15 @@
 package dev.stylize.jobs.store;
 
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,6 +31,23 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public Optional<byte[]> read(String key) {
         return get(key, null);
+    }
+
+    /** One request: the size comes with the object's headers, and a body too large is not read. */
+    @Override
+    public Optional<byte[]> readAtMost(String key, long maxBytes) {
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+            long size = in.response().contentLength();
+            if (size > maxBytes) {
+                in.abort();
+                throw new ObjectTooLargeException(key, size);
+            }
+            return Optional.of(in.readAllBytes());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw SdkClientException.create("reading s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The S3 store against the emulator process, and the in-memory one tests use held to the same behaviour. */
@@ -58,6 +59,11 @@ class S3ObjectStoreTest {
         assertEquals(1000, store.readFirst("uploads/x.bin", 4096).orElseThrow().length);
         store.write("uploads/y.bin", bytes("0123456789"), "application/octet-stream");
         assertArrayEquals(bytes("789"), store.readLast("uploads/y.bin", 3).orElseThrow());
+
+        assertEquals(1000, store.readAtMost("uploads/x.bin", 1000).orElseThrow().length, "at the limit: read");
+        ObjectTooLargeException tooLarge = assertThrows(ObjectTooLargeException.class, () -> store.readAtMost("uploads/x.bin", 999));
+        assertEquals(1000L, tooLarge.size(), "over the limit: refused with its size");
+        assertTrue(store.readAtMost("nope", 10).isEmpty());
 
         StoredObject y = store.describe("uploads/y.bin").orElseThrow();
         assertEquals(10L, y.size());
