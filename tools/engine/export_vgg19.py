@@ -67,8 +67,8 @@ class Vgg19Features(torch.nn.Module):
         among them, the content layer's at `content_position`. Style layer i contributes sum((G - A_i)^2), G = F F^T of its activations as a
         (d, h*w) matrix, and the closed-form gradient factors[i] (G - A_i) F; the content layer
         sum((T - C)^2) and factors[-1] (T - C). Returns [d/d(image), the sums as float64 in that
-        order]; the caller weighs the sums. The same operations, in the same order, as the engine's
-        step op by op, so the numbers are the same.
+        order]; the caller weighs the sums. The same operations, in the same order, as `forward`,
+        the terms op by op and `gradient`, so the numbers are the same.
         """
         styles: List[int] = style_positions.tolist()
         x = image.clone()
@@ -83,6 +83,7 @@ class Vgg19Features(torch.nn.Module):
             d = f.size(1)
             h = f.size(2)
             w = f.size(3)
+            # F, or F^T when channels-last, without a copy: the rules of the engine's FeatureMatrix.
             m = f.detach()
             m = m.permute(0, 2, 3, 1).reshape(h * w, d) if last else m.reshape(d, h * w)
             gram = torch.matmul(m.t(), m) if last else torch.matmul(m, m.t())

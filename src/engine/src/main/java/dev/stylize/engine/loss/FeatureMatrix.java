@@ -6,7 +6,8 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Activations (1, d, h, w) as a matrix without a copy: F, (d, h*w), when they are
  * channels-first in memory; Fᵀ, (h*w, d), when channels-last. Copying a 512 px image's conv1_1
- * activations into the other layout would cost as much as the product itself.
+ * activations into the other layout would cost as much as the product itself. The untiled step's
+ * graph ({@code evaluate} in {@code tools/engine/export_vgg19.py}) writes the same two rules.
  */
 final class FeatureMatrix {
     private final NDArray matrix;

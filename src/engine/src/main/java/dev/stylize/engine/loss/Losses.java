@@ -10,6 +10,11 @@ import dev.stylize.plan.LossForm;
  * matrix G = F Fᵀ of the activations F as a (d, h*w) matrix, has {@code 4c·(G−A) F}.
  */
 public final class Losses {
+    /** The content term c·Σ(T−C)² has the gradient this times c·(T−C). */
+    public static final double CONTENT_GRADIENT = 2;
+    /** A style layer's term c·Σ(G−A)² has the gradient this times c·(G−A)F. */
+    public static final double STYLE_GRADIENT = 4;
+
     private Losses() {
     }
 

@@ -2,7 +2,6 @@ package dev.stylize.engine.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.tensor.Autograd;
@@ -17,11 +16,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.DoubleStream;
 
 /**
  * The function the image is optimised against: content features of the photo and Gram
@@ -31,9 +28,9 @@ import java.util.stream.DoubleStream;
  * <p>The gradient is taken in closed form with respect to the activations (see {@link Losses})
  * and only backpropagated through VGG by autograd: differentiating the Gram matrices by autograd
  * costs two more matrix products per layer than the one the closed form needs. An untiled step is
- * one call of VGG's graph ({@link Vgg19Features#evaluate}), which does here what the tiled path
- * does op by op ({@link FeatureMatrix}, {@link Backward}); {@code TiledStepTest} holds the two to
- * the same numbers.
+ * one call of VGG's graph ({@link Vgg19Features#evaluate}), which computes there what the tiled
+ * path computes op by op here ({@link FeatureMatrix}, {@link Backward}) over tiles; {@code
+ * TiledStepTest} holds the two to the same losses and gradient up to rounding.
  *
  * <p>An image larger than the tile size is evaluated in two passes over tiles ({@link TileGrid}),
  * exactly: the first, without gradients, sums each style layer's Gram matrix and the content
@@ -53,13 +50,8 @@ public final class StyleObjective {
     private final NDArray contentTarget;
     /** (d, d) per style layer. */
     private final Map<VggLayer, NDArray> styleGrams = new EnumMap<>(VggLayer.class);
-    /** Owns the targets and the gradient factors for the life of the run. */
+    /** Owns the targets for the life of the run. */
     private final NDManager manager;
-    /** The untiled step's gradient factors on the device, by their values (see {@link #factors}). */
-    private final Map<Factors, NDArray> factors = new HashMap<>();
-
-    private record Factors(boolean float64, List<Double> values) {
-    }
 
     /**
      * With several paintings the target Gram matrix of each layer is their weighted mean, as
@@ -113,38 +105,24 @@ public final class StyleObjective {
      * together, once per step (each read is a wait for the device).
      */
     private LossTerms evaluateWhole(NDArray image, TileGrid grid) {
-        double[] weights = new double[styleLayers.size() + 1];
+        double[] weights = new double[styleGrams.size() + 1];
+        double[] gradientFactors = new double[weights.length];
         int i = 0;
-        for (VggLayer layer : styleLayers) {
-            weights[i++] = styleCoefficient(layer, grid);
+        for (VggLayer layer : styleGrams.keySet()) { // the order the graph takes the terms in
+            weights[i] = styleCoefficient(layer, grid);
+            gradientFactors[i++] = Losses.STYLE_GRADIENT * weights[i - 1];
         }
         weights[i] = contentCoefficient();
-        double[] factors = new double[weights.length];
-        for (int k = 0; k < weights.length; k++) {
-            factors[k] = (k < weights.length - 1 ? 4 : 2) * weights[k];
-        }
+        gradientFactors[i] = Losses.CONTENT_GRADIENT * weights[i];
         Vgg19Features.SquaredTerms terms;
         try (Autograd recording = Autograd.record()) {
-            terms = vgg.evaluate(image, styleGrams, objective.contentLayer(), contentTarget, factors(factors, image));
+            terms = vgg.evaluate(image, styleGrams, objective.contentLayer(), contentTarget, gradientFactors);
         }
         double style = 0;
-        for (int k = 0; k < weights.length - 1; k++) {
+        for (int k = 0; k < i; k++) {
             style += weights[k] * terms.sums()[k];
         }
-        return new LossTerms(terms.gradient(), weights[weights.length - 1] * terms.sums()[weights.length - 1], style, 0);
-    }
-
-    /**
-     * The gradient factors as one device array of the activations' type (float64 for float64 images,
-     * else float32, as {@link Scalars#times}), made once per run: made per step it would be a copy
-     * from the host, which on a GPU waits for every kernel queued before it.
-     */
-    private NDArray factors(double[] values, NDArray image) {
-        boolean float64 = image.getDataType() == DataType.FLOAT64;
-        return factors.computeIfAbsent(new Factors(float64, DoubleStream.of(values).boxed().toList()), key -> {
-            NDArray array = float64 ? manager.create(values) : manager.create(Scalars.floats(values));
-            return array.toDevice(image.getDevice(), false);
-        });
+        return new LossTerms(terms.gradient(), weights[i] * terms.sums()[i], style, 0);
     }
 
     /** Two passes over tiles; see the class comment. */
@@ -171,7 +149,7 @@ public final class StyleObjective {
             NDArray difference = grams.get(layer).sub(styleGrams.get(layer));
             double c = styleCoefficient(layer, grid);
             style += c * Scalars.value(difference.square().sum());
-            multipliers.put(layer, Scalars.times(difference, 4 * c));
+            multipliers.put(layer, Scalars.times(difference, Losses.STYLE_GRADIENT * c));
         }
 
         NDArray gradient = image.zerosLike();
@@ -242,7 +220,7 @@ public final class StyleObjective {
     private double addContent(NDArray t, NDArray target, Backward backward) {
         NDArray difference = t.stopGradient().sub(target);
         double c = contentCoefficient();
-        backward.add(t, Scalars.times(difference, 2 * c));
+        backward.add(t, Scalars.times(difference, Losses.CONTENT_GRADIENT * c));
         return c * Scalars.value(difference.square().sum());
     }
 

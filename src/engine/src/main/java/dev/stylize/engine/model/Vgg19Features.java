@@ -1,5 +1,6 @@
 package dev.stylize.engine.model;
 
+import dev.stylize.engine.tensor.Scalars;
 import dev.stylize.engine.tensor.TorchGraph;
 import dev.stylize.plan.Pooling;
 import dev.stylize.plan.VggLayer;
@@ -7,6 +8,7 @@ import dev.stylize.plan.VggLayer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -71,10 +73,12 @@ public final class Vgg19Features implements AutoCloseable {
      */
     public Map<VggLayer, NDArray> extract(NDArray image, Set<VggLayer> taps) {
         List<VggLayer> ordered = new ArrayList<>(new TreeSet<>(taps));
-        NDList inputs = new NDList();
-        inputs.add(TorchGraph.unnamed(image, image.getManager())); // first: the results join its manager
-        addNetwork(inputs, image.getManager(), ordered);
-        NDList activations = graph.run(inputs);
+        NDList activations;
+        try (NDManager arguments = TorchGraph.arguments()) {
+            NDList inputs = new NDList(TorchGraph.unnamed(image, arguments));
+            addNetwork(inputs, arguments, ordered);
+            activations = graph.run(inputs, image.getManager());
+        }
         Map<VggLayer, NDArray> out = new EnumMap<>(VggLayer.class);
         for (int i = 0; i < ordered.size(); i++) {
             out.put(ordered.get(i), activations.get(i));
@@ -84,37 +88,36 @@ public final class Vgg19Features implements AutoCloseable {
 
     /**
      * The sums of squares of a whole image's loss terms and the loss's gradient, in one native call:
-     * the graph's {@code evaluate} runs {@link #extract}, the terms and their closed-form gradients
-     * (see {@code StyleObjective}) and {@link #backward} with the same operations in the same order,
-     * so the numbers are the same as theirs, without the dozens of calls (each a wait for the device's
-     * queue on a GPU, and a Java object) that the terms take op by op.
+     * the graph's {@code evaluate} runs the forward pass, the terms and their closed-form gradients
+     * (see {@code StyleObjective}) and the backward pass with the operations, in the order, that
+     * {@link #extract}, the terms op by op and {@link #backward} would, so the numbers are the same,
+     * without the dozens of JNI calls and Java objects the terms take op by op.
      *
      * @param image        (1, 3, H, W), ImageNet-normalised, left unchanged
      * @param styleTargets the target Gram matrix (d, d) of each style layer; its iteration order is the terms'
-     * @param factors      one element per style layer, then one for the content layer: the factor f of each
-     *                     term's gradient, f·(G−A)F or f·(T−C), in the activations' type
+     * @param factors      one per style layer, then one for the content layer: the factor f of each term's
+     *                     gradient, f·(G−A)F or f·(T−C), rounded to the image's type (float64 stays float64,
+     *                     as {@code Scalars.times} does)
      * @return the image's gradient, in its manager, and Σ(G−A)² of each style layer then Σ(T−C)²
      */
     public SquaredTerms evaluate(NDArray image, Map<VggLayer, NDArray> styleTargets, VggLayer contentLayer,
-                                 NDArray contentTarget, NDArray factors) {
-        NDManager scope = image.getManager();
+                                 NDArray contentTarget, double[] factors) {
         Set<VggLayer> taps = new TreeSet<>(styleTargets.keySet());
         taps.add(contentLayer);
         List<VggLayer> ordered = new ArrayList<>(taps);
-        NDList inputs = new NDList();
-        NDArray method = scope.create(0f); // first: the results join its manager
-        method.setName("module_method:evaluate");
-        inputs.add(method);
-        inputs.add(TorchGraph.unnamed(image, scope));
-        addNetwork(inputs, scope, ordered);
-        inputs.add(scope.create(styleTargets.keySet().stream().mapToLong(ordered::indexOf).toArray()));
-        styleTargets.values().forEach(target -> inputs.add(TorchGraph.named(target, "style_targets[]", scope)));
-        inputs.add(scope.create((long) ordered.indexOf(contentLayer)));
-        inputs.add(TorchGraph.unnamed(contentTarget, scope));
-        inputs.add(TorchGraph.unnamed(factors, scope));
-        inputs.add(scope.create(channelsLast()));
-        NDList results = graph.run(inputs);
-        return new SquaredTerms(results.get(0), results.get(1).toDoubleArray());
+        try (NDManager arguments = TorchGraph.arguments()) {
+            NDList inputs = new NDList(TorchGraph.method("evaluate", arguments), TorchGraph.unnamed(image, arguments));
+            addNetwork(inputs, arguments, ordered);
+            inputs.add(arguments.create(styleTargets.keySet().stream().mapToLong(ordered::indexOf).toArray()));
+            styleTargets.values().forEach(target -> inputs.add(TorchGraph.named(target, "style_targets[]", arguments)));
+            inputs.add(arguments.create((long) ordered.indexOf(contentLayer)));
+            inputs.add(TorchGraph.unnamed(contentTarget, arguments));
+            inputs.add(image.getDataType() == DataType.FLOAT64 ? arguments.create(factors)
+                    : arguments.create(Scalars.floats(factors)));
+            inputs.add(arguments.create(channelsLast()));
+            NDList results = graph.run(inputs, image.getManager());
+            return new SquaredTerms(results.get(0), results.get(1).toDoubleArray());
+        }
     }
 
     /** What {@link #evaluate} returns: the image's gradient and each term's sum of squares. */
@@ -122,11 +125,11 @@ public final class Vgg19Features implements AutoCloseable {
     }
 
     /** The graph's arguments after the image: the weights, the taps' indices, the pooling. */
-    private void addNetwork(NDList inputs, NDManager scope, List<VggLayer> taps) {
+    private void addNetwork(NDList inputs, NDManager arguments, List<VggLayer> taps) {
         inputs.addAll(kernels);
         inputs.addAll(biases);
-        inputs.add(scope.create(taps.stream().mapToLong(VggLayer::ordinal).toArray()));
-        inputs.add(scope.create(averagePooling));
+        inputs.add(arguments.create(taps.stream().mapToLong(VggLayer::ordinal).toArray()));
+        inputs.add(arguments.create(averagePooling));
     }
 
     /**
@@ -142,32 +145,29 @@ public final class Vgg19Features implements AutoCloseable {
      * @return d/d(input), of its shape, in its manager
      */
     public NDArray backward(List<NDArray> outputs, List<NDArray> gradients, NDArray input) {
-        NDList inputs = new NDList();
-        NDArray method = input.getManager().create(0f);
-        method.setName("module_method:gradient");
-        inputs.add(method);
-        outputs.forEach(o -> inputs.add(TorchGraph.named(o, "outputs[]", input.getManager())));
-        gradients.forEach(g -> inputs.add(TorchGraph.named(g, "gradients[]", input.getManager())));
-        inputs.add(input);
-        return graph.run(inputs).singletonOrThrow();
+        try (NDManager arguments = TorchGraph.arguments()) {
+            NDList inputs = new NDList(TorchGraph.method("gradient", arguments));
+            outputs.forEach(o -> inputs.add(TorchGraph.named(o, "outputs[]", arguments)));
+            gradients.forEach(g -> inputs.add(TorchGraph.named(g, "gradients[]", arguments)));
+            inputs.add(input);
+            return graph.run(inputs, input.getManager()).singletonOrThrow();
+        }
     }
 
     /** Copies for the graph, named {@code name}: they are its own, passed as they are to every call. */
     private List<NDArray> prepare(Map<VggLayer, NDArray> tensors, boolean bf16, String name) {
-        NDList inputs = new NDList();
-        NDArray method = manager.create(0f);
-        method.setName("module_method:prepare");
-        inputs.add(method);
-        for (VggLayer layer : VggLayer.values()) {
-            inputs.add(TorchGraph.named(tensors.get(layer), "tensors[]", manager));
+        try (NDManager arguments = TorchGraph.arguments()) {
+            NDList inputs = new NDList(TorchGraph.method("prepare", arguments));
+            for (VggLayer layer : VggLayer.values()) {
+                inputs.add(TorchGraph.named(tensors.get(layer), "tensors[]", arguments));
+            }
+            inputs.add(arguments.create(bf16));
+            // Training mode: copies made without autograd would be inference tensors, which the
+            // backward pass refuses to save.
+            NDList prepared = graph.run(inputs, manager);
+            prepared.forEach(array -> array.setName(name));
+            return List.copyOf(prepared);
         }
-        inputs.add(manager.create(bf16));
-        // Training mode: copies made without autograd would be inference tensors, which the
-        // backward pass refuses to save.
-        NDList prepared = graph.run(inputs);
-        prepared.attach(manager);
-        prepared.forEach(array -> array.setName(name));
-        return List.copyOf(prepared);
     }
 
     @Override

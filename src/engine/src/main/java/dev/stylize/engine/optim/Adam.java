@@ -41,11 +41,12 @@ public final class Adam implements ImageOptimizer {
         double stepSize = learningRate / (1 - Math.pow(BETA1, steps));
         double correction2 = Math.sqrt(1 - Math.pow(BETA2, steps));
         double[] factors = {1 - BETA1, BETA2, 1 - BETA2, correction2, EPSILON, stepSize};
-        try (NDManager scratch = manager.newSubManager(image.getDevice())) {
-            NDArray factorArray = image.getDataType() == DataType.FLOAT64 ? scratch.create(factors)
-                    : scratch.create(Scalars.floats(factors));
-            update.run(new NDList(TorchGraph.unnamed(image, scratch), TorchGraph.unnamed(gradient, scratch),
-                    TorchGraph.unnamed(firstMoment, scratch), TorchGraph.unnamed(secondMoment, scratch), factorArray));
+        try (NDManager arguments = TorchGraph.arguments()) {
+            NDArray factorArray = image.getDataType() == DataType.FLOAT64 ? arguments.create(factors)
+                    : arguments.create(Scalars.floats(factors));
+            update.run(new NDList(TorchGraph.unnamed(image, arguments), TorchGraph.unnamed(gradient, arguments),
+                    TorchGraph.unnamed(firstMoment, arguments), TorchGraph.unnamed(secondMoment, arguments), factorArray),
+                    arguments);
         }
     }
 

@@ -110,12 +110,14 @@ public final class Lbfgs implements ImageOptimizer {
         if (history.isEmpty()) {
             return g.neg();
         }
-        NDList inputs = new NDList(TorchGraph.unnamed(g, scratch)); // first: the result joins scratch
-        history.forEach(p -> inputs.add(TorchGraph.named(p.s(), "s[]", scratch)));
-        history.forEach(p -> inputs.add(TorchGraph.named(p.y(), "y[]", scratch)));
-        inputs.add(scratch.create(history.stream().mapToDouble(Pair::rho).toArray()));
-        inputs.add(scratch.create(hessianDiagonal));
-        return twoLoops.run(inputs).singletonOrThrow();
+        try (NDManager arguments = TorchGraph.arguments()) {
+            NDList inputs = new NDList(TorchGraph.unnamed(g, arguments));
+            history.forEach(p -> inputs.add(TorchGraph.named(p.s(), "s[]", arguments)));
+            history.forEach(p -> inputs.add(TorchGraph.named(p.y(), "y[]", arguments)));
+            inputs.add(arguments.create(history.stream().mapToDouble(Pair::rho).toArray()));
+            inputs.add(arguments.create(hessianDiagonal));
+            return twoLoops.run(inputs, scratch).singletonOrThrow();
+        }
     }
 
     /** The last step's root-mean-square per element; 0 before the first step. */

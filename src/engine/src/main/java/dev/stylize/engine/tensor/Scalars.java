@@ -1,11 +1,7 @@
 package dev.stylize.engine.tensor;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-
-import java.util.List;
 
 /**
  * Scalars in an array's own precision. DJL turns a Java double into a float64 array, so
@@ -31,14 +27,6 @@ public final class Scalars {
                 ? a.getManager().create(s)
                 : a.getManager().create((float) s);
         return a.mul(scalar);
-    }
-
-    /** The values of one-element arrays, read back from the device in one copy, whatever their precision. */
-    public static double[] values(List<NDArray> arrays) {
-        NDList asDoubles = new NDList(arrays.stream().map(a -> a.toType(DataType.FLOAT64, false)).toList());
-        try (NDArray stacked = NDArrays.stack(asDoubles)) {
-            return stacked.toDoubleArray();
-        }
     }
 
     /** {@code values} rounded to float32, as the arrays of a float32 computation take them. */
