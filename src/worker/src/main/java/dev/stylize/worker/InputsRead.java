@@ -1,7 +1,8 @@
 package dev.stylize.worker;
 
-import dev.stylize.engine.StyleInputs;
+import dev.stylize.jobs.telemetry.JobLogging;
 
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -9,27 +10,40 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * A job's photo and paintings, read and decoded beside the checks of its records (the lease,
- * whether it ended, expired or was cancelled, its attempt): the S3 round trips of both overlap
- * instead of adding up. Closing it drops a read the job never used.
+ * A job's photo and paintings, downloaded beside the checks of its records (the lease, whether it
+ * ended, expired or was cancelled, its attempt), so that the S3 round trips of both overlap
+ * instead of adding up. Only the bytes: they are decoded on the job's own thread once its attempt
+ * is on record, so that an image that brings the process down counts as the job's interruption.
+ * Closing it drops a download the job did not use, when it ends (the bytes are bounded by the
+ * deployment's upload limit).
  */
 final class InputsRead implements AutoCloseable {
-    /** No read ahead: {@link #get} is never asked (a runner that reads nothing). */
+    /** Nothing read ahead: {@link #get} fails (a runner that reads nothing never asks). */
     static final InputsRead NONE = new InputsRead(CompletableFuture.failedFuture(
             new IllegalStateException("no inputs were read for this job")));
 
-    private final CompletableFuture<StyleInputs> read;
+    /** The photo's bytes and each painting's, in the job's order. */
+    record Bytes(byte[] content, List<byte[]> styles) {
+    }
 
-    private InputsRead(CompletableFuture<StyleInputs> read) {
+    private final CompletableFuture<Bytes> read;
+
+    private InputsRead(CompletableFuture<Bytes> read) {
         this.read = read;
     }
 
-    static InputsRead start(Supplier<StyleInputs> read, Executor executor) {
-        return new InputsRead(CompletableFuture.supplyAsync(read, executor));
+    /** Starts {@code read} on {@code executor}, its log lines carrying the calling thread's job. */
+    static InputsRead start(Supplier<Bytes> read, Executor executor) {
+        String jobId = JobLogging.currentJobId();
+        return new InputsRead(CompletableFuture.supplyAsync(() -> {
+            try (JobLogging.Scope ignored = JobLogging.forJob(jobId)) {
+                return read.get();
+            }
+        }, executor));
     }
 
-    /** The inputs, once read; a read that failed throws here what reading them on this thread would have. */
-    StyleInputs get() {
+    /** The bytes, once read; a read that failed throws here what reading them on this thread would have. */
+    Bytes get() {
         try {
             return read.join();
         } catch (CompletionException e) {

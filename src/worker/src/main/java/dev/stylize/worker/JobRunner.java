@@ -34,6 +34,7 @@ import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -79,19 +80,22 @@ final class JobRunner implements MessageHandler.Runner {
         this.clock = clock;
     }
 
+    /** Downloads the job's photo and paintings on a thread of their own (see {@link InputsRead}). */
+    @Override
+    public InputsRead read(Job job) {
+        return InputsRead.start(() -> new InputsRead.Bytes(bytes(job.contentKey(), "content"),
+                job.styles().stream().map(style -> bytes(style.key(), "style")).toList()), reads);
+    }
+
     /**
-     * @param stop asked before every step; when true the run checkpoints and returns STOPPED
+     * @param inputs what {@link #read} started for this job
+     * @param stop   asked before every step; when true the run checkpoints and returns STOPPED
      * @throws PermanentJobFailure when retrying cannot help (an input is gone or unusable); Settlement
      *                             decides what every error means
      */
     @Override
-    public InputsRead read(Job job) {
-        return InputsRead.start(() -> loadInputs(job), reads);
-    }
-
-    @Override
     public StyleRun.Ending run(Job job, InputsRead inputs, int attempt, Instant receivedAt, BooleanSupplier stop) {
-        StyleInputs originals = inputs.get();
+        StyleInputs originals = decode(job, inputs.get());
         // The intake checked the budget; a job.json written otherwise, or a budget lowered since, is caught here.
         budget.require(job.plan(), originals.content().getWidth(), originals.content().getHeight());
         JobStatus earlier = ledger.status(job.jobId()).orElse(null);
@@ -178,24 +182,28 @@ final class JobRunner implements MessageHandler.Runner {
     }
 
     /** The photo and paintings at full size: each scale of the plan sizes its own. */
-    private StyleInputs loadInputs(Job job) {
-        BufferedImage content = image(job.contentKey(), "content");
-        List<BufferedImage> styles = job.styles().stream().map(s -> image(s.key(), "style")).toList();
-        List<Double> blend = job.styles().stream().map(StyleRef::weight).toList();
-        return new StyleInputs(content, styles, blend);
+    private StyleInputs decode(Job job, InputsRead.Bytes bytes) {
+        BufferedImage content = image(bytes.content(), job.contentKey(), "content");
+        List<BufferedImage> styles = new ArrayList<>();
+        for (int i = 0; i < job.styles().size(); i++) {
+            styles.add(image(bytes.styles().get(i), job.styles().get(i).key(), "style"));
+        }
+        return new StyleInputs(content, styles, job.styles().stream().map(StyleRef::weight).toList());
     }
 
-    private BufferedImage image(String key, String role) {
+    private byte[] bytes(String key, String role) {
         // The photo was judged when it was accepted; an object replaced since (an upload URL used
         // again) is judged by its size before a byte of it is read.
-        byte[] bytes;
         try {
-            bytes = ledger.store().readAtMost(key, maxBytes).orElseThrow(() -> new PermanentJobFailure(
+            return ledger.store().readAtMost(key, maxBytes).orElseThrow(() -> new PermanentJobFailure(
                     "the " + role + " image " + key + " no longer exists"));
         } catch (ObjectTooLargeException e) {
             throw new PermanentJobFailure(role.equals("content") ? JobState.REJECTED : JobState.FAILED, String.format(Locale.ROOT,
                     "the %s image is %,d bytes now, more than the %,d this deployment reads", role, e.size(), maxBytes), null);
         }
+    }
+
+    private BufferedImage image(byte[] bytes, String key, String role) {
         try {
             return decoder.decode(bytes, key);
         } catch (InvalidImageException e) {
