@@ -129,5 +129,4 @@ public final class ResultEncoder {
         return writers.stream().filter(w -> !formatName.equals("tiff") || w.getClass().getName().startsWith("com.sun.imageio."))
                 .findFirst().orElse(writers.getFirst());
     }
-
 }

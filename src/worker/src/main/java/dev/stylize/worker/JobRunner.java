@@ -198,7 +198,7 @@ final class JobRunner implements MessageHandler.Runner {
             return ledger.store().readAtMost(key, maxBytes).orElseThrow(() -> new PermanentJobFailure(
                     "the " + role + " image " + key + " no longer exists"));
         } catch (ObjectTooLargeException e) {
-            throw new PermanentJobFailure(role.equals("content") ? JobState.REJECTED : JobState.FAILED, String.format(Locale.ROOT,
+            throw new PermanentJobFailure(refusal(role), String.format(Locale.ROOT,
                     "the %s image is %,d bytes now, more than the %,d this deployment reads", role, e.size(), maxBytes), null);
         }
     }
@@ -207,10 +207,13 @@ final class JobRunner implements MessageHandler.Runner {
         try {
             return decoder.decode(bytes, key);
         } catch (InvalidImageException e) {
-            // The photo is the upload: refusing it is a rejection. A broken style is a failure.
-            JobState status = role.equals("content") ? JobState.REJECTED : JobState.FAILED;
-            throw new PermanentJobFailure(status, "the " + role + " image is unusable: " + e.getMessage(), e);
+            throw new PermanentJobFailure(refusal(role), "the " + role + " image is unusable: " + e.getMessage(), e);
         }
+    }
+
+    /** The photo is the upload: refusing it is a rejection. A painting that cannot be used is a failure. */
+    private static JobState refusal(String role) {
+        return role.equals("content") ? JobState.REJECTED : JobState.FAILED;
     }
 
     private void finish(Job job, StyleRun run, JobProgress progress, RunMetrics runMetrics) {

@@ -110,7 +110,8 @@ public final class StyleObjective {
         int i = 0;
         for (VggLayer layer : styleGrams.keySet()) { // the order the graph takes the terms in
             weights[i] = styleCoefficient(layer, grid);
-            gradientFactors[i++] = Losses.STYLE_GRADIENT * weights[i - 1];
+            gradientFactors[i] = Losses.STYLE_GRADIENT * weights[i];
+            i++;
         }
         weights[i] = contentCoefficient();
         gradientFactors[i] = Losses.CONTENT_GRADIENT * weights[i];

@@ -8,7 +8,6 @@ import dev.stylize.plan.VggLayer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -112,8 +111,7 @@ public final class Vgg19Features implements AutoCloseable {
             styleTargets.values().forEach(target -> inputs.add(TorchGraph.named(target, "style_targets[]", arguments)));
             inputs.add(arguments.create((long) ordered.indexOf(contentLayer)));
             inputs.add(TorchGraph.unnamed(contentTarget, arguments));
-            inputs.add(image.getDataType() == DataType.FLOAT64 ? arguments.create(factors)
-                    : arguments.create(Scalars.floats(factors)));
+            inputs.add(Scalars.arrayLike(arguments, image, factors));
             inputs.add(arguments.create(channelsLast()));
             NDList results = graph.run(inputs, image.getManager());
             return new SquaredTerms(results.get(0), results.get(1).toDoubleArray());

@@ -3,7 +3,6 @@ package dev.stylize.engine.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import dev.stylize.engine.tensor.Scalars;
 import dev.stylize.engine.tensor.TorchGraph;
 
@@ -42,11 +41,9 @@ public final class Adam implements ImageOptimizer {
         double correction2 = Math.sqrt(1 - Math.pow(BETA2, steps));
         double[] factors = {1 - BETA1, BETA2, 1 - BETA2, correction2, EPSILON, stepSize};
         try (NDManager arguments = TorchGraph.arguments()) {
-            NDArray factorArray = image.getDataType() == DataType.FLOAT64 ? arguments.create(factors)
-                    : arguments.create(Scalars.floats(factors));
             update.run(new NDList(TorchGraph.unnamed(image, arguments), TorchGraph.unnamed(gradient, arguments),
-                    TorchGraph.unnamed(firstMoment, arguments), TorchGraph.unnamed(secondMoment, arguments), factorArray),
-                    arguments);
+                    TorchGraph.unnamed(firstMoment, arguments), TorchGraph.unnamed(secondMoment, arguments),
+                    Scalars.arrayLike(arguments, image, factors)), arguments);
         }
     }
 

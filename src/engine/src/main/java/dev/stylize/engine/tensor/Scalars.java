@@ -1,6 +1,7 @@
 package dev.stylize.engine.tensor;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -29,13 +30,16 @@ public final class Scalars {
         return a.mul(scalar);
     }
 
-    /** {@code values} rounded to float32, as the arrays of a float32 computation take them. */
-    public static float[] floats(double[] values) {
+    /** {@code values} as an array of {@code manager}'s, in {@code like}'s precision: float64 stays, else float32. */
+    public static NDArray arrayLike(NDManager manager, NDArray like, double[] values) {
+        if (like.getDataType() == DataType.FLOAT64) {
+            return manager.create(values);
+        }
         float[] floats = new float[values.length];
         for (int i = 0; i < values.length; i++) {
             floats[i] = (float) values[i];
         }
-        return floats;
+        return manager.create(floats);
     }
 
     /** The value of a one-element array, whatever its precision. */
