@@ -87,10 +87,19 @@ public final class JobLedger {
      * @return how many times a worker has died running this job
      */
     public int attemptStarted(String jobId, int attempt) {
-        JobStatus previous = status(jobId).orElse(JobStatus.queued(jobId, now()));
-        JobStatus started = previous.started(attempt, now());
+        return attemptStarted(jobId, attempt, status(jobId)).interruptions();
+    }
+
+    /**
+     * {@link #attemptStarted(String, int)} for a worker that has just read the job's status.
+     *
+     * @param onRecord the job's status as just read
+     * @return the status written, which counts the interruptions
+     */
+    public JobStatus attemptStarted(String jobId, int attempt, Optional<JobStatus> onRecord) {
+        JobStatus started = onRecord.orElse(JobStatus.queued(jobId, now())).started(attempt, now());
         writeJson(JobLayout.statusKey(jobId), started);
-        return started.interruptions();
+        return started;
     }
 
     /** The running job's progress. */

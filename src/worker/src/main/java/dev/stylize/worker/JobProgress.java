@@ -111,7 +111,8 @@ final class JobProgress implements StyleRun.Listener {
     void began(int step, int totalSteps, double work) {
         firstStep = step;
         firstWork = work;
-        ledger.progress(status(JobState.RUNNING, step, totalSteps, work));
+        JobStatus status = status(JobState.RUNNING, step, totalSteps, work);
+        writes.status(() -> ledger.progress(status));
     }
 
     @Override

@@ -33,7 +33,6 @@ import org.jboss.logging.Logger;
 import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +51,7 @@ final class JobRunner implements MessageHandler.Runner {
 
     private final JobLedger ledger;
     private final Vgg19Weights weights;
+    private final Networks networks;
     private final Precision precision;
     private final JobMetrics metrics;
     private final NDManager manager;
@@ -73,6 +73,7 @@ final class JobRunner implements MessageHandler.Runner {
         this.maxBytes = limits.maxUploadBytes();
         this.ledger = ledger;
         this.weights = weights;
+        this.networks = new Networks(weights, precision);
         this.precision = precision;
         this.metrics = metrics;
         this.manager = manager;
@@ -94,14 +95,14 @@ final class JobRunner implements MessageHandler.Runner {
      *                             decides what every error means
      */
     @Override
-    public StyleRun.Ending run(Job job, InputsRead inputs, int attempt, Instant receivedAt, BooleanSupplier stop) {
+    public StyleRun.Ending run(Job job, InputsRead inputs, MessageHandler.Attempt attempt, BooleanSupplier stop) {
         StyleInputs originals = decode(job, inputs.get());
         // The intake checked the budget; a job.json written otherwise, or a budget lowered since, is caught here.
         budget.require(job.plan(), originals.content().getWidth(), originals.content().getHeight());
-        JobStatus earlier = ledger.status(job.jobId()).orElse(null);
-        List<Checkpoint> recorded = ledger.checkpoints(job.jobId());
+        JobStatus earlier = attempt.status();
+        List<Checkpoint> recorded = attempt.checkpoints();
         Optional<MemoryAdmission.Admitted> admission = this.admission.admit(job, originals.content().getWidth(),
-                originals.content().getHeight(), earlier == null ? null : earlier.downsized(), !recorded.isEmpty(), stop);
+                originals.content().getHeight(), earlier.downsized(), !recorded.isEmpty(), stop);
         if (admission.isEmpty()) {
             LOG.infof("job %s: stopping before it started; its message goes back to the queue", job.jobId());
             return StyleRun.Ending.STOPPED;
@@ -110,17 +111,17 @@ final class JobRunner implements MessageHandler.Runner {
              JobWrites writes = new JobWrites(job.jobId())) {
             StylePlan plan = admitted.plan();
             RunMetrics runMetrics = new RunMetrics(metrics, job.jobId(), precision.name().toLowerCase(Locale.ROOT));
-            JobProgress progress = new JobProgress(job, attempt, ledger, statusInterval, clock, earlier, runMetrics, writes,
-                    receivedAt);
+            JobProgress progress = new JobProgress(job, attempt.number(), ledger, statusInterval, clock, earlier, runMetrics,
+                    writes, attempt.receivedAt());
             progress.runs(plan, admitted.downsized());
-            try (Vgg19Features vgg = new Vgg19Features(weights, plan.pooling(), precision);
-                 StyleRun run = resume(job, plan, recorded, vgg, originals, progress, admitted.budget())
-                         .orElseGet(() -> StyleRun.start(vgg, originals, plan, manager, progress, admitted.budget()))) {
-                LOG.infof("job %s attempt %d: %s, %s, precision=%s%s", job.jobId(), attempt,
+            Vgg19Features vgg = networks.of(plan.pooling());
+            try (StyleRun run = resume(job, plan, recorded, vgg, originals, progress, admitted.budget())
+                    .orElseGet(() -> StyleRun.start(vgg, originals, plan, manager, progress, admitted.budget()))) {
+                LOG.infof("job %s attempt %d: %s, %s, precision=%s%s", job.jobId(), attempt.number(),
                         run.stepsDone() > 0 ? "resuming at step " + run.stepsDone() : "starting", plan.summary(), precision,
                         admitted.downsized() == null ? "" : ", downsized from " + admitted.downsized().from() + " px to fit memory");
                 // A first start (first delivery, nothing resumed) ends the job's wait in the queue.
-                runMetrics.started(job, attempt == 1 && run.stepsDone() == 0, clock.instant());
+                runMetrics.started(job, attempt.number() == 1 && run.stepsDone() == 0, clock.instant());
                 progress.began(run.stepsDone(), plan.totalSteps(), run.workDone());
                 if (run.run(stop) == StyleRun.Ending.STOPPED) {
                     progress.stopped(run);

@@ -1,11 +1,13 @@
 package dev.stylize.worker;
 
 import dev.stylize.engine.StyleRun;
+import dev.stylize.jobs.Checkpoint;
 import dev.stylize.jobs.Job;
 import dev.stylize.jobs.JobLease;
 import dev.stylize.jobs.JobLedger;
 import dev.stylize.jobs.JobMessage;
 import dev.stylize.jobs.JobState;
+import dev.stylize.jobs.JobStatus;
 import dev.stylize.jobs.Json;
 import dev.stylize.jobs.requests.JobCancellations;
 import dev.stylize.jobs.telemetry.JobLogging;
@@ -14,7 +16,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
 
@@ -39,11 +43,19 @@ final class MessageHandler {
             return InputsRead.NONE;
         }
 
-        /**
-         * @param inputs     the read {@link #read} started for this job
-         * @param receivedAt when this worker took the job's message
-         */
-        StyleRun.Ending run(Job job, InputsRead inputs, int attempt, Instant receivedAt, BooleanSupplier stop);
+        /** @param inputs the read {@link #read} started for this job */
+        StyleRun.Ending run(Job job, InputsRead inputs, Attempt attempt, BooleanSupplier stop);
+    }
+
+    /**
+     * One attempt at a job, as this worker starts it.
+     *
+     * @param number      the delivery of the job's message that this is (1 for the first)
+     * @param receivedAt  when this worker took the message
+     * @param status      the job's status as the attempt started it: RUNNING, counting the interruptions
+     * @param checkpoints the job's recorded checkpoints, newest first
+     */
+    record Attempt(int number, Instant receivedAt, JobStatus status, List<Checkpoint> checkpoints) {
     }
 
     private final JobLedger ledger;
@@ -55,6 +67,7 @@ final class MessageHandler {
     private final int visibilitySeconds;
     private final int heartbeatSeconds;
     private final JobExpiry expiry;
+    private final RecordReads reads = new RecordReads();
 
     MessageHandler(JobLedger ledger, JobQueue queue, Settlement settlement, Runner runner, ScheduledExecutorService heartbeats,
                    String workerId, int visibilitySeconds, int heartbeatSeconds, JobExpiry expiry) {
@@ -100,14 +113,19 @@ final class MessageHandler {
         }
     }
 
-    /** Everything from here on is about one job: its id is on every log line (and the heartbeat's). */
+    /**
+     * Everything from here on is about one job: its id is on every log line (and the heartbeat's).
+     * The records each decision needs are read side by side, before the decisions that need them.
+     */
     private void handle(Message message, String jobId, int attempt, Instant receivedAt, BooleanSupplier stopping) {
-        if (ledger.hasEnded(jobId)) {
+        CompletableFuture<Boolean> endedBefore = reads.start(() -> ledger.hasEnded(jobId));
+        CompletableFuture<Optional<Job>> recorded = reads.start(() -> ledger.job(jobId));
+        if (RecordReads.result(endedBefore)) {
             LOG.infof("job %s already ended; duplicate message removed", jobId);
             settlement.done(message);
             return;
         }
-        Optional<Job> job = ledger.job(jobId);
+        Optional<Job> job = RecordReads.result(recorded);
         if (job.isEmpty()) {
             settlement.fail(message, Job.missing(jobId, ledger.store().bucket()),
                     new PermanentJobFailure("the job record results/" + jobId + "/job.json is missing"));
@@ -123,30 +141,35 @@ final class MessageHandler {
             case JobLease.Acquired acquired -> lease = acquired.lease();
         }
         try (InputsRead inputs = runner.read(job.get())) {
-            if (ledger.hasEnded(jobId)) { // ended while we took the lease
+            CompletableFuture<Boolean> ended = reads.start(() -> ledger.hasEnded(jobId));
+            CompletableFuture<Optional<JobStatus>> status = reads.start(() -> ledger.status(jobId));
+            CompletableFuture<Boolean> cancelRequested = reads.start(() -> ledger.cancelRequested(jobId));
+            CompletableFuture<List<Checkpoint>> checkpoints = reads.start(() -> ledger.checkpoints(jobId));
+            if (RecordReads.result(ended)) { // ended while we took the lease
                 settlement.done(message);
                 return;
             }
-            Optional<String> expired = expiry.reason(job.get(), ledger.status(jobId), receivedAt);
+            Optional<String> expired = expiry.reason(job.get(), RecordReads.result(status), receivedAt);
             if (expired.isPresent()) {
                 settlement.fail(message, job.get(), new PermanentJobFailure(JobState.EXPIRED, expired.get(), null));
                 return;
             }
-            if (ledger.cancelRequested(jobId)) { // cancelled while it waited; the intake may not have ended it yet
+            if (RecordReads.result(cancelRequested)) { // cancelled while it waited; the intake may not have ended it yet
                 settlement.fail(message, job.get(), cancelled());
                 return;
             }
-            int interruptions = ledger.attemptStarted(jobId, attempt);
+            JobStatus started = ledger.attemptStarted(jobId, attempt, RecordReads.result(status));
             if (ledger.hasEnded(jobId)) { // cancelled in the moment between the check above and the start
                 settlement.done(message);
                 return;
             }
-            if (interruptions >= MAX_INTERRUPTIONS) {
-                settlement.fail(message, job.get(), new PermanentJobFailure("the job stopped its worker " + interruptions
+            if (started.interruptions() >= MAX_INTERRUPTIONS) {
+                settlement.fail(message, job.get(), new PermanentJobFailure("the job stopped its worker " + started.interruptions()
                         + " times (the process died while running it, e.g. out of memory); it is not tried again"));
                 return;
             }
-            run(message, job.get(), inputs, attempt, receivedAt, lease, stopping);
+            run(message, job.get(), inputs, new Attempt(attempt, receivedAt, started, RecordReads.result(checkpoints)), lease,
+                    stopping);
         } finally {
             releaseQuietly(lease);
         }
@@ -156,12 +179,10 @@ final class MessageHandler {
      * Runs the job under a heartbeat. Errors the JVM survives (an allocation that does not fit, a
      * stack too deep) end this job, not the worker: the loop goes on with the next message.
      */
-    private void run(Message message, Job job, InputsRead inputs, int attempt, Instant receivedAt, JobLease lease,
-                     BooleanSupplier stopping) {
+    private void run(Message message, Job job, InputsRead inputs, Attempt attempt, JobLease lease, BooleanSupplier stopping) {
         try (Heartbeat ignored = new Heartbeat(heartbeats, queue, message, lease, heartbeatSeconds, visibilitySeconds);
              CancelWatch cancelled = new CancelWatch(heartbeats, ledger, job.jobId())) {
-            StyleRun.Ending ending = runner.run(job, inputs, attempt, receivedAt,
-                    () -> stopping.getAsBoolean() || cancelled.getAsBoolean());
+            StyleRun.Ending ending = runner.run(job, inputs, attempt, () -> stopping.getAsBoolean() || cancelled.getAsBoolean());
             if (ending == StyleRun.Ending.FINISHED) {
                 settlement.done(message);
             } else if (cancelled.getAsBoolean()) {
@@ -171,7 +192,7 @@ final class MessageHandler {
                 LOG.infof("job %s checkpointed and released for another worker", job.jobId());
             }
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-            settlement.failed(message, job, attempt, e, stopping.getAsBoolean());
+            settlement.failed(message, job, attempt.number(), e, stopping.getAsBoolean());
         }
     }
 

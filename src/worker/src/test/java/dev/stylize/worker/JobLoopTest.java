@@ -33,7 +33,7 @@ class JobLoopTest {
         JobLedger ledger = new JobLedger(store, Clock.systemUTC());
         Settlement settlement = new Settlement(queue, ledger, 1, 1, 300,
                 new JobMetrics(new EmfWriter("test", Clock.systemUTC(), line -> { })));
-        MessageHandler handler = new MessageHandler(ledger, queue, settlement, (job, inputs, attempt, receivedAt, stop) -> null,
+        MessageHandler handler = new MessageHandler(ledger, queue, settlement, (job, inputs, attempt, stop) -> null,
                 Executors.newSingleThreadScheduledExecutor(), "w", 300, 60,
                 new JobExpiry(Duration.ofDays(1)));
         return new JobLoop(queue, handler, 0, 300, 1);

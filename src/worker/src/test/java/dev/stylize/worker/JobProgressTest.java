@@ -52,8 +52,10 @@ class JobProgressTest {
     private final Job job = new Job("j", "bucket", "uploads/p.png", List.of(new StyleRef("styles/s.png", 1)), "quality",
             PlanOptions.NONE, Preset.QUALITY.plan(512, 512, PlanOptions.NONE), "jobs/j.json", "t");
 
+    private final JobWrites writes = new JobWrites("j");
+
     private JobProgress progress(JobStatus earlier) {
-        return new JobProgress(job, 2, ledger, Duration.ofSeconds(2), clock, earlier, noMetrics(), new JobWrites("j"),
+        return new JobProgress(job, 2, ledger, Duration.ofSeconds(2), clock, earlier, noMetrics(), writes,
                 clock.instant());
     }
 
@@ -71,7 +73,8 @@ class JobProgressTest {
         assertEquals(1.0, status.itPerSecond(), 1e-9, "20 steps in 20 s");
         assertEquals(70.0, status.etaSeconds(), 1e-9, "a fifth of the work took 20 s; seven tenths are left");
         assertEquals(2, status.attempt());
-        assertEquals(ledger.status("j").orElseThrow().state(), JobState.RUNNING, "began wrote the first status");
+        writes.flush();
+        assertEquals(ledger.status("j").orElseThrow().state(), JobState.RUNNING, "began wrote the first status, beside the steps");
     }
 
     @Test

@@ -60,9 +60,9 @@ class MessageHandlerTest {
     }
 
     private MessageHandler handler(Run runner) {
-        return new MessageHandler(ledger, queue, new Settlement(queue, ledger, 10, 900, 300, metrics), (job, inputs, attempt, receivedAt, stop) -> {
+        return new MessageHandler(ledger, queue, new Settlement(queue, ledger, 10, 900, 300, metrics), (job, inputs, attempt, stop) -> {
             runs.incrementAndGet();
-            return runner.run(job, attempt, stop);
+            return runner.run(job, attempt.number(), stop);
         }, heartbeats, "worker-1", 300, 60, DAY);
     }
 
@@ -315,7 +315,7 @@ class MessageHandlerTest {
     void recordsThatCannotBeReadSendTheMessageBackLaterAndTellTheSlotToRest() {
         JobLedger unreachable = new JobLedger(JobLoopTest.unreachableStore(), Clock.systemUTC());
         MessageHandler handler = new MessageHandler(unreachable, queue, new Settlement(queue, unreachable, 10, 900, 300, metrics),
-                (job, inputs, attempt, receivedAt, stop) -> StyleRun.Ending.FINISHED, heartbeats, "worker-1", 300, 60, DAY);
+                (job, inputs, attempt, stop) -> StyleRun.Ending.FINISHED, heartbeats, "worker-1", 300, 60, DAY);
         Message m = messageFor("s3-down", 2);
         assertFalse(handler.handle(m, () -> false), "the slot is told the records did not answer");
         assertEquals(20, queue.visibility.get(m.messageId()), "back after the backoff of its second receive");
