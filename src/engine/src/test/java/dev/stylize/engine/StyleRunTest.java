@@ -2,6 +2,8 @@ package dev.stylize.engine;
 
 import ai.djl.ndarray.NDManager;
 import dev.stylize.images.RgbImages;
+import dev.stylize.engine.model.Precision;
+import dev.stylize.engine.model.Vgg19Features;
 import dev.stylize.engine.optim.DamagedCheckpointException;
 import dev.stylize.plan.OptimizerKind;
 import dev.stylize.plan.PlanOptions;
@@ -62,6 +64,29 @@ class StyleRunTest {
             BufferedImage handedOver = RgbImages.resize(results.get(0), 128, results.get(1).getHeight());
             assertArrayEquals(StyleTransferTest.pixels(handedOver), StyleTransferTest.pixels(initials.get(1)),
                     "the fine scale starts from the coarse result, upsampled");
+        }
+    }
+
+    /** The worker's network serves one job after another: a painting used again costs no forward pass and changes nothing. */
+    @Test
+    void aPaintingUsedAgainComesFromTheNetworksMemoAndGivesTheSameResult() {
+        StylePlan plan = twoScales(Preset.QUALITY, PlanOptions.NONE);
+        try (NDManager manager = NDManager.newBaseManager();
+             Vgg19Features fresh = new Vgg19Features(TestWeights.weights(), Pooling.MAX, Precision.FP32);
+             Vgg19Features reused = new Vgg19Features(TestWeights.weights(), Pooling.MAX, Precision.FP32)) {
+            int[] first = result(reused, plan, manager);
+            assertEquals(0, reused.memo().hits());
+            int[] second = result(reused, plan, manager);
+            assertEquals(2, reused.memo().hits(), "the painting at both scales");
+            assertArrayEquals(first, second);
+            assertArrayEquals(result(fresh, plan, manager), second, "as on a network that never saw it");
+        }
+    }
+
+    private static int[] result(Vgg19Features vgg, StylePlan plan, NDManager manager) {
+        try (StyleRun run = StyleRun.start(vgg, ORIGINALS, plan, manager, StyleRun.Listener.NONE, MemoryBudget.ofAvailableMemory())) {
+            run.run(() -> false);
+            return StyleTransferTest.pixels(run.image());
         }
     }
 

@@ -81,7 +81,7 @@ public final class StyleObjective {
             for (int i = 0; i < styles.size(); i++) {
                 scratch.tempAttachAll(styles.get(i));
                 double share = weights.get(i) / total;
-                grams(styles.get(i), manager).forEach((layer, g) ->
+                paintingGrams(styles.get(i), manager).forEach((layer, g) ->
                         styleGrams.merge(layer, g.muli(Scalars.like(g, share)), NDArray::addi));
             }
         }
@@ -272,6 +272,12 @@ public final class StyleObjective {
             }
         });
         return whole;
+    }
+
+    /** {@link #grams} of a painting, remembered by the network for the next run that uses it. */
+    private Map<VggLayer, NDArray> paintingGrams(NDArray painting, NDManager manager) {
+        String summing = "layers " + styleLayers + " over tiles of " + tileSize + " px to " + deepest;
+        return vgg.memo().grams(painting, summing, manager, () -> grams(painting, manager));
     }
 
     /** The Gram matrices of every style layer, summed over tiles, in {@code manager}. */

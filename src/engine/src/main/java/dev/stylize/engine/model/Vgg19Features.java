@@ -37,6 +37,7 @@ public final class Vgg19Features implements AutoCloseable {
     private final List<NDArray> biases;
     private final boolean averagePooling;
     private final Precision precision;
+    private final GramMemo memo = new GramMemo();
 
     public Vgg19Features(Vgg19Weights weights, Pooling pooling, Precision precision) {
         this.manager = weights.kernels().get(VggLayer.CONV1_1).getManager().newSubManager();
@@ -46,6 +47,11 @@ public final class Vgg19Features implements AutoCloseable {
         biases = prepare(weights.biases(), bf16, BIASES);
         averagePooling = pooling == Pooling.AVG;
         this.precision = precision;
+    }
+
+    /** The Gram matrices of paintings this network has computed: they hold for its weights, pooling and precision alone. */
+    public GramMemo memo() {
+        return memo;
     }
 
     /** The number format of the convolutions. */
@@ -170,6 +176,7 @@ public final class Vgg19Features implements AutoCloseable {
 
     @Override
     public void close() {
+        memo.close();
         manager.close();
     }
 }
