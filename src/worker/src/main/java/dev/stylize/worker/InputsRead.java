@@ -5,7 +5,6 @@ import dev.stylize.jobs.telemetry.JobLogging;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -45,15 +44,7 @@ final class InputsRead implements AutoCloseable {
     /** The bytes, once read; a read that failed throws here what reading them on this thread would have. */
     Bytes get() {
         try {
-            return read.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error cause) {
-                throw cause;
-            }
-            throw e;
+            return RecordReads.result(read);
         } catch (CancellationException e) {
             throw new IllegalStateException("the read of this job's inputs was dropped", e);
         }

@@ -19,7 +19,7 @@ final class RecordReads {
         return CompletableFuture.supplyAsync(read, threads);
     }
 
-    /** What the read gave, or the error it threw, as it threw it. */
+    /** What a read on another thread gave, or the error it threw there, as it threw it. */
     static <T> T result(CompletableFuture<T> read) {
         try {
             return read.join();
