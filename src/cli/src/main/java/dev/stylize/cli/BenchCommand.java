@@ -176,7 +176,11 @@ final class BenchCommand extends Subcommand {
                 Runtime.getRuntime().availableProcessors(), weightsUsed, cost);
     }
 
-    /** One whole image as the worker paints it (its own VGG copy, every scale), up to the result's pixels. */
+    /**
+     * One whole image as the worker paints it (every scale), up to the result's pixels, on a network of its
+     * own: a worker's jobs share one, which skips the forward pass of a painting it has seen; bench leaves
+     * that saving out, so its figures hold for a painting never seen before.
+     */
     private void paint(Vgg19Weights vggWeights, NDManager manager, StylePlan plan, StyleInputs inputs, MemoryBudget budget) {
         try (NDManager scope = manager.newSubManager();
              Vgg19Features vgg = new Vgg19Features(vggWeights, plan.pooling(), precision);
