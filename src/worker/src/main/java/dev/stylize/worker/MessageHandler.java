@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
 
@@ -68,6 +69,9 @@ final class MessageHandler {
     private final int heartbeatSeconds;
     private final JobExpiry expiry;
     private final RecordReads reads = new RecordReads();
+    /** The running jobs' cancel checks: on a thread of their own, so a slow S3 answer never holds up a heartbeat. */
+    private final ScheduledExecutorService cancelChecks = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("cancel-checks").daemon().factory());
 
     MessageHandler(JobLedger ledger, JobQueue queue, Settlement settlement, Runner runner, ScheduledExecutorService heartbeats,
                    String workerId, int visibilitySeconds, int heartbeatSeconds, JobExpiry expiry) {
@@ -181,7 +185,7 @@ final class MessageHandler {
      */
     private void run(Message message, Job job, InputsRead inputs, Attempt attempt, JobLease lease, BooleanSupplier stopping) {
         try (Heartbeat ignored = new Heartbeat(heartbeats, queue, message, lease, heartbeatSeconds, visibilitySeconds);
-             CancelWatch cancelled = new CancelWatch(heartbeats, ledger, job.jobId())) {
+             CancelWatch cancelled = new CancelWatch(cancelChecks, ledger, job.jobId())) {
             StyleRun.Ending ending = runner.run(job, inputs, attempt, () -> stopping.getAsBoolean() || cancelled.getAsBoolean());
             if (ending == StyleRun.Ending.FINISHED) {
                 settlement.done(message);

@@ -10,6 +10,7 @@ import dev.stylize.jobs.JobState;
 import dev.stylize.jobs.Json;
 import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
+import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.telemetry.EmfWriter;
 import dev.stylize.jobs.telemetry.JobLogging;
 import dev.stylize.jobs.telemetry.JobMetrics;
@@ -22,15 +23,20 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -320,6 +326,51 @@ class MessageHandlerTest {
         assertFalse(handler.handle(m, () -> false), "the slot is told the records did not answer");
         assertEquals(20, queue.visibility.get(m.messageId()), "back after the backoff of its second receive");
         assertTrue(queue.deleted.isEmpty(), "nothing accepted is dropped");
+    }
+
+    /** A cancel check S3 never answers holds up no heartbeat: the message and the lease stay renewed. */
+    @Test
+    void aCancelCheckThatHangsHoldsUpNoHeartbeat() {
+        recorded("hung");
+        CountDownLatch answer = new CountDownLatch(1);
+        AtomicBoolean running = new AtomicBoolean();
+        ObjectStore hangingCancelChecks = (ObjectStore) Proxy.newProxyInstance(ObjectStore.class.getClassLoader(),
+                new Class<?>[] {ObjectStore.class}, (proxy, method, args) -> {
+                    if (running.get() && method.getName().equals("exists") && JobLayout.cancelKey("hung").equals(args[0])) {
+                        answer.await();
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        JobLedger ledger = new JobLedger(hangingCancelChecks, Clock.systemUTC());
+        AtomicInteger beats = new AtomicInteger();
+        FakeQueue counting = new FakeQueue() {
+            @Override
+            public synchronized void setVisibility(Message message, int seconds) {
+                beats.incrementAndGet();
+                super.setVisibility(message, seconds);
+            }
+        };
+        int heartbeatSeconds = 1; // a cancel check every CancelWatch.EVERY_SECONDS (2 s) hangs from the first
+        MessageHandler handler = new MessageHandler(ledger, counting, new Settlement(counting, ledger, 10, 900, 300, metrics),
+                (job, inputs, attempt, stop) -> {
+                    running.set(true);
+                    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                    while (beats.get() < 4 && System.nanoTime() < deadline) {
+                        LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+                    }
+                    return StyleRun.Ending.FINISHED;
+                }, heartbeats, "worker-1", 300, heartbeatSeconds, DAY);
+        try {
+            handler.handle(messageFor("hung", 1), () -> false);
+            assertTrue(beats.get() >= 4, "4 beats in 15 s while the cancel checks hang, got " + beats.get());
+            assertEquals(List.of("hung-m1"), counting.deleted);
+        } finally {
+            answer.countDown();
+        }
     }
 
     @Test
