@@ -102,6 +102,17 @@ public final class JobLedger {
         return started;
     }
 
+    /**
+     * Writes an ended job's terminal status again, from its outcome, so that the two agree: for a
+     * party whose status write landed after another party ended the job (a worker writing RUNNING as
+     * the intake cancels it; two ends of an unrecorded job at once). Nothing happens to a job that
+     * has not ended.
+     */
+    public void endedMeanwhile(String jobId) {
+        outcome(jobId).ifPresent(outcome -> writeJson(JobLayout.statusKey(jobId),
+                status(jobId).orElse(JobStatus.queued(jobId, outcome.timings().finishedAt())).ended(outcome)));
+    }
+
     /** The running job's progress. */
     public void progress(JobStatus status) {
         writeJson(JobLayout.statusKey(status.jobId()), status);
@@ -145,7 +156,11 @@ public final class JobLedger {
             return false;
         }
         writeJson(JobLayout.statusKey(outcome.jobId()), JobStatus.queued(outcome.jobId(), now()).ended(outcome));
-        return createJson(JobLayout.outcomeKey(outcome.jobId()), outcome);
+        if (!createJson(JobLayout.outcomeKey(outcome.jobId()), outcome)) {
+            endedMeanwhile(outcome.jobId()); // another party ended it first: its outcome, and its status, stand
+            return false;
+        }
+        return true;
     }
 
     /** A job asked for through the API, its photo not uploaded yet; kept as it is if it has moved on. */

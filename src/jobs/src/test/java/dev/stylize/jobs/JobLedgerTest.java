@@ -1,15 +1,19 @@
 package dev.stylize.jobs;
 
+import dev.stylize.jobs.store.ObjectStore;
 import dev.stylize.jobs.testing.InMemoryObjectStore;
 import dev.stylize.plan.PlanOptions;
 import dev.stylize.plan.Preset;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -140,6 +144,31 @@ class JobLedgerTest {
         assertTrue(ledger.endUnrecorded(rejected));
         assertEquals(JobState.REJECTED, ledger.status("h").orElseThrow().state());
         assertFalse(ledger.endUnrecorded(rejected), "once");
+    }
+
+    /** Two parties end an unrecorded job at once (its upload deadline passes as its owner cancels it): one outcome, and the status agrees. */
+    @Test
+    void whenTwoEndAnUnrecordedJobAtOnceTheStatusIsTheWinningOutcomes() {
+        Outcome expired = Outcome.unrecorded("j", "bucket", JobState.EXPIRED, "requests/j/request.json", "no photo came",
+                ledger.now());
+        Outcome cancelled = Outcome.unrecorded("j", "bucket", JobState.CANCELLED, "requests/j/request.json", "cancelled",
+                ledger.now());
+        AtomicBoolean staleCheck = new AtomicBoolean(true);
+        ObjectStore lateToSee = (ObjectStore) Proxy.newProxyInstance(ObjectStore.class.getClassLoader(),
+                new Class<?>[] {ObjectStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("exists") && staleCheck.getAndSet(false)) {
+                        return false; // checked just before the other party's outcome landed
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        assertTrue(ledger.endUnrecorded(expired));
+        assertFalse(new JobLedger(lateToSee, Clock.systemUTC()).endUnrecorded(cancelled), "the first outcome stands");
+        assertEquals(JobState.EXPIRED, ledger.outcome("j").orElseThrow().status());
+        assertEquals(JobState.EXPIRED, ledger.status("j").orElseThrow().state(), "and the status says what the outcome does");
     }
 
     @Test

@@ -164,6 +164,7 @@ final class MessageHandler {
             }
             JobStatus started = ledger.attemptStarted(jobId, attempt, RecordReads.result(status));
             if (ledger.hasEnded(jobId)) { // cancelled in the moment between the check above and the start
+                ledger.endedMeanwhile(jobId); // the RUNNING just written may have landed after the ended status
                 settlement.done(message);
                 return;
             }

@@ -164,6 +164,33 @@ class MessageHandlerTest {
         assertEquals(List.of(m.messageId()), queue.deleted);
     }
 
+    /** The intake cancels a queued job while a worker starts it, and the worker's RUNNING lands last. */
+    @Test
+    void aJobEndedAsItsWorkerStartsItIsNotRunAndItsStatusSaysItEnded() {
+        Job job = recorded("raced");
+        ObjectStore racing = (ObjectStore) Proxy.newProxyInstance(ObjectStore.class.getClassLoader(),
+                new Class<?>[] {ObjectStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("write") && JobLayout.statusKey("raced").equals(args[0])
+                            && new String((byte[]) args[1]).contains("RUNNING") && !ledger.hasEnded("raced")) {
+                        ledger.end(Outcome.failed(job, JobState.CANCELLED, "cancelled", null, ledger.now()));
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        JobLedger worker = new JobLedger(racing, Clock.systemUTC());
+        Message m = messageFor("raced", 1);
+        new MessageHandler(worker, queue, new Settlement(queue, worker, 10, 900, 300, metrics), (j, inputs, attempt, stop) -> {
+            runs.incrementAndGet();
+            return StyleRun.Ending.FINISHED;
+        }, heartbeats, "worker-1", 300, 60, DAY).handle(m, () -> false);
+        assertEquals(0, runs.get());
+        assertEquals(List.of(m.messageId()), queue.deleted);
+        assertEquals(JobState.CANCELLED, ledger.status("raced").orElseThrow().state(), "the status agrees with the outcome");
+    }
+
     @Test
     void aJobThatEndedElsewhereIsNotRunAgain() {
         Job job = recorded("c");
