@@ -1,11 +1,10 @@
 package dev.stylize.functions.api;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import dev.stylize.jobs.aws.SigV4;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Who made a request, as API Gateway's AWS_IAM authorisation verified it: the IAM user, or the
@@ -36,15 +35,13 @@ final class Caller {
                 .or(() -> signedWith(request.getHeaders())).map(key -> "access-key/" + key);
     }
 
-    private static final Pattern CREDENTIAL = Pattern.compile("^AWS4-HMAC-SHA256\\s+Credential=([A-Za-z0-9]+)/");
-
     /** The access key id of a SigV4 {@code Authorization} header. */
     private static Optional<String> signedWith(Map<String, String> headers) {
         if (headers == null) {
             return Optional.empty();
         }
         return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("Authorization")).findFirst()
-                .map(h -> CREDENTIAL.matcher(h.getValue())).filter(Matcher::find).map(m -> m.group(1));
+                .flatMap(h -> SigV4.accessKeyId(h.getValue()));
     }
 
     /** {@code arn:aws:sts::1234:assumed-role/Name/session} is the role {@code arn:aws:iam::1234:role/Name}. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.stylize.jobs.Json;
+import dev.stylize.jobs.aws.SigV4;
 import dev.stylize.local.template.FunctionDefinition.ApiRoute;
 import org.jboss.logging.Logger;
 
@@ -23,8 +24,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * API Gateway's REST API on this machine, for the template's Api events: each request becomes the
@@ -36,7 +35,6 @@ import java.util.regex.Pattern;
  */
 public final class LocalRestApi implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LocalRestApi.class);
-    private static final Pattern CREDENTIAL = Pattern.compile("^AWS4-HMAC-SHA256\\s+Credential=([A-Za-z0-9]+)/([0-9]{8})/([^/]+)/");
     /** API Gateway's payload limit. */
     private static final int MAX_PAYLOAD = 10 * 1024 * 1024;
 
@@ -91,13 +89,13 @@ public final class LocalRestApi implements AutoCloseable {
                 LocalLambda.reply(exchange, 403, message("Missing Authentication Token"), Map.of());
                 return;
             }
-            Matcher signed = CREDENTIAL.matcher(Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")).orElse(""));
-            if (!signed.find()) {
+            Optional<String> signer = SigV4.accessKeyId(exchange.getRequestHeaders().getFirst("Authorization"));
+            if (signer.isEmpty()) {
                 LocalLambda.reply(exchange, 403, message("Missing Authentication Token"), Map.of());
                 return;
             }
             Route route = matched.get().getKey();
-            byte[] event = Json.compact(event(exchange, route.route(), matched.get().getValue(), body, signed.group(1)))
+            byte[] event = Json.compact(event(exchange, route.route(), matched.get().getValue(), body, signer.get()))
                     .getBytes(StandardCharsets.UTF_8);
             FunctionInstance.Result result = route.function().invoke(event).get();
             if (result.failed()) {
