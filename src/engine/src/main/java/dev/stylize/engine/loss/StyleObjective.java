@@ -121,9 +121,9 @@ public final class StyleObjective {
         }
         double style = 0;
         for (int k = 0; k < i; k++) {
-            style += weights[k] * terms.sums()[k];
+            style += weights[k] * terms.sum(k);
         }
-        return new LossTerms(terms.gradient(), weights[i] * terms.sums()[i], style, 0);
+        return new LossTerms(terms.gradient(), weights[i] * terms.sum(i), style, 0);
     }
 
     /** Two passes over tiles; see the class comment. */

@@ -126,6 +126,19 @@ public final class Vgg19Features implements AutoCloseable {
 
     /** What {@link #evaluate} returns: the image's gradient and each term's sum of squares. */
     public record SquaredTerms(NDArray gradient, double[] sums) {
+        public SquaredTerms {
+            sums = sums.clone();
+        }
+
+        /** Σ(G−A)² of the {@code i}-th style layer, or Σ(T−C)² after the last. */
+        public double sum(int i) {
+            return sums[i];
+        }
+
+        @Override
+        public double[] sums() {
+            return sums.clone();
+        }
     }
 
     /** The graph's arguments after the image: the weights, the taps' indices, the pooling. */

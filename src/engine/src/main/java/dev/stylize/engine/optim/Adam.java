@@ -26,7 +26,7 @@ public final class Adam implements ImageOptimizer {
 
     public Adam(NDManager manager, double learningRate) {
         this.manager = manager;
-        this.update = TorchGraph.shared(manager.getDevice(), Adam.class, "adam-step.pt");
+        this.update = TorchGraph.load(manager, Adam.class, "adam-step.pt");
         this.learningRate = learningRate;
     }
 

@@ -62,7 +62,7 @@ public final class Lbfgs implements ImageOptimizer {
             throw new IllegalArgumentException("history must be from 1 to " + HISTORY + ", got " + historyLimit);
         }
         this.manager = manager;
-        this.twoLoops = TorchGraph.shared(manager.getDevice(), Lbfgs.class, "lbfgs-direction.pt");
+        this.twoLoops = TorchGraph.load(manager, Lbfgs.class, "lbfgs-direction.pt");
         this.learningRate = learningRate;
         this.historyLimit = historyLimit;
         this.firstStepRms = firstStepRms;

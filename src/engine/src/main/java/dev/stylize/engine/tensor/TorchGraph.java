@@ -12,8 +12,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TorchScript graph from the engine's resources ({@code tools/engine/}), run in one native call
@@ -44,19 +42,6 @@ public final class TorchGraph {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Graphs loaded by {@link #shared}, by resource and device. */
-    private static final Map<String, TorchGraph> SHARED = new ConcurrentHashMap<>();
-
-    /**
-     * {@code resource} loaded once per device for the life of the process: for a graph that holds no
-     * tensors of its own (an optimiser's update), which every run on the device calls, side by side
-     * too. Loading one takes about 10 ms, a share of a small job's time that no job need pay twice.
-     */
-    public static TorchGraph shared(Device device, Class<?> owner, String resource) {
-        return SHARED.computeIfAbsent(owner.getName() + "/" + resource + "@" + device,
-                key -> load(NDManager.newBaseManager(device), owner, resource));
     }
 
     /** Host memory for one call's small arguments; close it once the call has returned. */
