@@ -1,11 +1,8 @@
 package dev.stylize.worker;
 
-import dev.stylize.jobs.telemetry.JobLogging;
-
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -31,20 +28,15 @@ final class InputsRead implements AutoCloseable {
         this.read = read;
     }
 
-    /** Starts {@code read} on {@code executor}, its log lines carrying the calling thread's job. */
-    static InputsRead start(Supplier<Bytes> read, Executor executor) {
-        String jobId = JobLogging.currentJobId();
-        return new InputsRead(CompletableFuture.supplyAsync(() -> {
-            try (JobLogging.Scope ignored = JobLogging.forJob(jobId)) {
-                return read.get();
-            }
-        }, executor));
+    /** Starts {@code read} among the job's other {@code reads}. */
+    static InputsRead start(Supplier<Bytes> read, JobReads reads) {
+        return new InputsRead(reads.start(read));
     }
 
     /** The bytes, once read; a read that failed throws here what reading them on this thread would have. */
     Bytes get() {
         try {
-            return RecordReads.result(read);
+            return JobReads.result(read);
         } catch (CancellationException e) {
             throw new IllegalStateException("the read of this job's inputs was dropped", e);
         }

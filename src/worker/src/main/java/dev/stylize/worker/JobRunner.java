@@ -37,8 +37,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -60,8 +58,6 @@ final class JobRunner implements MessageHandler.Runner {
     private final MemoryAdmission admission;
     private final JobBudget budget;
     private final ImageDecoder decoder;
-    /** Reads jobs' inputs ahead ({@link #read}), one thread per job being read. */
-    private final ExecutorService reads = Executors.newCachedThreadPool(Thread.ofPlatform().name("job-inputs").daemon().factory());
     private final long maxBytes;
 
     /** @param limits the deployment's: the largest image read and decoded, as its largest job size needs */
@@ -83,7 +79,7 @@ final class JobRunner implements MessageHandler.Runner {
 
     /** Downloads the job's photo and paintings on a thread of their own (see {@link InputsRead}). */
     @Override
-    public InputsRead read(Job job) {
+    public InputsRead read(Job job, JobReads reads) {
         return InputsRead.start(() -> new InputsRead.Bytes(bytes(job.contentKey(), "content"),
                 job.styles().stream().map(style -> bytes(style.key(), "style")).toList()), reads);
     }

@@ -39,8 +39,11 @@ final class MessageHandler {
 
     /** Runs one job to its end or to a checkpoint when {@code stop} says so; {@link JobRunner} in production. */
     interface Runner {
-        /** Starts reading the job's inputs, which {@link #run} then takes; called once the job's lease is held. */
-        default InputsRead read(Job job) {
+        /**
+         * Starts reading the job's inputs among its other {@code reads}, which {@link #run} then takes; called
+         * once the job's lease is held.
+         */
+        default InputsRead read(Job job, JobReads reads) {
             return InputsRead.NONE;
         }
 
@@ -68,7 +71,7 @@ final class MessageHandler {
     private final int visibilitySeconds;
     private final int heartbeatSeconds;
     private final JobExpiry expiry;
-    private final RecordReads reads = new RecordReads();
+    private final JobReads reads = new JobReads();
     /** The running jobs' cancel checks: on a thread of their own, so a slow S3 answer never holds up a heartbeat. */
     private final ScheduledExecutorService cancelChecks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("cancel-checks").daemon().factory());
@@ -124,12 +127,12 @@ final class MessageHandler {
     private void handle(Message message, String jobId, int attempt, Instant receivedAt, BooleanSupplier stopping) {
         CompletableFuture<Boolean> endedBefore = reads.start(() -> ledger.hasEnded(jobId));
         CompletableFuture<Optional<Job>> recorded = reads.start(() -> ledger.job(jobId));
-        if (RecordReads.result(endedBefore)) {
+        if (JobReads.result(endedBefore)) {
             LOG.infof("job %s already ended; duplicate message removed", jobId);
             settlement.done(message);
             return;
         }
-        Optional<Job> job = RecordReads.result(recorded);
+        Optional<Job> job = JobReads.result(recorded);
         if (job.isEmpty()) {
             settlement.fail(message, Job.missing(jobId, ledger.store().bucket()),
                     new PermanentJobFailure("the job record results/" + jobId + "/job.json is missing"));
@@ -144,25 +147,25 @@ final class MessageHandler {
             }
             case JobLease.Acquired acquired -> lease = acquired.lease();
         }
-        try (InputsRead inputs = runner.read(job.get())) {
+        try (InputsRead inputs = runner.read(job.get(), reads)) {
             CompletableFuture<Boolean> ended = reads.start(() -> ledger.hasEnded(jobId));
             CompletableFuture<Optional<JobStatus>> status = reads.start(() -> ledger.status(jobId));
             CompletableFuture<Boolean> cancelRequested = reads.start(() -> ledger.cancelRequested(jobId));
             CompletableFuture<List<Checkpoint>> checkpoints = reads.start(() -> ledger.checkpoints(jobId));
-            if (RecordReads.result(ended)) { // ended while we took the lease
+            if (JobReads.result(ended)) { // ended while we took the lease
                 settlement.done(message);
                 return;
             }
-            Optional<String> expired = expiry.reason(job.get(), RecordReads.result(status), receivedAt);
+            Optional<String> expired = expiry.reason(job.get(), JobReads.result(status), receivedAt);
             if (expired.isPresent()) {
                 settlement.fail(message, job.get(), new PermanentJobFailure(JobState.EXPIRED, expired.get(), null));
                 return;
             }
-            if (RecordReads.result(cancelRequested)) { // cancelled while it waited; the intake may not have ended it yet
+            if (JobReads.result(cancelRequested)) { // cancelled while it waited; the intake may not have ended it yet
                 settlement.fail(message, job.get(), cancelled());
                 return;
             }
-            JobStatus started = ledger.attemptStarted(jobId, attempt, RecordReads.result(status));
+            JobStatus started = ledger.attemptStarted(jobId, attempt, JobReads.result(status));
             if (ledger.hasEnded(jobId)) { // cancelled in the moment between the check above and the start
                 ledger.endedMeanwhile(jobId); // the RUNNING just written may have landed after the ended status
                 settlement.done(message);
@@ -173,7 +176,7 @@ final class MessageHandler {
                         + " times (the process died while running it, e.g. out of memory); it is not tried again"));
                 return;
             }
-            run(message, job.get(), inputs, new Attempt(attempt, receivedAt, started, RecordReads.result(checkpoints)), lease,
+            run(message, job.get(), inputs, new Attempt(attempt, receivedAt, started, JobReads.result(checkpoints)), lease,
                     stopping);
         } finally {
             releaseQuietly(lease);

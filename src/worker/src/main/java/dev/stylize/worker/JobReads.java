@@ -1,5 +1,7 @@
 package dev.stylize.worker;
 
+import dev.stylize.jobs.telemetry.JobLogging;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -7,16 +9,22 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * Reads of a job's records made side by side: each is a round trip to S3, and those a job's start
- * needs do not depend on one another, so none need wait for the one before.
+ * The reads a job's start needs (its records, its inputs), made side by side on threads of their
+ * own: each is a round trip to S3, and none depends on another, so none need wait for the one
+ * before. A read's log lines carry the job of the thread that started it.
  */
-final class RecordReads {
+final class JobReads {
     private final ExecutorService threads = Executors.newCachedThreadPool(
-            Thread.ofPlatform().name("job-records").daemon().factory());
+            Thread.ofPlatform().name("job-reads").daemon().factory());
 
     /** Starts {@code read} now, on a thread of its own. */
     <T> CompletableFuture<T> start(Supplier<T> read) {
-        return CompletableFuture.supplyAsync(read, threads);
+        String jobId = JobLogging.currentJobId();
+        return CompletableFuture.supplyAsync(() -> {
+            try (JobLogging.Scope ignored = JobLogging.forJob(jobId)) {
+                return read.get();
+            }
+        }, threads);
     }
 
     /** What a read on another thread gave, or the error it threw there, as it threw it. */
