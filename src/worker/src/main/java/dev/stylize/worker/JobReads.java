@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +26,14 @@ final class JobReads {
                 return read.get();
             }
         }, threads);
+    }
+
+    /**
+     * Whether {@code read} has answered true, without waiting for it: false until it has answered,
+     * and false if it failed (the checks that follow, and the ledger's rules, still hold then).
+     */
+    static BooleanSupplier onceTrue(CompletableFuture<Boolean> read) {
+        return () -> read.isDone() && !read.isCompletedExceptionally() && read.join();
     }
 
     /** What a read on another thread gave, or the error it threw there, as it threw it. */

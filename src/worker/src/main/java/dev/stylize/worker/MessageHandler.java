@@ -122,22 +122,13 @@ final class MessageHandler {
 
     /**
      * Everything from here on is about one job: its id is on every log line (and the heartbeat's).
-     * The records each decision needs are read side by side, before the decisions that need them.
+     * The records each decision needs are read side by side, before the decisions that need them:
+     * the job's record beside taking its lease, then, once the lease is held (so that what a worker
+     * that held it before wrote is seen), whether the job ended, its status, a cancellation and its
+     * checkpoints beside the download of its inputs.
      */
     private void handle(Message message, String jobId, int attempt, Instant receivedAt, BooleanSupplier stopping) {
-        CompletableFuture<Boolean> endedBefore = reads.start(() -> ledger.hasEnded(jobId));
         CompletableFuture<Optional<Job>> recorded = reads.start(() -> ledger.job(jobId));
-        if (JobReads.result(endedBefore)) {
-            LOG.infof("job %s already ended; duplicate message removed", jobId);
-            settlement.done(message);
-            return;
-        }
-        Optional<Job> job = JobReads.result(recorded);
-        if (job.isEmpty()) {
-            settlement.fail(message, Job.missing(jobId, ledger.store().bucket()),
-                    new PermanentJobFailure("the job record results/" + jobId + "/job.json is missing"));
-            return;
-        }
         JobLease lease;
         switch (ledger.lease(jobId, workerId, Duration.ofSeconds(visibilitySeconds))) {
             case JobLease.HeldElsewhere held -> {
@@ -147,37 +138,51 @@ final class MessageHandler {
             }
             case JobLease.Acquired acquired -> lease = acquired.lease();
         }
-        try (InputsRead inputs = runner.read(job.get(), reads)) {
+        try {
             CompletableFuture<Boolean> ended = reads.start(() -> ledger.hasEnded(jobId));
             CompletableFuture<Optional<JobStatus>> status = reads.start(() -> ledger.status(jobId));
             CompletableFuture<Boolean> cancelRequested = reads.start(() -> ledger.cancelRequested(jobId));
             CompletableFuture<List<Checkpoint>> checkpoints = reads.start(() -> ledger.checkpoints(jobId));
-            if (JobReads.result(ended)) { // ended while we took the lease
-                settlement.done(message);
-                return;
+            Optional<Job> job = JobReads.result(recorded);
+            try (InputsRead inputs = job.map(j -> runner.read(j, reads)).orElse(InputsRead.NONE)) {
+                if (JobReads.result(ended)) {
+                    LOG.infof("job %s already ended; duplicate message removed", jobId);
+                    settlement.done(message);
+                    return;
+                }
+                if (job.isEmpty()) {
+                    settlement.fail(message, Job.missing(jobId, ledger.store().bucket()),
+                            new PermanentJobFailure("the job record results/" + jobId + "/job.json is missing"));
+                    return;
+                }
+                Optional<String> expired = expiry.reason(job.get(), JobReads.result(status), receivedAt);
+                if (expired.isPresent()) {
+                    settlement.fail(message, job.get(), new PermanentJobFailure(JobState.EXPIRED, expired.get(), null));
+                    return;
+                }
+                if (JobReads.result(cancelRequested)) { // cancelled while it waited; the intake may not have ended it yet
+                    settlement.fail(message, job.get(), cancelled());
+                    return;
+                }
+                JobStatus started = ledger.attemptStarted(jobId, attempt, JobReads.result(status));
+                // Ended in the moment between the checks above and the start (the intake cancelling a job it saw
+                // queued)? Read beside the run's start, which stops at its next step if so: before its first, as a
+                // rule, since decoding and the targets take longer than a read.
+                CompletableFuture<Boolean> endedAsItStarted = reads.start(() -> ledger.hasEnded(jobId));
+                if (started.interruptions() >= MAX_INTERRUPTIONS) {
+                    if (JobReads.result(endedAsItStarted)) {
+                        ledger.endedMeanwhile(jobId); // the RUNNING just written may have landed after the ended status
+                        settlement.done(message);
+                        return;
+                    }
+                    settlement.fail(message, job.get(), new PermanentJobFailure("the job stopped its worker "
+                            + started.interruptions() + " times (the process died while running it, e.g. out of memory); "
+                            + "it is not tried again"));
+                    return;
+                }
+                run(message, job.get(), inputs, new Attempt(attempt, receivedAt, started, JobReads.result(checkpoints)), lease,
+                        stopping, JobReads.onceTrue(endedAsItStarted));
             }
-            Optional<String> expired = expiry.reason(job.get(), JobReads.result(status), receivedAt);
-            if (expired.isPresent()) {
-                settlement.fail(message, job.get(), new PermanentJobFailure(JobState.EXPIRED, expired.get(), null));
-                return;
-            }
-            if (JobReads.result(cancelRequested)) { // cancelled while it waited; the intake may not have ended it yet
-                settlement.fail(message, job.get(), cancelled());
-                return;
-            }
-            JobStatus started = ledger.attemptStarted(jobId, attempt, JobReads.result(status));
-            if (ledger.hasEnded(jobId)) { // cancelled in the moment between the check above and the start
-                ledger.endedMeanwhile(jobId); // the RUNNING just written may have landed after the ended status
-                settlement.done(message);
-                return;
-            }
-            if (started.interruptions() >= MAX_INTERRUPTIONS) {
-                settlement.fail(message, job.get(), new PermanentJobFailure("the job stopped its worker " + started.interruptions()
-                        + " times (the process died while running it, e.g. out of memory); it is not tried again"));
-                return;
-            }
-            run(message, job.get(), inputs, new Attempt(attempt, receivedAt, started, JobReads.result(checkpoints)), lease,
-                    stopping);
         } finally {
             releaseQuietly(lease);
         }
@@ -187,11 +192,16 @@ final class MessageHandler {
      * Runs the job under a heartbeat. Errors the JVM survives (an allocation that does not fit, a
      * stack too deep) end this job, not the worker: the loop goes on with the next message.
      */
-    private void run(Message message, Job job, InputsRead inputs, Attempt attempt, JobLease lease, BooleanSupplier stopping) {
+    private void run(Message message, Job job, InputsRead inputs, Attempt attempt, JobLease lease, BooleanSupplier stopping,
+                     BooleanSupplier endedAsItStarted) {
         try (Heartbeat ignored = new Heartbeat(heartbeats, queue, message, lease, heartbeatSeconds, visibilitySeconds);
              CancelWatch cancelled = new CancelWatch(cancelChecks, ledger, job.jobId())) {
-            StyleRun.Ending ending = runner.run(job, inputs, attempt, () -> stopping.getAsBoolean() || cancelled.getAsBoolean());
+            StyleRun.Ending ending = runner.run(job, inputs, attempt,
+                    () -> stopping.getAsBoolean() || cancelled.getAsBoolean() || endedAsItStarted.getAsBoolean());
             if (ending == StyleRun.Ending.FINISHED) {
+                settlement.done(message);
+            } else if (endedAsItStarted.getAsBoolean()) {
+                ledger.endedMeanwhile(job.jobId()); // this attempt's statuses may have landed after the ended one
                 settlement.done(message);
             } else if (cancelled.getAsBoolean()) {
                 settlement.fail(message, job, cancelled());

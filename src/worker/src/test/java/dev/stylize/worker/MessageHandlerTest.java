@@ -164,9 +164,12 @@ class MessageHandlerTest {
         assertEquals(List.of(m.messageId()), queue.deleted);
     }
 
-    /** The intake cancels a queued job while a worker starts it, and the worker's RUNNING lands last. */
+    /**
+     * The intake cancels a queued job while a worker starts it, and the worker's RUNNING lands last:
+     * the run, told so beside its start, stops before its first step.
+     */
     @Test
-    void aJobEndedAsItsWorkerStartsItIsNotRunAndItsStatusSaysItEnded() {
+    void aJobEndedAsItsWorkerStartsItStopsBeforeItsFirstStepAndItsStatusSaysItEnded() {
         Job job = recorded("raced");
         ObjectStore racing = (ObjectStore) Proxy.newProxyInstance(ObjectStore.class.getClassLoader(),
                 new Class<?>[] {ObjectStore.class}, (proxy, method, args) -> {
@@ -182,12 +185,21 @@ class MessageHandlerTest {
                 });
         JobLedger worker = new JobLedger(racing, Clock.systemUTC());
         Message m = messageFor("raced", 1);
+        AtomicBoolean stepped = new AtomicBoolean();
         new MessageHandler(worker, queue, new Settlement(queue, worker, 10, 900, 300, metrics), (j, inputs, attempt, stop) -> {
-            runs.incrementAndGet();
-            return StyleRun.Ending.FINISHED;
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!stop.getAsBoolean()) { // a run's time before its first step: decoding, the targets
+                if (System.nanoTime() > deadline) {
+                    stepped.set(true);
+                    return StyleRun.Ending.FINISHED;
+                }
+                LockSupport.parkNanos(1_000_000);
+            }
+            return StyleRun.Ending.STOPPED;
         }, heartbeats, "worker-1", 300, 60, DAY).handle(m, () -> false);
-        assertEquals(0, runs.get());
+        assertFalse(stepped.get(), "told to stop before its first step");
         assertEquals(List.of(m.messageId()), queue.deleted);
+        assertEquals(JobState.CANCELLED, ledger.outcome("raced").orElseThrow().status());
         assertEquals(JobState.CANCELLED, ledger.status("raced").orElseThrow().state(), "the status agrees with the outcome");
     }
 
