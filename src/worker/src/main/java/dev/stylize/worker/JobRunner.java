@@ -33,11 +33,12 @@ import org.jboss.logging.Logger;
 import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 
 /**
  * Runs one job to its end, or to a checkpoint when asked to stop. Resumes from the job's
@@ -178,14 +179,15 @@ final class JobRunner implements MessageHandler.Runner {
         }
     }
 
-    /** The photo and paintings at full size: each scale of the plan sizes its own. */
+    /**
+     * The photo and paintings at full size: each scale of the plan sizes its own. The paintings are
+     * decoded beside the photo, on another thread; a photo that cannot be used is refused first.
+     */
     private StyleInputs decode(Job job, InputsRead.Bytes bytes) {
+        CompletableFuture<List<BufferedImage>> styles = CompletableFuture.supplyAsync(() -> IntStream.range(0, job.styles().size())
+                .mapToObj(i -> image(bytes.styles().get(i), job.styles().get(i).key(), "style")).toList());
         BufferedImage content = image(bytes.content(), job.contentKey(), "content");
-        List<BufferedImage> styles = new ArrayList<>();
-        for (int i = 0; i < job.styles().size(); i++) {
-            styles.add(image(bytes.styles().get(i), job.styles().get(i).key(), "style"));
-        }
-        return new StyleInputs(content, styles, job.styles().stream().map(StyleRef::weight).toList());
+        return new StyleInputs(content, JobReads.result(styles), job.styles().stream().map(StyleRef::weight).toList());
     }
 
     private byte[] bytes(String key, String role) {
