@@ -49,6 +49,7 @@ class FaultInjectionTest {
             int latest = t.ledger.checkpoints(killed.jobId()).getFirst().step(); // newest first, as recorded before the kill
 
             Job reference = t.submit("uninterrupted", "uploads/harbour.png", "styles/swirls.png", TestStack.small(60, 10), 1);
+            String secondLog;
             try (WorkerProcess second = WorkerProcess.start(t.workerEnv())) {
                 Outcome outcome = t.awaitOutcome(killed.jobId(), LONG, second::log);
                 assertEquals(JobState.SUCCEEDED, outcome.status(), outcome.reason());
@@ -56,10 +57,14 @@ class FaultInjectionTest {
                 assertTrue(resumed.find(), "the second worker resumed from a checkpoint:\n" + second.log());
                 assertEquals(latest, Integer.parseInt(resumed.group(1)), "from the latest checkpoint written before the kill");
                 t.awaitOutcome(reference.jobId(), LONG, second::log);
+                secondLog = second.log();
             }
+            // Now and then (1 run of this test in 33 on the 2-core machine) the resumed job ends in other bytes, always the
+            // same ones, for a cause not yet found: a failure shows what each worker did.
             assertArrayEquals(t.store.read(JobLayout.resultKey(reference.jobId(), "png")).orElseThrow(),
                     t.store.read(JobLayout.resultKey(killed.jobId(), "png")).orElseThrow(),
-                    "killed and resumed gives the uninterrupted result, byte for byte");
+                    () -> "killed and resumed gives the uninterrupted result, byte for byte; the first worker:\n"
+                            + jobLines(first.log()) + "\nthe second:\n" + jobLines(secondLog));
         }
     }
 
@@ -234,5 +239,12 @@ class FaultInjectionTest {
                 "--lambda-endpoint", t.lambda.endpoint().toString());
         assertEquals(0, code, out.toString());
         assertTrue(out.toString().contains("replayed 1 event(s)"), out.toString());
+    }
+
+    /** A worker's log lines about its jobs' attempts, scales, checkpoints and ends. */
+    private static String jobLines(String log) {
+        return log.lines().filter(line -> line.contains("\"jobId\"")
+                && (line.contains("attempt") || line.contains("scale") || line.contains("checkpoint at") || line.contains("SUCCEEDED")))
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 }
