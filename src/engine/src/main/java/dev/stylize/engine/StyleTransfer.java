@@ -20,8 +20,6 @@ import dev.stylize.plan.StylePlan;
 
 import java.awt.image.BufferedImage;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * One scale of a {@link StyleRun} in progress: the image being optimised, the objective and the
@@ -56,36 +54,17 @@ final class StyleTransfer implements AutoCloseable {
         this.steps = steps;
         this.memory = memory;
         this.step = step;
-        // The optimiser's graph is compiled (about 10 ms of CPU) beside the targets' forward passes.
-        CompletableFuture<ImageOptimizer> optimizer = CompletableFuture.supplyAsync(() -> plan.optimizer() == OptimizerKind.ADAM
-                ? new Adam(manager, plan.learningRate())
-                : new Lbfgs(manager, plan.learningRate(), memory.lbfgsHistory(), firstStepRms));
         try (NDManager inputsScope = manager.newSubManager()) {
             NDArray content = TensorImages.toTensor(inputsScope, inputs.content());
             List<NDArray> styles = inputs.styles().stream().map(s -> TensorImages.toTensor(inputsScope, s)).toList();
             this.objective = new StyleObjective(vgg, plan.objective(), manager, content, styles, inputs.styleWeights(),
                     memory.tileSize());
-        } catch (RuntimeException | Error e) {
-            optimizer.exceptionally(ignored -> null).join(); // nothing lands in the manager after this run is given up
-            throw e;
         }
         this.image = initial;
         image.attach(manager);
-        this.optimizer = loaded(optimizer);
-    }
-
-    private static ImageOptimizer loaded(CompletableFuture<ImageOptimizer> optimizer) {
-        try {
-            return optimizer.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        this.optimizer = plan.optimizer() == OptimizerKind.ADAM
+                ? new Adam(manager, plan.learningRate())
+                : new Lbfgs(manager, plan.learningRate(), memory.lbfgsHistory(), firstStepRms);
     }
 
     /**
