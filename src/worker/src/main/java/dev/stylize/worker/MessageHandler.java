@@ -24,8 +24,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
 
 /**
- * One job message, from its receipt to its settlement: skip jobs that have ended, take the
- * job's lease (so duplicate messages never run it twice at once), end a job that outlived its time
+ * One job message, from its receipt to its settlement: take the job's lease (so duplicate
+ * messages never run it twice at once), skip a job that has ended, end a job that outlived its time
  * to live or was cancelled unrun, run the others under a heartbeat (stopping at the next step when
  * the job is cancelled), and settle the message by how the run ended.
  */
