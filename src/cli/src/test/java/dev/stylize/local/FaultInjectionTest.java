@@ -59,7 +59,7 @@ class FaultInjectionTest {
                 t.awaitOutcome(reference.jobId(), LONG, second::log);
                 secondLog = second.log();
             }
-            // Now and then (1 run of this test in 33 on the 2-core machine) the resumed job ends in other bytes, always the
+            // Now and then (1 run of this test in 53 on the 2-core machine) the resumed job ends in other bytes, always the
             // same ones, for a cause not yet found: a failure shows what each worker did.
             assertArrayEquals(t.store.read(JobLayout.resultKey(reference.jobId(), "png")).orElseThrow(),
                     t.store.read(JobLayout.resultKey(killed.jobId(), "png")).orElseThrow(),
