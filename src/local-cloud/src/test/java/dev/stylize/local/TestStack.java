@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * An emulator with template.yaml's resources, generated weights under models/, the example photo
@@ -54,6 +56,7 @@ final class TestStack implements AutoCloseable {
     final String subscriber;
     final List<JsonNode> events = new ArrayList<>();
     LocalLambda lambda;
+    private final List<Path> scratch = new ArrayList<>();
 
     TestStack(String prefix) {
         this(prefix, Template.read(TEMPLATE));
@@ -82,7 +85,7 @@ final class TestStack implements AutoCloseable {
      */
     TestStack startFunctions(UnaryOperator<LocalLambda.Options> options) {
         try {
-            Path state = Files.createTempDirectory(stack.names().prefix() + "-functions");
+            Path state = scratch(stack.names().prefix() + "-functions");
             lambda = LocalLambda.start(stack, moto.clients(), moto.endpoint(),
                     options.apply(LocalLambda.Options.defaults(HOME, state).retryBaseDelay(Duration.ofSeconds(1))));
             return this;
@@ -137,7 +140,7 @@ final class TestStack implements AutoCloseable {
                 "STYLIZE_RETRY_BASE_SECONDS", "1",
                 "STYLIZE_RETRY_MAX_SECONDS", "4"));
         try {
-            env.put("STYLIZE_CACHE_DIR", Files.createTempDirectory("weights-cache").toString());
+            env.put("STYLIZE_CACHE_DIR", scratch("weights-cache").toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -264,9 +267,31 @@ final class TestStack implements AutoCloseable {
 
     @Override
     public void close() {
-        if (lambda != null) {
-            lambda.close();
+        try {
+            if (lambda != null) {
+                lambda.close();
+            }
+            moto.close();
+        } finally {
+            scratch.forEach(TestStack::deleteQuietly);
         }
-        moto.close();
+    }
+
+    /**
+     * A temporary folder removed when the stack closes: the unpacked functions and each worker's
+     * weights cache are 50 to 100 MB, and a test run makes dozens.
+     */
+    private Path scratch(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        scratch.add(dir);
+        return dir;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // left for the system's temporary-file cleaning
+        }
     }
 }
