@@ -8,7 +8,8 @@ channels-last. The graph holds no weights: the engine passes its float32 weights
 (copies, bf16 and channels-last if asked) and then the image and those copies to `forward`, which
 returns the requested post-ReLU activations in the image's type. Autograd runs through it;
 `gradient` backpropagates closed-form gradients of several activations to the image in one
-backward pass, and `evaluate` does a whole untiled step's loss and gradient in one call.
+backward pass, and `evaluate` does a whole untiled step's loss and gradient in one call (at the
+photo itself, it can take the content target from its own forward pass and return it).
 
     python3 -m pip install torch
     python3 tools/engine/export_vgg19.py \
@@ -67,7 +68,8 @@ class Vgg19Features(torch.nn.Module):
         among them, the content layer's at `content_position`. Style layer i contributes sum((G - A_i)^2), G = F F^T of its activations as a
         (d, h*w) matrix, and the closed-form gradient factors[i] (G - A_i) F; the content layer
         sum((T - C)^2) and factors[-1] (T - C). Returns [d/d(image), the sums as float64 in that
-        order]; the caller weighs the sums. The same operations, in the same order, as `forward`,
+        order], and with an empty `content_target` the content layer's activations C, contiguous;
+        the caller weighs the sums. The same operations, in the same order, as `forward`,
         the terms op by op and `gradient`, so the numbers are the same.
         """
         styles: List[int] = style_positions.tolist()
@@ -94,13 +96,19 @@ class Vgg19Features(torch.nn.Module):
             gradients.append(torch.matmul(m, multiplier).reshape(1, h, w, d).permute(0, 3, 1, 2) if last
                              else torch.matmul(multiplier, m).reshape(f.shape))
         t = features[int(content_position.item())]
-        difference = t.detach() - content_target
+        # An empty target: the image is the photo, so its own activations are the target, returned
+        # after the others; the very numbers a pass of `forward` on the photo gives.
+        own = content_target.numel() == 0
+        difference = t.detach() - (t.detach() if own else content_target)
         sums.append(torch.sum(torch.square(difference)))
         outputs.append(t)
         gradients.append(difference * factors[len(styles)])
         result = torch.autograd.grad(outputs, [x], gradients)[0]
         assert result is not None
-        return [result, torch.stack([s.to(torch.float64) for s in sums])]
+        results = [result, torch.stack([s.to(torch.float64) for s in sums])]
+        if own:
+            results.append(t.detach().contiguous())
+        return results
 
     @torch.jit.export
     def gradient(self, outputs: List[torch.Tensor], gradients: List[torch.Tensor],

@@ -15,6 +15,7 @@ import dev.stylize.engine.tensor.TensorImages;
 import dev.stylize.images.RgbFloats;
 import dev.stylize.engine.tiling.TileGrid;
 import dev.stylize.images.RgbImages;
+import dev.stylize.plan.Init;
 import dev.stylize.plan.OptimizerKind;
 import dev.stylize.plan.StylePlan;
 
@@ -45,11 +46,12 @@ final class StyleTransfer implements AutoCloseable {
     private int step;
 
     /**
-     * @param inputs the photo and paintings at this scale's size
-     * @param memory untiled or tiled, and the L-BFGS history
+     * @param inputs           the photo and paintings at this scale's size
+     * @param memory           untiled or tiled, and the L-BFGS history
+     * @param initialIsContent {@code initial} is the photo: a fresh run's first step then makes the content target
      */
     private StyleTransfer(Vgg19Features vgg, StyleInputs inputs, StylePlan plan, int steps, MemoryPlan memory,
-                          NDManager parent, NDArray initial, int step, double firstStepRms) {
+                          NDManager parent, NDArray initial, boolean initialIsContent, int step, double firstStepRms) {
         this.manager = parent.newSubManager();
         this.steps = steps;
         this.memory = memory;
@@ -58,7 +60,7 @@ final class StyleTransfer implements AutoCloseable {
             NDArray content = TensorImages.toTensor(inputsScope, inputs.content());
             List<NDArray> styles = inputs.styles().stream().map(s -> TensorImages.toTensor(inputsScope, s)).toList();
             this.objective = new StyleObjective(vgg, plan.objective(), manager, content, styles, inputs.styleWeights(),
-                    memory.tileSize());
+                    memory.tileSize(), initialIsContent && step == 0);
         }
         this.image = initial;
         image.attach(manager);
@@ -97,7 +99,8 @@ final class StyleTransfer implements AutoCloseable {
             case NOISE -> TensorImages.noise(parent, c.getWidth(), c.getHeight(), plan.seed());
             case STYLE -> TensorImages.toTensor(parent, RgbImages.resize(inputs.style(), c.getWidth(), c.getHeight()));
         };
-        return new StyleTransfer(vgg, inputs, plan, steps, memory, parent, image, 0, firstStepRms);
+        return new StyleTransfer(vgg, inputs, plan, steps, memory, parent, image, initial == null && plan.init() == Init.CONTENT,
+                0, firstStepRms);
     }
 
     /**
@@ -129,7 +132,7 @@ final class StyleTransfer implements AutoCloseable {
         NDArray initial = saved.getDataType() == DataType.FLOAT32 ? saved.duplicate() : saved.toType(DataType.FLOAT32, false);
         initial.attach(parent);
         // A resumed scale has taken steps (its first step's size no longer matters) or starts afresh.
-        StyleTransfer run = new StyleTransfer(vgg, inputs, plan, steps, memory, parent, initial, (int) done, 0);
+        StyleTransfer run = new StyleTransfer(vgg, inputs, plan, steps, memory, parent, initial, false, (int) done, 0);
         try {
             run.optimizer.restore(state, saved.size());
         } catch (RuntimeException e) {

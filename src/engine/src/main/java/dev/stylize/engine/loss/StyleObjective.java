@@ -22,8 +22,9 @@ import java.util.Set;
 
 /**
  * The function the image is optimised against: content features of the photo and Gram
- * matrices of the painting are computed once here, then every {@link #evaluate} compares
- * the image's features to them and returns the loss and its gradient.
+ * matrices of the painting are computed once here (the content features by the first evaluation
+ * when that is at the photo), then every {@link #evaluate} compares the image's features to them
+ * and returns the loss and its gradient.
  *
  * <p>The gradient is taken in closed form with respect to the activations (see {@link Losses})
  * and only backpropagated through VGG by autograd: differentiating the Gram matrices by autograd
@@ -46,8 +47,13 @@ public final class StyleObjective {
     private final Set<VggLayer> styleLayers;
     private final VggLayer deepest;
     private final int tileSize;
-    /** (1, d, h, w): the photo's activations at the content layer. */
-    private final NDArray contentTarget;
+    /**
+     * (1, d, h, w): the photo's activations at the content layer; null until the first evaluation
+     * when that evaluation's forward pass makes it (see the constructor).
+     */
+    private NDArray contentTarget;
+    /** The number of the content target's elements, known before the target itself. */
+    private final long contentSize;
     /** (d, d) per style layer. */
     private final Map<VggLayer, NDArray> styleGrams = new EnumMap<>(VggLayer.class);
     /** Owns the targets for the life of the run. */
@@ -66,6 +72,18 @@ public final class StyleObjective {
      */
     public StyleObjective(Vgg19Features vgg, Objective objective, NDManager manager, NDArray content,
                           List<NDArray> styles, List<Double> weights, int tileSize) {
+        this(vgg, objective, manager, content, styles, weights, tileSize, false);
+    }
+
+    /**
+     * @param startsAtContent the first {@link #evaluate} is at {@code content} itself (a run that starts
+     *                        from the photo): an untiled objective then takes the content target from that
+     *                        evaluation's forward pass, saving a pass of its own. The numbers are the same
+     *                        ({@code Vgg19FeaturesTest} holds the two passes to the bit), so a run resumed
+     *                        later, which makes the target by a pass of its own, matches an uninterrupted one.
+     */
+    public StyleObjective(Vgg19Features vgg, Objective objective, NDManager manager, NDArray content,
+                          List<NDArray> styles, List<Double> weights, int tileSize, boolean startsAtContent) {
         this.vgg = vgg;
         this.objective = objective;
         this.manager = manager;
@@ -74,9 +92,13 @@ public final class StyleObjective {
         this.taps = EnumSet.copyOf(styleLayers);
         taps.add(objective.contentLayer());
         this.deepest = Collections.max(taps);
+        Shape s = content.getShape();
+        int k = objective.contentLayer().poolings();
+        this.contentSize = objective.contentLayer().outChannels() * (s.get(2) >> k) * (s.get(3) >> k);
         try (NDManager scratch = manager.newSubManager()) {
             scratch.tempAttachAll(content);
-            contentTarget = assemble(content, objective.contentLayer(), manager);
+            contentTarget = startsAtContent && grid(content).isWhole() ? null
+                    : assemble(content, objective.contentLayer(), manager);
             double total = weights.stream().mapToDouble(Double::doubleValue).sum();
             for (int i = 0; i < styles.size(); i++) {
                 scratch.tempAttachAll(styles.get(i));
@@ -118,6 +140,10 @@ public final class StyleObjective {
         Vgg19Features.SquaredTerms terms;
         try (Autograd recording = Autograd.record()) {
             terms = vgg.evaluate(image, styleGrams, objective.contentLayer(), contentTarget, gradientFactors);
+        }
+        if (contentTarget == null) {
+            contentTarget = terms.contentFeatures();
+            contentTarget.attach(manager);
         }
         double style = 0;
         for (int k = 0; k < i; k++) {
@@ -226,7 +252,7 @@ public final class StyleObjective {
     }
 
     private double contentCoefficient() {
-        return objective.contentWeight() * Losses.contentScale(objective.lossForm(), contentTarget.size());
+        return objective.contentWeight() * Losses.contentScale(objective.lossForm(), contentSize);
     }
 
     /** The style term's weight at {@code layer}, normalised by the whole image's feature map. */

@@ -99,10 +99,13 @@ public final class Vgg19Features implements AutoCloseable {
      * without the dozens of JNI calls and Java objects the terms take op by op.
      *
      * @param image        (1, 3, H, W), ImageNet-normalised, left unchanged
-     * @param styleTargets the target Gram matrix (d, d) of each style layer; its iteration order is the terms'
-     * @param factors      one per style layer, then one for the content layer: the factor f of each term's
-     *                     gradient, f·(G−A)F or f·(T−C), rounded to the image's type (float64 stays float64,
-     *                     as {@code Scalars.times} does)
+     * @param styleTargets  the target Gram matrix (d, d) of each style layer; its iteration order is the terms'
+     * @param contentTarget the photo's activations at the content layer, or null when {@code image} is the
+     *                      photo: its own activations are then the target (Σ(T−C)² is 0) and come back as
+     *                      {@link SquaredTerms#contentFeatures}, the same numbers {@link #extract} gives
+     * @param factors       one per style layer, then one for the content layer: the factor f of each term's
+     *                      gradient, f·(G−A)F or f·(T−C), rounded to the image's type (float64 stays float64,
+     *                      as {@code Scalars.times} does)
      * @return the image's gradient, in its manager, and Σ(G−A)² of each style layer then Σ(T−C)²
      */
     public SquaredTerms evaluate(NDArray image, Map<VggLayer, NDArray> styleTargets, VggLayer contentLayer,
@@ -116,16 +119,20 @@ public final class Vgg19Features implements AutoCloseable {
             inputs.add(arguments.create(styleTargets.keySet().stream().mapToLong(ordered::indexOf).toArray()));
             styleTargets.values().forEach(target -> inputs.add(TorchGraph.named(target, "style_targets[]", arguments)));
             inputs.add(arguments.create((long) ordered.indexOf(contentLayer)));
-            inputs.add(TorchGraph.unnamed(contentTarget, arguments));
+            inputs.add(contentTarget == null ? arguments.create(new float[0]) : TorchGraph.unnamed(contentTarget, arguments));
             inputs.add(Scalars.arrayLike(arguments, image, factors));
             inputs.add(arguments.create(channelsLast()));
             NDList results = graph.run(inputs, image.getManager());
-            return new SquaredTerms(results.get(0), results.get(1).toDoubleArray());
+            return new SquaredTerms(results.get(0), results.get(1).toDoubleArray(),
+                    contentTarget == null ? results.get(2) : null);
         }
     }
 
-    /** What {@link #evaluate} returns: the image's gradient and each term's sum of squares. */
-    public record SquaredTerms(NDArray gradient, double[] sums) {
+    /**
+     * What {@link #evaluate} returns: the image's gradient and each term's sum of squares, and the
+     * image's activations at the content layer when it was asked for no content target (else null).
+     */
+    public record SquaredTerms(NDArray gradient, double[] sums, NDArray contentFeatures) {
         public SquaredTerms {
             sums = sums.clone();
         }
