@@ -19,16 +19,16 @@ final class Heartbeat implements AutoCloseable {
     private final ScheduledFuture<?> task;
 
     Heartbeat(ScheduledExecutorService scheduler, JobQueue queue, Message message, JobLease lease, int every, int extendTo) {
-        String jobId = JobLogging.currentJobId(); // the job of the thread that starts the heartbeat
-        this.task = scheduler.scheduleAtFixedRate(() -> {
-            try (JobLogging.Scope ignored = JobLogging.forJob(jobId)) {
+        // In the job of the thread that starts the heartbeat.
+        this.task = scheduler.scheduleAtFixedRate(JobLogging.carried(() -> {
+            try {
                 queue.setVisibility(message, extendTo);
                 lease.renew();
             } catch (RuntimeException e) {
                 // A missed beat is survivable (the visibility left is larger than the period); keep beating.
                 LOG.warnf("heartbeat failed, will retry: %s", e.getMessage());
             }
-        }, every, every, TimeUnit.SECONDS);
+        }), every, every, TimeUnit.SECONDS);
     }
 
     @Override

@@ -20,12 +20,7 @@ final class JobReads {
 
     /** Starts {@code read} now, on a thread of its own. */
     <T> CompletableFuture<T> start(Supplier<T> read) {
-        String jobId = JobLogging.currentJobId();
-        return CompletableFuture.supplyAsync(() -> {
-            try (JobLogging.Scope ignored = JobLogging.forJob(jobId)) {
-                return read.get();
-            }
-        }, threads);
+        return CompletableFuture.supplyAsync(JobLogging.carried(read), threads);
     }
 
     /**

@@ -22,6 +22,7 @@ import dev.stylize.jobs.Outcome;
 import dev.stylize.jobs.StyleRef;
 import dev.stylize.jobs.UnusableCheckpointException;
 import dev.stylize.jobs.store.ObjectTooLargeException;
+import dev.stylize.jobs.telemetry.JobLogging;
 import dev.stylize.jobs.telemetry.JobMetrics;
 import dev.stylize.plan.JobBudget;
 import dev.stylize.plan.Limits;
@@ -184,8 +185,9 @@ final class JobRunner implements MessageHandler.Runner {
      * decoded beside the photo, on another thread; a photo that cannot be used is refused first.
      */
     private StyleInputs decode(Job job, InputsRead.Bytes bytes) {
-        CompletableFuture<List<BufferedImage>> styles = CompletableFuture.supplyAsync(() -> IntStream.range(0, job.styles().size())
-                .mapToObj(i -> image(bytes.styles().get(i), job.styles().get(i).key(), "style")).toList());
+        CompletableFuture<List<BufferedImage>> styles = CompletableFuture.supplyAsync(JobLogging.carried(() ->
+                IntStream.range(0, job.styles().size())
+                        .mapToObj(i -> image(bytes.styles().get(i), job.styles().get(i).key(), "style")).toList()));
         BufferedImage content = image(bytes.content(), job.contentKey(), "content");
         return new StyleInputs(content, JobReads.result(styles), job.styles().stream().map(StyleRef::weight).toList());
     }

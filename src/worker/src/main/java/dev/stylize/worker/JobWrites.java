@@ -48,19 +48,18 @@ final class JobWrites implements AutoCloseable {
     }
 
     private void submitLatest(Kind kind, Runnable write) {
-        String jobId = JobLogging.currentJobId();
         AtomicReference<Runnable> pending = kind.pending();
         if (pending.getAndSet(write) == null) { // none waiting: queue a task that runs whichever is latest then
-            kind.thread().execute(() -> {
+            kind.thread().execute(JobLogging.carried(() -> {
                 Runnable latest = pending.getAndSet(null);
                 if (latest != null && failure.get() == null) {
-                    try (JobLogging.Scope ignored = JobLogging.forJob(jobId)) {
+                    try {
                         latest.run();
                     } catch (RuntimeException e) {
                         failure.compareAndSet(null, e);
                     }
                 }
-            });
+            }));
         }
     }
 

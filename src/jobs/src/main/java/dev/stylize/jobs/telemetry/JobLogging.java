@@ -2,6 +2,8 @@ package dev.stylize.jobs.telemetry;
 
 import org.jboss.logging.MDC;
 
+import java.util.function.Supplier;
+
 /**
  * The job a thread works on, in the logging context: the JSON log formatter prints it on every
  * line as {@code "mdc":{"jobId":"…"}}, so one job's lines can be found among all others. The
@@ -20,6 +22,26 @@ public final class JobLogging {
         Object previous = MDC.get(JOB_ID);
         set(jobId);
         return () -> set(previous);
+    }
+
+    /** {@code task}, run in this thread's job on whichever thread runs it: for work handed to another thread. */
+    public static Runnable carried(Runnable task) {
+        String jobId = currentJobId();
+        return () -> {
+            try (Scope ignored = forJob(jobId)) {
+                task.run();
+            }
+        };
+    }
+
+    /** {@code task}, run in this thread's job on whichever thread runs it: for work handed to another thread. */
+    public static <T> Supplier<T> carried(Supplier<T> task) {
+        String jobId = currentJobId();
+        return () -> {
+            try (Scope ignored = forJob(jobId)) {
+                return task.get();
+            }
+        };
     }
 
     /** The job this thread's lines name now, or null. */
