@@ -60,7 +60,7 @@ final class StyleTransfer implements AutoCloseable {
             NDArray content = TensorImages.toTensor(inputsScope, inputs.content());
             List<NDArray> styles = inputs.styles().stream().map(s -> TensorImages.toTensor(inputsScope, s)).toList();
             this.objective = new StyleObjective(vgg, plan.objective(), manager, content, styles, inputs.styleWeights(),
-                    memory.tileSize(), initialIsContent && step == 0);
+                    memory.tileSize(), initialIsContent);
         }
         this.image = initial;
         image.attach(manager);

@@ -92,9 +92,7 @@ public final class StyleObjective {
         this.taps = EnumSet.copyOf(styleLayers);
         taps.add(objective.contentLayer());
         this.deepest = Collections.max(taps);
-        Shape s = content.getShape();
-        int k = objective.contentLayer().poolings();
-        this.contentSize = objective.contentLayer().outChannels() * (s.get(2) >> k) * (s.get(3) >> k);
+        this.contentSize = activationShape(content, objective.contentLayer()).size();
         try (NDManager scratch = manager.newSubManager()) {
             scratch.tempAttachAll(content);
             contentTarget = startsAtContent && grid(content).isWhole() ? null
@@ -288,16 +286,21 @@ public final class StyleObjective {
 
     /** The whole image's activations at {@code layer}, assembled from tiles, in {@code manager}. */
     private NDArray assemble(NDArray image, VggLayer layer, NDManager manager) {
-        Shape s = image.getShape();
         TileGrid grid = grid(image);
-        int k = layer.poolings();
-        NDArray whole = manager.zeros(new Shape(1, layer.outChannels(), s.get(2) >> k, s.get(3) >> k), image.getDataType());
+        NDArray whole = manager.zeros(activationShape(image, layer), image.getDataType());
         TiledFeatures.forEachTile(vgg, image, grid, Set.of(layer), (tile, own) -> {
             if (own.containsKey(layer)) {
                 whole.set(tile.ownInImage(layer), own.get(layer));
             }
         });
         return whole;
+    }
+
+    /** (1, d, h, w) of the whole image's activations at {@code layer}. */
+    private static Shape activationShape(NDArray image, VggLayer layer) {
+        Shape s = image.getShape();
+        int k = layer.poolings();
+        return new Shape(1, layer.outChannels(), s.get(2) >> k, s.get(3) >> k);
     }
 
     /** {@link #grams} of a painting, remembered by the network for the next run that uses it. */
